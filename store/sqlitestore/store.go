@@ -1,0 +1,250 @@
+// Package sqlitestore is the embedded default Store: one SQLite file (pure Go, no cgo) in WAL
+// mode with foreign keys on, schema migrations embedded and applied in order at open.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Memory is the path that opens a private in-memory database, for tests.
+const Memory = ":memory:"
+
+// Store is a partnergraph.Store on SQLite. Writes go through one connection, so they never
+// fight over the write lock; reads use a pool of their own and see the last committed state.
+type Store struct {
+	w *sql.DB // one connection: every write transaction
+	r *sql.DB // a pool for reads; the same as w for an in-memory database
+}
+
+var _ partnergraph.Store = (*Store)(nil)
+
+func init() {
+	// distance_km(lat1, lng1, lat2, lng2) lets listings filter and order by great-circle distance.
+	err := sqlite.RegisterDeterministicScalarFunction("distance_km", 4, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		var f [4]float64
+		for i, a := range args {
+			switch v := a.(type) {
+			case float64:
+				f[i] = v
+			case int64:
+				f[i] = float64(v)
+			default:
+				return nil, fmt.Errorf("distance_km: argument %d is %T, not a number", i+1, a)
+			}
+		}
+		return partnergraph.DistanceKm(partnergraph.Point{Lat: f[0], Lng: f[1]}, partnergraph.Point{Lat: f[2], Lng: f[3]}), nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Open opens (creating if needed) the database at path, or a private in-memory one for
+// Memory, and applies any migrations it has not seen.
+func Open(ctx context.Context, path string) (*Store, error) {
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	if path == Memory {
+		// Each connection to ":memory:" is a database of its own: keep exactly one.
+		db, err := sql.Open("sqlite", "file::memory:?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("sqlitestore: open: %w", err)
+		}
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s := &Store{w: db, r: db}
+		return s, s.migrate(ctx)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlitestore: create directory for %s: %w", path, err)
+		}
+	}
+	// synchronous(FULL) makes every commit durable on disk before it returns: an acknowledged
+	// write survives a crash or a power cut.
+	dsn := "file:" + path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	s := &Store{w: w, r: r}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// migrate applies the embedded migrations not yet recorded in schema_migrations, each in a
+// transaction of its own, in file-name order.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlitestore: migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("sqlitestore: migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(filepath.Base(name), ".sql")
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("sqlitestore: migrate: %w", err)
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlitestore: migration %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE), committing if it returns nil.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// now is the time stored for "now": Unix nanoseconds, UTC.
+func now() int64 { return time.Now().UTC().UnixNano() }
+
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+func fromNullNanos(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromNanos(n.Int64)
+	return &t
+}
+
+func toNullNanos(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixNano(), Valid: true}
+}
+
+// nanosOrNow stores t, or now for a zero t.
+func nanosOrNow(t time.Time) int64 {
+	if t.IsZero() {
+		return now()
+	}
+	return t.UnixNano()
+}
+
+// isConstraint reports whether err is an SQLite constraint violation of the given extended code.
+func isConstraint(err error, code int) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == code
+}
+
+// isUnique reports whether err violated a primary key or unique index.
+func isUnique(err error) bool {
+	return isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) || isConstraint(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE)
+}
+
+// wrap passes domain errors through and wraps the rest with the operation's name.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *partnergraph.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("sqlitestore: %s: %w", op, err)
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// exists reports whether a row with the id is in the table (a fixed table name, never input).
+func exists(ctx context.Context, q querier, table, id string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n)
+	return n > 0, err
+}
+
+// mustExist returns ENOTFOUND naming field unless the row exists.
+func mustExist(ctx context.Context, q querier, table, kind, field, id string) error {
+	ok, err := exists(ctx, q, table, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &partnergraph.Error{Code: partnergraph.ENOTFOUND, Field: field, Message: kind + " " + strconv.Quote(id) + " not found"}
+	}
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
