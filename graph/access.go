@@ -1,0 +1,207 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+)
+
+// access makes every permission decision of the API, one method per object type and action,
+// so that no resolver decides on its own. It remembers the caller's businesses per request.
+//
+// The rules (the README's role table): anonymous callers read the public directory; a member
+// acts for the businesses its user owns; an admin acts for every business and curates; an
+// intake token only submits leads.
+type access struct {
+	store partnergraph.Store
+
+	once  sync.Once
+	owned []string
+	err   error
+}
+
+type accessKey struct{}
+
+func withAccess(ctx context.Context, s partnergraph.Store) context.Context {
+	return context.WithValue(ctx, accessKey{}, &access{store: s})
+}
+
+func accessFrom(ctx context.Context) *access { return ctx.Value(accessKey{}).(*access) }
+
+// ownedBusinesses returns the ids of the businesses the caller's user owns, read once a request.
+func (a *access) ownedBusinesses(ctx context.Context) ([]string, error) {
+	a.once.Do(func() {
+		id := auth.FromContext(ctx)
+		if id == nil || !id.Has(auth.Member) {
+			return
+		}
+		a.owned, a.err = a.store.OwnedBy(ctx, id.Sub)
+	})
+	return a.owned, a.err
+}
+
+// actFor allows admins, and members who own the business. Intake tokens act for nobody here.
+// Errors: UNAUTHENTICATED for anonymous callers, FORBIDDEN otherwise.
+func (a *access) actFor(ctx context.Context, businessID string) error {
+	id := auth.FromContext(ctx)
+	if id == nil {
+		return partnergraph.Errorf(partnergraph.EUNAUTHENTICATED, "sign in to act for a business")
+	}
+	if id.Has(auth.Admin) {
+		return nil
+	}
+	owned, err := a.ownedBusinesses(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(owned, businessID) {
+		return nil
+	}
+	return partnergraph.Errorf(partnergraph.EFORBIDDEN, "you do not act for business %q", businessID)
+}
+
+// mayActFor is actFor as a yes or no, for fields that are hidden rather than refused.
+func (a *access) mayActFor(ctx context.Context, businessID string) bool {
+	return a.actFor(ctx, businessID) == nil
+}
+
+// curate allows admins only: verifying, suspending, complements.
+func (a *access) curate(ctx context.Context) error {
+	id := auth.FromContext(ctx)
+	if id == nil {
+		return partnergraph.Errorf(partnergraph.EUNAUTHENTICATED, "sign in as an admin")
+	}
+	if !id.Has(auth.Admin) {
+		return partnergraph.Errorf(partnergraph.EFORBIDDEN, "only admins may do this")
+	}
+	return nil
+}
+
+// Business.
+
+// registerBusiness allows members and admins: the caller becomes the owner.
+func (a *access) registerBusiness(ctx context.Context) (sub string, err error) {
+	id := auth.FromContext(ctx)
+	if id == nil {
+		return "", partnergraph.Errorf(partnergraph.EUNAUTHENTICATED, "sign in to register a business")
+	}
+	if !id.Has(auth.Member) && !id.Has(auth.Admin) {
+		return "", partnergraph.Errorf(partnergraph.EFORBIDDEN, "this token may not register businesses")
+	}
+	return id.Sub, nil
+}
+
+// editBusiness allows the business's owners and admins; the business must not be suspended
+// unless the caller is an admin.
+func (a *access) editBusiness(ctx context.Context, b *partnergraph.Business) error {
+	if err := a.actFor(ctx, b.ID); err != nil {
+		return err
+	}
+	if b.Status == partnergraph.BusinessSuspended && !auth.FromContext(ctx).Has(auth.Admin) {
+		return partnergraph.Errorf(partnergraph.EFORBIDDEN, "business %q is suspended", b.ID)
+	}
+	return nil
+}
+
+// Trust.
+
+// setTrust allows acting for the truster; only admins may set ADMIN-sourced (override) edges.
+func (a *access) setTrust(ctx context.Context, from *partnergraph.Business) error {
+	return a.editBusiness(ctx, from)
+}
+
+// seeTrustNote allows the truster's owners and admins: a note is the truster's private remark.
+func (a *access) seeTrustNote(ctx context.Context, t *partnergraph.Trust) bool {
+	return a.mayActFor(ctx, t.From)
+}
+
+// Partnership.
+
+// seePartnerships allows the business's owners and admins: terms are commercial and private.
+func (a *access) seePartnerships(ctx context.Context, businessID string) error {
+	return a.actFor(ctx, businessID)
+}
+
+// seePartnership allows either party and admins.
+func (a *access) seePartnership(ctx context.Context, p *partnergraph.Partnership) error {
+	if a.mayActFor(ctx, p.ProposerID) || a.mayActFor(ctx, p.PartnerID) {
+		return nil
+	}
+	if auth.FromContext(ctx) == nil {
+		return partnergraph.Errorf(partnergraph.EUNAUTHENTICATED, "sign in to see partnerships")
+	}
+	// NOT_FOUND rather than FORBIDDEN: outsiders learn nothing, not even that it exists.
+	return partnergraph.Errorf(partnergraph.ENOTFOUND, "partnership %q not found", p.ID)
+}
+
+// Network.
+
+// seeNetwork allows everyone for public networks; private ones only to admins and to callers
+// who act for a member.
+func (a *access) seeNetwork(ctx context.Context, n *partnergraph.Network) error {
+	if n.Visibility == partnergraph.Public || auth.FromContext(ctx).Has(auth.Admin) {
+		return nil
+	}
+	owned, err := a.ownedBusinesses(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := a.store.MembershipsOf(ctx, owned)
+	if err != nil {
+		return err
+	}
+	for _, list := range ms {
+		for _, m := range list {
+			if m.NetworkID == n.ID {
+				return nil
+			}
+		}
+	}
+	return partnergraph.Errorf(partnergraph.ENOTFOUND, "network %q not found", n.ID)
+}
+
+// createNetwork allows members and admins; an organizer must be a business the caller acts for.
+func (a *access) createNetwork(ctx context.Context, organizerID string) error {
+	if organizerID != "" {
+		return a.actFor(ctx, organizerID)
+	}
+	_, err := a.registerBusiness(ctx)
+	return err
+}
+
+// joinNetwork allows acting for the business; a PRIVATE network is joined only by its
+// organizers' doing (acting for an organizer) or an admin's.
+func (a *access) joinNetwork(ctx context.Context, businessID string, n *partnergraph.Network) error {
+	if err := a.actFor(ctx, businessID); err != nil {
+		return err
+	}
+	if n.Visibility == partnergraph.Public || auth.FromContext(ctx).Has(auth.Admin) {
+		return nil
+	}
+	owned, err := a.ownedBusinesses(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := a.store.MembershipsOf(ctx, owned)
+	if err != nil {
+		return err
+	}
+	for _, list := range ms {
+		for _, m := range list {
+			if m.NetworkID == n.ID && m.Role == partnergraph.RoleOrganizer {
+				return nil
+			}
+		}
+	}
+	return partnergraph.Errorf(partnergraph.EFORBIDDEN, "network %q is private: its organizers add members", n.ID)
+}
+
+// owns reports whether the caller's user owns the business (as opposed to acting for it
+// as an admin).
+func (a *access) owns(ctx context.Context, businessID string) bool {
+	owned, err := a.ownedBusinesses(ctx)
+	return err == nil && slices.Contains(owned, businessID)
+}

@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// presentError gives every error an extensions.code: domain errors keep theirs (and name their
+// field), gqlgen's own errors keep theirs, and anything else is INTERNAL with its details only
+// in the log.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		var de *partnergraph.Error
+		switch {
+		case errors.As(err, &de):
+			gerr.Message = de.Error()
+			setExt(gerr, "code", string(de.Code))
+			if de.Field != "" {
+				setExt(gerr, "field", de.Field)
+			}
+		case gerr.Extensions["code"] != nil:
+		case gerr.Rule != "":
+			// Validation and argument coercion: the query, not the server, is at fault.
+			setExt(gerr, "code", string(partnergraph.EINVALID))
+		default:
+			log.ErrorContext(ctx, "internal error", "path", gerr.Path.String(), "err", err)
+			gerr.Message = "internal error"
+			setExt(gerr, "code", string(partnergraph.EINTERNAL))
+		}
+		return gerr
+	}
+}
+
+func setExt(e *gqlerror.Error, k string, v any) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions[k] = v
+}
+
+// recoverPanic turns a panic in a resolver into an INTERNAL error, logged with its value.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", p)
+		return partnergraph.Errorf(partnergraph.EINTERNAL, "internal error")
+	}
+}

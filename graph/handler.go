@@ -1,0 +1,171 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph/model"
+	"github.com/partnergraph/partnergraph/web/graphiql"
+)
+
+// Authenticator verifies callers over HTTP and over websockets; *auth.Verifier is one.
+type Authenticator interface {
+	// Middleware puts the caller's identity in the request context, or answers 401.
+	Middleware(next http.Handler) http.Handler
+	// FromInitPayload reads the identity from a websocket connection_init payload: nil for an
+	// anonymous caller, UNAUTHENTICATED for a bad token.
+	FromInitPayload(ctx context.Context, payload map[string]any) (*auth.Identity, error)
+}
+
+// Options configure the HTTP handler.
+type Options struct {
+	Store partnergraph.Store
+	Auth  Authenticator
+	Log   *slog.Logger
+	// Dev turns on introspection, field suggestions and GraphiQL at "/".
+	Dev bool
+	// AllowedOrigins may call the API from a browser (CORS and websockets). Empty means no
+	// cross-origin access at all.
+	AllowedOrigins []string
+	// MaxBodyBytes caps a request body (default 64 KiB).
+	MaxBodyBytes int64
+	// MaxComplexity caps a query's cost, counting each connection's items (default 5000).
+	MaxComplexity int
+}
+
+// NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
+// /readyz and, in development, GraphiQL at "/".
+func NewHandler(cfg Options) http.Handler {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.MaxComplexity == 0 {
+		cfg.MaxComplexity = 5000
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	c := Config{Resolvers: &Resolver{Store: cfg.Store}}
+	setComplexity(&c.Complexity)
+	srv := handler.New(NewExecutableSchema(c))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		PingPongInterval:      15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(cfg.AllowedOrigins)},
+		},
+		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			id, err := cfg.Auth.FromInitPayload(ctx, init)
+			if err != nil {
+				// 4403 tells clients not to retry with the same token (1000 would).
+				return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
+			}
+			return auth.WithIdentity(ctx, id), nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	if cfg.Dev {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
+	srv.SetErrorPresenter(presentError(cfg.Log))
+	srv.SetRecoverFunc(recoverPanic(cfg.Log))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		// Each operation gets its own loaders and access cache: nothing leaks between requests.
+		ctx = context.WithValue(ctx, loadersKey{}, newLoaders(cfg.Store))
+		return next(withAccess(ctx, cfg.Store))
+	})
+
+	mux := http.NewServeMux()
+	api := http.MaxBytesHandler(cfg.Auth.Middleware(srv), cfg.MaxBodyBytes)
+	mux.Handle("/graphql", api)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if _, err := cfg.Store.Services(ctx); err != nil {
+			cfg.Log.Warn("not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	if cfg.Dev {
+		mux.Handle("/", graphiql.Handler("/graphql"))
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: cfg.AllowedOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Authorization", "Content-Type"},
+		MaxAge:         600,
+	}).Handler(mux)
+}
+
+// originPatterns turns allowed origins ("https://app.example") into the host patterns the
+// websocket library matches; same-origin upgrades are always allowed.
+func originPatterns(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if u, err := urlHost(o); err == nil {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// setComplexity makes each connection field cost its page size times its items' cost, so
+// that nested connections cannot multiply into huge responses under a small limit.
+func setComplexity(c *ComplexityRoot) {
+	per := func(child int, first *int) int {
+		n := partnergraph.DefaultPageSize
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return 1 + n*child
+	}
+	c.Query.Businesses = func(child int, _ *model.BusinessFilterInput, first *int, _ *string) int { return per(child, first) }
+	c.Query.Networks = func(child int, first *int, _ *string) int { return per(child, first) }
+	c.Query.TrustEdges = func(child int, _ string, _ *partnergraph.Direction, first *int, _ *string) int {
+		return per(child, first)
+	}
+	c.Query.Partnerships = func(child int, _ string, _ *partnergraph.PartnershipStatus, first *int, _ *string) int {
+		return per(child, first)
+	}
+	c.Network.Members = func(child int, first *int, _ *string) int { return per(child, first) }
+}
+
+func urlHost(origin string) (string, error) {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("origin %q is not a URL", origin)
+	}
+	return u.Host, nil
+}

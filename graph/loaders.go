@@ -1,0 +1,108 @@
+package graph
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// loaders batch the store reads that resolvers make per object, so that a page of businesses
+// with their services, memberships and trust counts costs one store call per kind, whatever
+// the page size.
+type loaders struct {
+	business    *dataloadgen.Loader[string, *partnergraph.Business]
+	network     *dataloadgen.Loader[string, *partnergraph.Network]
+	services    *dataloadgen.Loader[string, []string]
+	memberships *dataloadgen.Loader[string, []partnergraph.Membership]
+	trustCounts *dataloadgen.Loader[string, partnergraph.TrustCount]
+
+	servicesOnce sync.Once
+	servicesByID map[string]partnergraph.Service
+	servicesErr  error
+
+	complementsOnce sync.Once
+	complementsFrom map[string][]partnergraph.Complement
+	complementsErr  error
+}
+
+type loadersKey struct{}
+
+func newLoaders(s partnergraph.Store) *loaders {
+	// 2 ms gathers the keys of one level of a query; a page holds at most 100.
+	opts := []dataloadgen.Option{dataloadgen.WithWait(2 * time.Millisecond), dataloadgen.WithBatchCapacity(partnergraph.MaxPageSize)}
+	return &loaders{
+		business:    dataloadgen.NewMappedLoader(s.BusinessesByID, opts...),
+		network:     dataloadgen.NewMappedLoader(s.NetworksByID, opts...),
+		services:    dataloadgen.NewMappedLoader(every(s.ServicesOf), opts...),
+		memberships: dataloadgen.NewMappedLoader(every(s.MembershipsOf), opts...),
+		trustCounts: dataloadgen.NewMappedLoader(every(s.TrustCounts), opts...),
+	}
+}
+
+// every wraps a batch read whose result leaves out keys with nothing to report, so that those
+// keys load as empty values rather than as "not found".
+func every[V any](fetch func(context.Context, []string) (map[string]V, error)) func(context.Context, []string) (map[string]V, error) {
+	return func(ctx context.Context, keys []string) (map[string]V, error) {
+		m, err := fetch(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				var zero V
+				m[k] = zero
+			}
+		}
+		return m, nil
+	}
+}
+
+func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).(*loaders) }
+
+// loadBusiness returns the business or ENOTFOUND.
+func loadBusiness(ctx context.Context, id string) (*partnergraph.Business, error) {
+	b, err := loadersFrom(ctx).business.Load(ctx, id)
+	if err == dataloadgen.ErrNotFound {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "business %q not found", id)
+	}
+	return b, err
+}
+
+// loadNetwork returns the network or ENOTFOUND.
+func loadNetwork(ctx context.Context, id string) (*partnergraph.Network, error) {
+	n, err := loadersFrom(ctx).network.Load(ctx, id)
+	if err == dataloadgen.ErrNotFound {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "network %q not found", id)
+	}
+	return n, err
+}
+
+// services returns every service by id, read once per request: the taxonomy is small.
+func (l *loaders) allServices(ctx context.Context, s partnergraph.Store) (map[string]partnergraph.Service, error) {
+	l.servicesOnce.Do(func() {
+		var list []partnergraph.Service
+		list, l.servicesErr = s.Services(ctx)
+		l.servicesByID = make(map[string]partnergraph.Service, len(list))
+		for _, svc := range list {
+			l.servicesByID[svc.ID] = svc
+		}
+	})
+	return l.servicesByID, l.servicesErr
+}
+
+// allComplements returns every complement keyed by its from service, read once per request.
+func (l *loaders) allComplements(ctx context.Context, s partnergraph.Store) (map[string][]partnergraph.Complement, error) {
+	l.complementsOnce.Do(func() {
+		var list []partnergraph.Complement
+		list, l.complementsErr = s.Complements(ctx)
+		l.complementsFrom = map[string][]partnergraph.Complement{}
+		for _, c := range list {
+			l.complementsFrom[c.From] = append(l.complementsFrom[c.From], c)
+		}
+	})
+	return l.complementsFrom, l.complementsErr
+}
