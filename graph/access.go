@@ -21,6 +21,10 @@ type access struct {
 	once  sync.Once
 	owned []string
 	err   error
+
+	networksOnce sync.Once
+	networks     map[string]partnergraph.MemberRole // the caller's businesses' networks
+	networksErr  error
 }
 
 type accessKey struct{}
@@ -41,6 +45,29 @@ func (a *access) ownedBusinesses(ctx context.Context) ([]string, error) {
 		a.owned, a.err = a.store.OwnedBy(ctx, id.Sub)
 	})
 	return a.owned, a.err
+}
+
+// callerNetworks returns the roles the caller's businesses hold, by network id, read once a
+// request.
+func (a *access) callerNetworks(ctx context.Context) (map[string]partnergraph.MemberRole, error) {
+	a.networksOnce.Do(func() {
+		a.networks = map[string]partnergraph.MemberRole{}
+		owned, err := a.ownedBusinesses(ctx)
+		if err != nil || len(owned) == 0 {
+			a.networksErr = err
+			return
+		}
+		ms, err := a.store.MembershipsOf(ctx, owned)
+		for _, list := range ms {
+			for _, m := range list {
+				if m.Role == partnergraph.RoleOrganizer || a.networks[m.NetworkID] == "" {
+					a.networks[m.NetworkID] = m.Role
+				}
+			}
+		}
+		a.networksErr = err
+	})
+	return a.networks, a.networksErr
 }
 
 // actFor allows admins, and members who own the business. Intake tokens act for nobody here.
@@ -145,22 +172,14 @@ func (a *access) seeNetwork(ctx context.Context, n *partnergraph.Network) error 
 	if n.Visibility == partnergraph.Public || auth.FromContext(ctx).Has(auth.Admin) {
 		return nil
 	}
-	owned, err := a.ownedBusinesses(ctx)
+	networks, err := a.callerNetworks(ctx)
 	if err != nil {
 		return err
 	}
-	ms, err := a.store.MembershipsOf(ctx, owned)
-	if err != nil {
-		return err
+	if networks[n.ID] == "" {
+		return partnergraph.Errorf(partnergraph.ENOTFOUND, "network %q not found", n.ID)
 	}
-	for _, list := range ms {
-		for _, m := range list {
-			if m.NetworkID == n.ID {
-				return nil
-			}
-		}
-	}
-	return partnergraph.Errorf(partnergraph.ENOTFOUND, "network %q not found", n.ID)
+	return nil
 }
 
 // createNetwork allows members and admins; an organizer must be a business the caller acts for.
@@ -181,20 +200,12 @@ func (a *access) joinNetwork(ctx context.Context, businessID string, n *partnerg
 	if n.Visibility == partnergraph.Public || auth.FromContext(ctx).Has(auth.Admin) {
 		return nil
 	}
-	owned, err := a.ownedBusinesses(ctx)
+	networks, err := a.callerNetworks(ctx)
 	if err != nil {
 		return err
 	}
-	ms, err := a.store.MembershipsOf(ctx, owned)
-	if err != nil {
-		return err
-	}
-	for _, list := range ms {
-		for _, m := range list {
-			if m.NetworkID == n.ID && m.Role == partnergraph.RoleOrganizer {
-				return nil
-			}
-		}
+	if networks[n.ID] == partnergraph.RoleOrganizer {
+		return nil
 	}
 	return partnergraph.Errorf(partnergraph.EFORBIDDEN, "network %q is private: its organizers add members", n.ID)
 }

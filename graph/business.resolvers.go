@@ -158,8 +158,13 @@ func (r *queryResolver) Businesses(ctx context.Context, filter *model.BusinessFi
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range s.Items {
+	ids := make([]string, len(s.Items))
+	for i, b := range s.Items {
 		loadersFrom(ctx).business.Prime(b.ID, b)
+		ids[i] = b.ID
+	}
+	if err := prefetchBusinesses(ctx, ids); err != nil {
+		return nil, err
 	}
 	es, info := edges(s, p, func(c string, b *partnergraph.Business) model.BusinessEdge {
 		return model.BusinessEdge{Cursor: c, Node: b}

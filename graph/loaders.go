@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/partnergraph/partnergraph"
@@ -105,4 +106,62 @@ func (l *loaders) allComplements(ctx context.Context, s partnergraph.Store) (map
 		}
 	})
 	return l.complementsFrom, l.complementsErr
+}
+
+// prefetchBusinesses loads, in one store call each, the per-business fields that the query
+// selects under edges.node of a business connection, so that a page costs the same number of
+// store calls whatever its size (the loaders' wait alone would split a large page).
+func prefetchBusinesses(ctx context.Context, ids []string) error {
+	selected := nodeFields(ctx)
+	l := loadersFrom(ctx)
+	var err error
+	if selected["services"] {
+		_, err = l.services.LoadAll(ctx, ids)
+	}
+	if err == nil && selected["memberships"] {
+		var ms [][]partnergraph.Membership
+		ms, err = l.memberships.LoadAll(ctx, ids)
+		seen := map[string]bool{}
+		var networks []string
+		for _, list := range ms {
+			for _, m := range list {
+				if !seen[m.NetworkID] {
+					seen[m.NetworkID] = true
+					networks = append(networks, m.NetworkID)
+				}
+			}
+		}
+		if err == nil {
+			_, err = l.network.LoadAll(ctx, networks)
+		}
+	}
+	if err == nil && selected["trustCounts"] {
+		_, err = l.trustCounts.LoadAll(ctx, ids)
+	}
+	return err
+}
+
+// nodeFields returns the names of the fields selected under edges.node of the connection
+// field being resolved.
+func nodeFields(ctx context.Context) map[string]bool {
+	out := map[string]bool{}
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return out
+	}
+	for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(oc, edges.Selections, nil) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(oc, node.Selections, nil) {
+				out[f.Name] = true
+			}
+		}
+	}
+	return out
 }

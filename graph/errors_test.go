@@ -1,0 +1,108 @@
+package graph_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/auth"
+)
+
+// TestErrors checks that bad requests get a clear error with extensions.code (and the field
+// for bad input), and change nothing.
+func TestErrors(t *testing.T) {
+	s := newTestServer(t)
+	dave := s.token(t, "user-dave", auth.Member)
+	admin := s.token(t, "root", auth.Admin)
+	daveID, mikeID := bizID("daves-collision"), bizID("mikes-tyre")
+	register := `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`
+	valid := func(edit func(m map[string]any)) map[string]any {
+		in := map[string]any{"name": "New Shop", "location": map[string]any{"lat": 39.8, "lng": -89.6}}
+		edit(in)
+		return map[string]any{"in": in}
+	}
+	cases := []struct {
+		name, token, query string
+		vars               map[string]any
+		code, field        string
+	}{
+		{"anonymous register", "", register, valid(func(map[string]any) {}), "UNAUTHENTICATED", ""},
+		{"empty name", dave, register, valid(func(m map[string]any) { m["name"] = " " }), "BAD_USER_INPUT", "input.name"},
+		{"latitude", dave, register, valid(func(m map[string]any) { m["location"] = map[string]any{"lat": 91, "lng": 0} }), "BAD_USER_INPUT", "input.location.lat"},
+		{"email", dave, register, valid(func(m map[string]any) { m["email"] = "nope" }), "BAD_USER_INPUT", "input.email"},
+		{"unknown service", dave, register, valid(func(m map[string]any) { m["services"] = []string{"tyres", "unicorns"} }), "BAD_USER_INPUT", "input.services"},
+		{"lead cap zero", dave, register, valid(func(m map[string]any) { m["dailyLeadCap"] = 0 }), "BAD_USER_INPUT", "input.dailyLeadCap"},
+		{"malformed id", "", `{ business(id: "nope") { name } }`, nil, "BAD_USER_INPUT", "id"},
+		{"wrong kind of id", "", `query($id: ID!) { business(id: $id) { name } }`, map[string]any{"id": "TmV0d29yazpjaGFtYmVy"}, "BAD_USER_INPUT", "id"},
+		{"missing business", "", `query($id: ID!) { business(id: $id) { name } }`, map[string]any{"id": bizID("nobody")}, "NOT_FOUND", ""},
+		{"first too large", "", `{ businesses(first: 101) { edges { cursor } } }`, nil, "BAD_USER_INPUT", "first"},
+		{"first zero", "", `{ businesses(first: 0) { edges { cursor } } }`, nil, "BAD_USER_INPUT", "first"},
+		{"bad cursor", "", `{ businesses(after: "xyz") { edges { cursor } } }`, nil, "BAD_USER_INPUT", "after"},
+		{"bad radius", "", `{ businesses(filter: {near: {lat: 1, lng: 1, radiusKm: -1}}) { edges { cursor } } }`, nil, "BAD_USER_INPUT", "filter.near.radiusKm"},
+		{"unknown field", "", `{ businesses { nope } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"bad enum", "", `{ businesses(filter: {status: [GONE]}) { edges { cursor } } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"trust score", dave, `mutation($f: ID!, $t: ID!) { setTrust(input: {fromId: $f, toId: $t, score: 1.5}) { trust { score } } }`,
+			map[string]any{"f": daveID, "t": mikeID}, "BAD_USER_INPUT", "input.score"},
+		{"trust self", dave, `mutation($f: ID!) { setTrust(input: {fromId: $f, toId: $f, score: 0.5}) { trust { score } } }`,
+			map[string]any{"f": daveID}, "BAD_USER_INPUT", "input.to"},
+		{"trust for another's business", dave, `mutation($f: ID!, $t: ID!) { setTrust(input: {fromId: $f, toId: $t, score: 0.5}) { trust { score } } }`,
+			map[string]any{"f": mikeID, "t": daveID}, "FORBIDDEN", ""},
+		{"fee with too many decimals", dave, `mutation($p: ID!, $q: ID!) { proposePartnership(input: {proposerId: $p, partnerId: $q, terms: {type: FLAT, amount: "1.005", currency: "USD"}}) { partnership { id } } }`,
+			map[string]any{"p": daveID, "q": bizID("springfield-towing")}, "BAD_USER_INPUT", "input.terms.amount"},
+		{"percent above 100", dave, `mutation($p: ID!, $q: ID!) { proposePartnership(input: {proposerId: $p, partnerId: $q, terms: {type: PERCENT, percent: "120", currency: "USD"}}) { partnership { id } } }`,
+			map[string]any{"p": daveID, "q": bizID("springfield-towing")}, "BAD_USER_INPUT", "input.terms.percent"},
+		{"currency", dave, `mutation($p: ID!, $q: ID!) { proposePartnership(input: {proposerId: $p, partnerId: $q, terms: {type: FLAT, amount: "5", currency: "dollars"}}) { partnership { id } } }`,
+			map[string]any{"p": daveID, "q": bizID("springfield-towing")}, "BAD_USER_INPUT", "input.terms.currency"},
+		{"second open partnership", dave, `mutation($p: ID!, $q: ID!) { proposePartnership(input: {proposerId: $p, partnerId: $q, terms: {type: FLAT, amount: "5", currency: "USD"}}) { partnership { id } } }`,
+			map[string]any{"p": daveID, "q": mikeID}, "CONFLICT", ""},
+		{"already a member", dave, `mutation($b: ID!, $n: ID!) { joinNetwork(input: {businessId: $b, networkId: $n}) { membership { role } } }`,
+			map[string]any{"b": daveID, "n": "TmV0d29yazpzcHJpbmdmaWVsZC1jaGFtYmVy"}, "CONFLICT", ""},
+		{"member curates", dave, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.5}) { complement { weight } } }`, nil, "FORBIDDEN", ""},
+		{"admin complement weight", admin, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 2}) { complement { weight } } }`, nil, "BAD_USER_INPUT", "input.weight"},
+		{"partnerships are private", "", `query($b: ID!) { partnerships(businessId: $b) { edges { cursor } } }`, map[string]any{"b": daveID}, "UNAUTHENTICATED", ""},
+		{"another's partnerships", dave, `query($b: ID!) { partnerships(businessId: $b) { edges { cursor } } }`, map[string]any{"b": mikeID}, "FORBIDDEN", ""},
+	}
+	before := snapshot(t, s)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := s.do(t, c.token, c.query, c.vars)
+			if r.code() != c.code || r.field() != c.field {
+				t.Fatalf("got code %q field %q (%+v), want %q %q", r.code(), r.field(), r.Errors, c.code, c.field)
+			}
+			if strings.Contains(strings.ToLower(r.Errors[0].Message), "sql") {
+				t.Fatalf("message leaks internals: %q", r.Errors[0].Message)
+			}
+		})
+	}
+	if after := snapshot(t, s); after != before {
+		t.Fatal("a rejected request changed the data")
+	}
+}
+
+// snapshot is every record of the store, for comparing before and after.
+func snapshot(t *testing.T, s *testServer) string {
+	t.Helper()
+	var b strings.Builder
+	s.export(t, &b)
+	return b.String()
+}
+
+func TestGETRunsQueriesOnly(t *testing.T) {
+	s := newTestServer(t)
+	res, err := http.Get(s.url + `/graphql?query={services{slug}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET query: status %d", res.StatusCode)
+	}
+	res, err = http.Get(s.url + `/graphql?query=mutation{setComplement(input:{from:"tyres",to:"towing",weight:0.5}){complement{weight}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		t.Fatalf("GET mutation: status %d, want an error status", res.StatusCode)
+	}
+}

@@ -1,0 +1,136 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/seed"
+	"github.com/partnergraph/partnergraph/store/sqlitestore"
+)
+
+// testServer is the real HTTP handler on 127.0.0.1, over an in-memory SQLite store loaded
+// with the example network.
+type testServer struct {
+	url      string
+	store    partnergraph.Store
+	verifier *auth.Verifier
+}
+
+func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.Store) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlitestore.Open(ctx, sqlitestore.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Import(ctx, seed.Example()); err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("k", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var store partnergraph.Store = s
+	for _, w := range wrap {
+		store = w(store)
+	}
+	h := graph.NewHandler(graph.Options{Store: store, Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"}})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testServer{url: srv.URL, store: s, verifier: v}
+}
+
+// token mints a token for sub with the role.
+func (s *testServer) token(t *testing.T, sub string, role auth.Role, businesses ...string) string {
+	t.Helper()
+	tok, err := s.verifier.Mint(auth.Identity{Sub: sub, Roles: []auth.Role{role}, Businesses: businesses}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+// code returns the first error's extensions.code, or "".
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+func (r response) field() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	f, _ := r.Errors[0].Extensions["field"].(string)
+	return f
+}
+
+// do posts a GraphQL request with the token ("" for anonymous) and decodes the response.
+func (s *testServer) do(t *testing.T, token, query string, vars map[string]any) response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out response
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("status %d, body %s: %v", res.StatusCode, raw, err)
+	}
+	return out
+}
+
+// ok fails the test on any error in r and decodes its data into v.
+func ok(t *testing.T, r response, v any) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("errors: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Data, err)
+	}
+}
+
+// bizID is the API id of a business with the store id.
+func bizID(id string) string { return base64.RawURLEncoding.EncodeToString([]byte("Business:" + id)) }
+
+// export writes every record of the store as JSON lines.
+func (s *testServer) export(t *testing.T, w io.Writer) {
+	t.Helper()
+	enc := json.NewEncoder(w)
+	if err := s.store.Export(context.Background(), func(r partnergraph.Record) error { return enc.Encode(r) }); err != nil {
+		t.Fatal(err)
+	}
+}
