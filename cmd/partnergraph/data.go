@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/seed"
+)
+
+func seedCmd(ctx context.Context, args []string) error {
+	f := newFlags("seed")
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	stats, err := store.Import(ctx, withProgress(seed.Example(), "seed"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "seeded the example network: %v\n", stats)
+	return nil
+}
+
+func importCmd(ctx context.Context, args []string) error {
+	f := newFlags("import")
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if f.NArg() != 1 {
+		return fmt.Errorf("usage: partnergraph import FILE (- for standard input)")
+	}
+	in := os.Stdin
+	if name := f.Arg(0); name != "-" {
+		file, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		in = file
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	stats, err := store.Import(ctx, withProgress(seed.ReadJSONL(in), "import"))
+	if err != nil {
+		return fmt.Errorf("nothing was imported: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "imported %v in %s\n", stats, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func exportCmd(ctx context.Context, args []string) error {
+	f := newFlags("export")
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	var out io.Writer = os.Stdout
+	if f.NArg() == 1 && f.Arg(0) != "-" {
+		file, err := os.Create(f.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		out = file
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	w := bufio.NewWriterSize(out, 1<<16)
+	enc := json.NewEncoder(w)
+	p := newProgress("export")
+	err = store.Export(ctx, func(r partnergraph.Record) error {
+		p.tick()
+		return enc.Encode(r)
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	p.done()
+	return nil
+}
+
+// progress reports on standard error how many records a long command has handled.
+type progress struct {
+	verb  string
+	n     int
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(verb string) *progress {
+	now := time.Now()
+	return &progress{verb: verb, start: now, last: now}
+}
+
+func (p *progress) tick() {
+	p.n++
+	if p.n%10000 == 0 && time.Since(p.last) > time.Second {
+		p.last = time.Now()
+		fmt.Fprintf(os.Stderr, "%s: %d records (%.0f/s)\n", p.verb, p.n, float64(p.n)/time.Since(p.start).Seconds())
+	}
+}
+
+func (p *progress) done() {
+	fmt.Fprintf(os.Stderr, "%s: %d records in %s\n", p.verb, p.n, time.Since(p.start).Round(time.Millisecond))
+}
+
+// withProgress passes records through, reporting progress on large inputs.
+func withProgress(records iter.Seq2[partnergraph.Record, error], verb string) iter.Seq2[partnergraph.Record, error] {
+	p := newProgress(verb)
+	return func(yield func(partnergraph.Record, error) bool) {
+		for r, err := range records {
+			p.tick()
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}

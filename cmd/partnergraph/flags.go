@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/store/sqlitestore"
+)
+
+// flags is a command's flag set whose flags default to PARTNERGRAPH_<NAME> from the environment.
+type flags struct {
+	*flag.FlagSet
+}
+
+func newFlags(name string) flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return flags{fs}
+}
+
+// envName is the environment variable of a flag: --jwt-issuer is PARTNERGRAPH_JWT_ISSUER.
+func envName(flagName string) string {
+	return "PARTNERGRAPH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f flags) string(name, def, usage string) *string {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		def = v
+	}
+	return f.String(name, def, usage+" ("+envName(name)+")")
+}
+
+func (f flags) bool(name string, def bool, usage string) *bool {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		def = v == "1" || strings.EqualFold(v, "true")
+	}
+	return f.Bool(name, def, usage+" ("+envName(name)+")")
+}
+
+func (f flags) duration(name string, def time.Duration, usage string) *time.Duration {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			def = d
+		}
+	}
+	return f.Duration(name, def, usage+" ("+envName(name)+")")
+}
+
+// storeFlags are the flags of every command that opens the database.
+type storeFlags struct {
+	db *string
+}
+
+func addStoreFlags(f flags) storeFlags {
+	return storeFlags{db: f.string("db", "./data/partnergraph.db", "SQLite database file")}
+}
+
+func (s storeFlags) open(ctx context.Context) (partnergraph.Store, error) {
+	st, err := sqlitestore.Open(ctx, *s.db)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// dataDir is where the development secret lives: beside the database.
+func (s storeFlags) dataDir() string { return filepath.Dir(*s.db) }
+
+// authFlags configure token verification.
+type authFlags struct {
+	secret, publicKey, jwksFile, jwksURL, issuer, audience *string
+}
+
+func addAuthFlags(f flags) authFlags {
+	return authFlags{
+		secret:    f.string("jwt-secret", "", "HS256 secret, at least 32 bytes; empty with no other key: a development secret in the data directory"),
+		publicKey: f.string("jwt-public-key", "", "PEM file of the RS256, ES256 or EdDSA public key"),
+		jwksFile:  f.string("jwks-file", "", "JSON Web Key Set file"),
+		jwksURL:   f.string("jwks-url", "", "JSON Web Key Set URL of the identity provider"),
+		issuer:    f.string("jwt-issuer", auth.DevIssuer, "required iss claim"),
+		audience:  f.string("jwt-audience", auth.DevAudience, "required aud claim"),
+	}
+}
+
+// verifier builds the token verifier. With no key configured it uses (creating if needed) a
+// random development secret in dataDir, and says so in the log.
+func (a authFlags) verifier(ctx context.Context, dataDir string, log *slog.Logger) (*auth.Verifier, error) {
+	cfg := auth.Config{Issuer: *a.issuer, Audience: *a.audience, JWKSFile: *a.jwksFile, JWKSURL: *a.jwksURL, Logger: log}
+	if *a.secret != "" {
+		cfg.HMACSecret = []byte(*a.secret)
+	}
+	if *a.publicKey != "" {
+		pem, err := os.ReadFile(*a.publicKey)
+		if err != nil {
+			return nil, fmt.Errorf("read --jwt-public-key: %w", err)
+		}
+		cfg.PublicKeyPEM = pem
+	}
+	if cfg.HMACSecret == nil && cfg.PublicKeyPEM == nil && cfg.JWKSFile == "" && cfg.JWKSURL == "" {
+		secret, created, err := auth.DevSecret(dataDir)
+		if err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dataDir, auth.DevSecretFile)
+		if created {
+			log.Warn("no token key configured: created a development HS256 secret", "file", path)
+		} else {
+			log.Info("no token key configured: using the development HS256 secret", "file", path)
+		}
+		cfg.HMACSecret = secret
+	}
+	return auth.NewVerifier(ctx, cfg)
+}

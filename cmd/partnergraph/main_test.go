@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/store/sqlitestore"
+)
+
+func countRecords(t *testing.T, db string) int {
+	t.Helper()
+	s, err := sqlitestore.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	if err := s.Export(context.Background(), func(partnergraph.Record) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSeedExportImport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	if err := run(ctx, []string{"seed", "--db", db}); err != nil {
+		t.Fatal(err)
+	}
+	seeded := countRecords(t, db)
+	if seeded < 400 {
+		t.Fatalf("seed wrote %d records", seeded)
+	}
+	out := filepath.Join(dir, "graph.jsonl")
+	if err := run(ctx, []string{"export", "--db", db, out}); err != nil {
+		t.Fatal(err)
+	}
+	b := filepath.Join(dir, "b.db")
+	for range 2 { // import is idempotent
+		if err := run(ctx, []string{"import", "--db", b, out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := countRecords(t, b); got != seeded {
+		t.Fatalf("imported %d records, exported %d", got, seeded)
+	}
+	again := filepath.Join(dir, "again.jsonl")
+	if err := run(ctx, []string{"export", "--db", b, again}); err != nil {
+		t.Fatal(err)
+	}
+	x, _ := os.ReadFile(out)
+	y, _ := os.ReadFile(again)
+	if !bytes.Equal(x, y) {
+		t.Fatal("export → import → export changed the data")
+	}
+}
+
+func TestImportBadLineWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bad.jsonl")
+	lines := []string{
+		`{"service":{"id":"tyres","name":"Tyres","sector":"auto"}}`,
+		``,
+		`{"business":{"id":"a","name":"A","location":{"lat":1,"lng":1}}}`,
+		`{"trust":{"from":"a","to":"a","score":0.5}}`,
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "x.db")
+	err := run(context.Background(), []string{"import", "--db", db, file})
+	if err == nil || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "trust.to") {
+		t.Fatalf("err = %v, want one naming line 4 and trust.to", err)
+	}
+	if n := countRecords(t, db); n != 0 {
+		t.Fatalf("a failed import wrote %d records", n)
+	}
+}
+
+// TestServe starts the server the way a user does, checks it answers, and stops it with the
+// context (as SIGINT does).
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := "127.0.0.1:18931"
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--addr", addr, "--db", filepath.Join(dir, "pg.db")}) }()
+	var res *http.Response
+	var err error
+	for i := 0; i < 100; i++ {
+		res, err = http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{ services { slug } }"}`))
+		if err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"collision-repair"`) {
+		t.Fatalf("a new server is not seeded: %s", body)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "jwt-secret")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("development secret: %v, %v", info, err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

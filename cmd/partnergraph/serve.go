@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/seed"
+)
+
+func serve(ctx context.Context, args []string) error {
+	f := newFlags("serve")
+	addr := f.string("addr", "127.0.0.1:8080", "listen address")
+	dev := f.bool("dev", true, "development mode: GraphiQL, introspection and field suggestions")
+	origins := f.string("allowed-origins", "", "comma-separated browser origins allowed to call the API (CORS and websockets); empty: none")
+	seedEmpty := f.bool("seed", true, "load the example network into an empty database")
+	shutdown := f.duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	sf := addStoreFlags(f)
+	af := addAuthFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *seedEmpty {
+		if err := seedIfEmpty(ctx, store, log); err != nil {
+			return err
+		}
+	}
+	verifier, err := af.verifier(ctx, sf.dataDir(), log)
+	if err != nil {
+		return err
+	}
+	h := graph.NewHandler(graph.Options{
+		Store: store, Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(os.Stderr, "PartnerGraph is listening on %s\n  GraphQL:  %s/graphql\n", base, base)
+	if *dev {
+		fmt.Fprintf(os.Stderr, "  GraphiQL: %s/\n", base)
+	}
+	fmt.Fprintf(os.Stderr, "  health:   %s/healthz  %s/readyz\n  database: %s\n", base, base, *sf.db)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: waiting for in-flight requests", "timeout", *shutdown)
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// seedIfEmpty loads the example network when the database has no services and no businesses,
+// so that a first run has something to show.
+func seedIfEmpty(ctx context.Context, store partnergraph.Store, log *slog.Logger) error {
+	services, err := store.Services(ctx)
+	if err != nil {
+		return err
+	}
+	some, err := store.Businesses(ctx, partnergraph.BusinessFilter{}, partnergraph.Page{First: 1})
+	if err != nil {
+		return err
+	}
+	if len(services) > 0 || len(some.Items) > 0 {
+		return nil
+	}
+	stats, err := store.Import(ctx, seed.Example())
+	if err != nil {
+		return fmt.Errorf("seed the example network: %w", err)
+	}
+	log.Info("empty database: loaded the example network", "records", stats)
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/partnergraph/partnergraph/auth"
+)
+
+func tokenCmd(ctx context.Context, args []string) error {
+	f := newFlags("token")
+	sub := f.String("sub", "", "the token's subject (user id)")
+	role := f.String("role", "member", "admin, member or intake")
+	business := f.String("business", "", "comma-separated business ids an intake token submits leads for")
+	ttl := f.Duration("ttl", 0, "lifetime, e.g. 15m (default 1h)")
+	sf := addStoreFlags(f)
+	af := addAuthFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if *sub == "" {
+		return fmt.Errorf("--sub is required")
+	}
+	r := auth.Role(*role)
+	if !r.Valid() {
+		return fmt.Errorf("--role must be admin, member or intake")
+	}
+	if *ttl == 0 {
+		*ttl = 3600e9
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	v, err := af.verifier(ctx, sf.dataDir(), log)
+	if err != nil {
+		return err
+	}
+	token, err := v.Mint(auth.Identity{Sub: *sub, Roles: []auth.Role{r}, Businesses: splitList(*business)}, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(strings.TrimSpace(token))
+	return nil
+}
