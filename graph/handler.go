@@ -77,7 +77,14 @@ func NewHandler(cfg Options) http.Handler {
 				// 4403 tells clients not to retry with the same token (1000 would).
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 			}
-			return auth.WithIdentity(ctx, id), nil, nil
+			ctx = auth.WithIdentity(ctx, id)
+			if id != nil {
+				// The connection, and every subscription on it, ends when the token expires.
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithDeadline(ctx, id.ExpiresAt)
+				context.AfterFunc(ctx, cancel)
+			}
+			return ctx, nil, nil
 		},
 	})
 	srv.AddTransport(transport.Options{})

@@ -1,0 +1,168 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+)
+
+func gid(kind, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + id))
+}
+
+// The callers of the access matrix, all about Dave's Collision.
+const (
+	anonymous = "anonymous"
+	other     = "member of another business"
+	owner     = "owner"
+	intake    = "intake"
+	admin     = "admin"
+)
+
+var callers = []string{anonymous, other, owner, intake, admin}
+
+func (s *testServer) callerToken(t *testing.T, caller string) string {
+	switch caller {
+	case other:
+		return s.token(t, "user-treadright-tyres", auth.Member)
+	case owner:
+		return s.token(t, "user-dave", auth.Member)
+	case intake:
+		return s.token(t, "web-form", auth.Intake, "daves-collision")
+	case admin:
+		return s.token(t, "root", auth.Admin)
+	}
+	return ""
+}
+
+// TestAccessMatrix runs every query and mutation as each kind of caller and checks the
+// outcome: "" for success, else the error code.
+func TestAccessMatrix(t *testing.T) {
+	dave, mike := gid("Business", "daves-collision"), gid("Business", "mikes-tyre")
+	const ownerOnly = "owner-only"
+	const adminOnly = "admin-only"
+	const public = "public"
+	outcomes := map[string]map[string]string{
+		public:            {anonymous: "", other: "", owner: "", intake: "", admin: ""},
+		ownerOnly:         {anonymous: "UNAUTHENTICATED", other: "FORBIDDEN", owner: "", intake: "FORBIDDEN", admin: ""},
+		adminOnly:         {anonymous: "UNAUTHENTICATED", other: "FORBIDDEN", owner: "FORBIDDEN", intake: "FORBIDDEN", admin: ""},
+		"register":        {anonymous: "UNAUTHENTICATED", other: "", owner: "", intake: "FORBIDDEN", admin: ""},
+		"private network": {anonymous: "NOT_FOUND", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
+		// Outsiders are not told that a partnership exists.
+		"party": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
+	}
+	ops := []struct {
+		name, rule, query string
+		vars              map[string]any
+	}{
+		{"viewer", public, `{ viewer { sub roles businesses { name } } }`, nil},
+		{"node", public, `query($id: ID!) { node(id: $id) { id ... on Business { name } } }`, map[string]any{"id": dave}},
+		{"business", public, `query($id: ID!) { business(id: $id) { name email phone services { slug } memberships { role } trustCounts { trusts } } }`, map[string]any{"id": dave}},
+		{"businesses", public, `{ businesses(first: 5) { edges { node { name } } } }`, nil},
+		{"services", public, `{ services { slug complements { weight to { slug } } } }`, nil},
+		{"networks", public, `{ networks { edges { node { name } } } }`, nil},
+		{"public network", public, `query($id: ID!) { network(id: $id) { name members(first: 3) { edges { node { role } } } } }`, map[string]any{"id": gid("Network", "springfield-chamber")}},
+		{"private network", "private network", `query($id: ID!) { network(id: $id) { name } }`, map[string]any{"id": gid("Network", "main-street-referral-club")}},
+		{"trustEdges", public, `query($id: ID!) { trustEdges(businessId: $id, direction: INCOMING) { edges { node { score } } } }`, map[string]any{"id": dave}},
+		{"partnerships", ownerOnly, `query($id: ID!) { partnerships(businessId: $id) { edges { node { status terms { amount percent } } } } }`, map[string]any{"id": dave}},
+		{"partnership by node", "party", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": gid("Partnership", "p-daves-mikes")}},
+		{"registerBusiness", "register", `mutation { registerBusiness(input: {name: "X", location: {lat: 1, lng: 1}}) { business { id } } }`, nil},
+		{"updateBusiness", ownerOnly, `mutation($id: ID!) { updateBusiness(input: {id: $id, description: "new"}) { business { description } } }`, map[string]any{"id": dave}},
+		{"setBusinessServices", ownerOnly, `mutation($id: ID!) { setBusinessServices(input: {businessId: $id, services: ["collision-repair", "towing"]}) { business { services { slug } } } }`, map[string]any{"id": dave}},
+		{"createNetwork", ownerOnly, `mutation($id: ID!) { createNetwork(input: {name: "Dave's Club", organizerId: $id}) { network { id } } }`, map[string]any{"id": dave}},
+		{"joinNetwork", ownerOnly, `mutation($b: ID!, $n: ID!) { joinNetwork(input: {businessId: $b, networkId: $n}) { membership { role } } }`, map[string]any{"b": dave, "n": gid("Network", "capital-city-home-alliance")}},
+		{"leaveNetwork", ownerOnly, `mutation($b: ID!, $n: ID!) { leaveNetwork(input: {businessId: $b, networkId: $n}) { network { name } } }`, map[string]any{"b": dave, "n": gid("Network", "springfield-chamber")}},
+		{"setTrust", ownerOnly, `mutation($f: ID!, $t: ID!) { setTrust(input: {fromId: $f, toId: $t, score: 0.4}) { trust { score } } }`, map[string]any{"f": dave, "t": gid("Business", "metro-collision")}},
+		{"removeTrust", ownerOnly, `mutation($f: ID!, $t: ID!) { removeTrust(input: {fromId: $f, toId: $t}) { to { name } } }`, map[string]any{"f": dave, "t": mike}},
+		{"proposePartnership", ownerOnly, `mutation($p: ID!, $q: ID!) { proposePartnership(input: {proposerId: $p, partnerId: $q, terms: {type: FLAT, amount: "10", currency: "USD"}}) { partnership { id } } }`, map[string]any{"p": dave, "q": gid("Business", "riverbend-barn")}},
+		{"respondToPartnership", "party", `mutation($id: ID!) { respondToPartnership(input: {partnershipId: $id, accept: false}) { partnership { status } } }`, map[string]any{"id": gid("Partnership", "p-test-proposal")}},
+		{"endPartnership", "party", `mutation($id: ID!) { endPartnership(input: {partnershipId: $id}) { partnership { status } } }`, map[string]any{"id": gid("Partnership", "p-daves-mikes")}},
+		{"verifyBusiness", adminOnly, `mutation($id: ID!) { verifyBusiness(input: {businessId: $id, verified: false}) { business { verified } } }`, map[string]any{"id": dave}},
+		{"suspendBusiness", adminOnly, `mutation($id: ID!) { suspendBusiness(input: {businessId: $id}) { business { status } } }`, map[string]any{"id": dave}},
+		{"setComplement", adminOnly, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil},
+	}
+	for _, op := range ops {
+		for _, caller := range callers {
+			t.Run(op.name+"/"+caller, func(t *testing.T) {
+				s := newTestServer(t)
+				p := &partnergraph.Partnership{ID: "p-test-proposal", ProposerID: "keystone-realty", PartnerID: "daves-collision",
+					Terms: partnergraph.FeeTerms{Type: partnergraph.FeeFlat, AmountMinor: 500, Currency: "USD"}}
+				if err := s.store.CreatePartnership(context.Background(), p); err != nil {
+					t.Fatal(err)
+				}
+				before := snapshot(t, s)
+				r := s.do(t, s.callerToken(t, caller), op.query, op.vars)
+				want := outcomes[op.rule][caller]
+				if r.code() != want {
+					t.Fatalf("code %q (%+v), want %q", r.code(), r.Errors, want)
+				}
+				if want != "" {
+					if !nullData(r.Data) {
+						t.Fatalf("refused, yet data came back: %s", r.Data)
+					}
+					if snapshot(t, s) != before {
+						t.Fatal("a refused request changed the data")
+					}
+				}
+			})
+		}
+	}
+}
+
+// nullData reports whether the response carries no data at all.
+func nullData(data []byte) bool {
+	s := strings.TrimSpace(string(data))
+	if s == "" || s == "null" {
+		return true
+	}
+	// A nullable root field comes back as {"field":null}.
+	return strings.HasSuffix(s, ":null}") && strings.Count(s, ":") == 1
+}
+
+// TestPrivateFields checks that trust notes reach only the truster's owners and admins,
+// whichever path of the schema asks for them.
+func TestPrivateFields(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	trust := partnergraph.Trust{From: "daves-collision", To: "mikes-tyre", Score: 0.9, Note: "secret: his prices are negotiable"}
+	if _, err := s.store.SetTrust(ctx, trust); err != nil {
+		t.Fatal(err)
+	}
+	queries := []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{"outgoing", `query($id: ID!) { trustEdges(businessId: $id) { edges { node { note } } } }`, map[string]any{"id": gid("Business", "daves-collision")}},
+		{"incoming", `query($id: ID!) { trustEdges(businessId: $id, direction: INCOMING) { edges { node { note } } } }`, map[string]any{"id": gid("Business", "mikes-tyre")}},
+	}
+	for _, q := range queries {
+		for _, caller := range callers {
+			t.Run(q.name+"/"+caller, func(t *testing.T) {
+				r := s.do(t, s.callerToken(t, caller), q.query, q.vars)
+				leaked := strings.Contains(string(r.Data), "secret:")
+				maySee := caller == owner || caller == admin
+				if leaked != maySee {
+					t.Fatalf("note visible: %v, want %v", leaked, maySee)
+				}
+			})
+		}
+	}
+}
+
+// TestSuspendedOwner checks that the owner of a suspended business can no longer act for it.
+func TestSuspendedOwner(t *testing.T) {
+	s := newTestServer(t)
+	status := partnergraph.BusinessSuspended
+	if _, err := s.store.UpdateBusiness(context.Background(), "daves-collision", partnergraph.BusinessPatch{Status: &status}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.do(t, s.callerToken(t, owner), `mutation($f: ID!, $t: ID!) { setTrust(input: {fromId: $f, toId: $t, score: 0.4}) { trust { score } } }`,
+		map[string]any{"f": gid("Business", "daves-collision"), "t": gid("Business", "metro-collision")})
+	if r.code() != "FORBIDDEN" {
+		t.Fatalf("suspended owner setting trust: %+v", r.Errors)
+	}
+}
