@@ -8,7 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,14 +33,15 @@ type testServer struct {
 func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.Store) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlitestore.Open(ctx, sqlitestore.Memory)
+	db := filepath.Join(t.TempDir(), "pg.db")
+	if err := os.WriteFile(db, seededDB(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlitestore.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.Import(ctx, seed.Example()); err != nil {
-		t.Fatal(err)
-	}
 	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("k", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +54,44 @@ func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.S
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{url: srv.URL, store: s, verifier: v}
+}
+
+var seeded struct {
+	once sync.Once
+	db   []byte
+	err  error
+}
+
+// seededDB returns the bytes of a SQLite database holding the example network, built once:
+// copying a file is much faster than importing the network for each test.
+func seededDB(t *testing.T) []byte {
+	t.Helper()
+	seeded.once.Do(func() {
+		dir, err := os.MkdirTemp("", "graphtest")
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "seed.db")
+		s, err := sqlitestore.Open(context.Background(), path)
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		_, seeded.err = s.Import(context.Background(), seed.Example())
+		// Closing the last connection checkpoints the WAL into the main file.
+		if err := s.Close(); seeded.err == nil {
+			seeded.err = err
+		}
+		if seeded.err == nil {
+			seeded.db, seeded.err = os.ReadFile(path)
+		}
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
+	}
+	return seeded.db
 }
 
 // token mints a token for sub with the role.
