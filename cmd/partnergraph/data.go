@@ -139,3 +139,19 @@ func withProgress(records iter.Seq2[partnergraph.Record, error], verb string) it
 		}
 	}
 }
+
+// migrateCmd opens the store, which applies any migrations it has not seen, and closes it:
+// for deployments that migrate before rolling out new servers.
+func migrateCmd(ctx context.Context, args []string) error {
+	f := newFlags("migrate")
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "migrations applied (%s store)\n", *sf.kind)
+	return store.Close()
+}

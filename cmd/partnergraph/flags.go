@@ -12,6 +12,7 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/store/neo4jstore"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
 
@@ -55,19 +56,38 @@ func (f flags) duration(name string, def time.Duration, usage string) *time.Dura
 
 // storeFlags are the flags of every command that opens the database.
 type storeFlags struct {
-	db *string
+	kind, db                                    *string
+	neo4jURI, neo4jUser, neo4jPass, neo4jDBName *string
 }
 
 func addStoreFlags(f flags) storeFlags {
-	return storeFlags{db: f.string("db", "./data/partnergraph.db", "SQLite database file")}
+	return storeFlags{
+		kind:        f.string("store", "sqlite", "sqlite (embedded) or neo4j"),
+		db:          f.string("db", "./data/partnergraph.db", "SQLite database file (also where the development token secret lives)"),
+		neo4jURI:    envOnly("NEO4J_URI"),
+		neo4jUser:   envOnly("NEO4J_USERNAME"),
+		neo4jPass:   envOnly("NEO4J_PASSWORD"),
+		neo4jDBName: envOnly("NEO4J_DATABASE"),
+	}
+}
+
+// envOnly reads a setting that has no flag: the Neo4j connection, which holds a password.
+func envOnly(name string) *string {
+	v := os.Getenv(name)
+	return &v
 }
 
 func (s storeFlags) open(ctx context.Context) (partnergraph.Store, error) {
-	st, err := sqlitestore.Open(ctx, *s.db)
-	if err != nil {
-		return nil, err
+	switch *s.kind {
+	case "sqlite":
+		return sqlitestore.Open(ctx, *s.db)
+	case "neo4j":
+		if *s.neo4jURI == "" {
+			return nil, fmt.Errorf("--store neo4j needs NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE)")
+		}
+		return neo4jstore.Open(ctx, neo4jstore.Config{URI: *s.neo4jURI, Username: *s.neo4jUser, Password: *s.neo4jPass, Database: *s.neo4jDBName})
 	}
-	return st, nil
+	return nil, fmt.Errorf("--store must be sqlite or neo4j, not %q", *s.kind)
 }
 
 // dataDir is where the development secret lives: beside the database.

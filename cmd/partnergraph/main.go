@@ -6,6 +6,7 @@
 //	partnergraph import    load JSON Lines records from a file
 //	partnergraph export    write every record as JSON Lines
 //	partnergraph token     mint a development token
+//	partnergraph migrate   apply schema migrations (they also run at every start)
 //
 // Every flag has an environment variable: --addr is PARTNERGRAPH_ADDR, and so on.
 package main
@@ -33,6 +34,7 @@ func commands() []command {
 		{"import", "load JSON Lines records: import FILE (- for standard input)", importCmd},
 		{"export", "write every record as JSON Lines: export [FILE]", exportCmd},
 		{"token", "mint a development token: token --sub S --role member", tokenCmd},
+		{"migrate", "apply the database's schema migrations and exit", migrateCmd},
 	}
 }
 

@@ -1,0 +1,12 @@
+// One page of the businesses that match the Lucene query $query on the full-text index,
+// by name then id, after the keyset ($afterName, $afterId).
+CALL db.index.fulltext.queryNodes('business_search', $query) YIELD node
+WITH node AS b
+WHERE b.name >= $afterName
+  AND (b.name > $afterName OR b.id > $afterId)
+  AND ($statuses IS NULL OR b.status IN $statuses)
+  AND ($networkId IS NULL OR EXISTS { (b)-[:MEMBER_OF]->(:Network {id: $networkId}) })
+  AND ($services IS NULL OR EXISTS { (b)-[:OFFERS]->(s:Service) WHERE s.id IN $services })
+RETURN b
+ORDER BY b.name, b.id
+LIMIT $limit

@@ -1,0 +1,3 @@
+// The partnership with the id.
+MATCH (p:Partnership {id: $id})
+RETURN p

@@ -1,0 +1,238 @@
+package neo4jstore
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/store/storetest"
+)
+
+// testWipe empties a database for the next contract test, keeping the migration records.
+var testWipe = stmt("test_wipe")
+
+// TestContract runs the contract suite against the Neo4j server at NEO4J_URI. Every test of
+// the suite gets a database WIPED of all its nodes: point NEO4J_DATABASE at a database that
+// holds nothing you want to keep. NEO4J_DATABASE may list several databases separated by
+// commas (Enterprise edition), so that a test can hold more than one empty store at a time.
+func TestContract(t *testing.T) {
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		t.Skip("NEO4J_URI not set: the Neo4j contract tests need a server (see README)")
+	}
+	pool := newDatabasePool(os.Getenv("NEO4J_DATABASE"))
+	storetest.Run(t, func(t *testing.T) partnergraph.Store {
+		t.Helper()
+		db := pool.take(t)
+		ctx := context.Background()
+		s, err := Open(ctx, Config{
+			URI:      uri,
+			Username: os.Getenv("NEO4J_USERNAME"),
+			Password: os.Getenv("NEO4J_PASSWORD"),
+			Database: db,
+		})
+		if err != nil {
+			pool.give(t, db)
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			s.Close()
+			pool.give(t, db)
+		})
+		if err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+			_, err := run(ctx, tx, testWipe, nil)
+			return err
+		}); err != nil {
+			t.Fatalf("wipe database %q: %v", s.database, err)
+		}
+		return s
+	})
+}
+
+// databasePool hands each test a database that no other running test holds.
+type databasePool struct {
+	mu   sync.Mutex
+	free chan string
+	held map[string]int // test name → databases it holds
+}
+
+func newDatabasePool(list string) *databasePool {
+	names := strings.Split(list, ",")
+	p := &databasePool{free: make(chan string, len(names)), held: map[string]int{}}
+	for _, n := range names {
+		p.free <- strings.TrimSpace(n)
+	}
+	return p
+}
+
+// take waits for a free database. A test that already holds one and finds none free is
+// skipped, since waiting would never end.
+func (p *databasePool) take(t *testing.T) string {
+	t.Helper()
+	select {
+	case db := <-p.free:
+		p.hold(t, 1)
+		return db
+	default:
+	}
+	p.mu.Lock()
+	holds := p.held[t.Name()]
+	p.mu.Unlock()
+	if holds > 0 {
+		t.Skipf("this test needs %d empty stores at once: list as many databases in NEO4J_DATABASE (Enterprise edition)", holds+1)
+	}
+	select {
+	case db := <-p.free:
+		p.hold(t, 1)
+		return db
+	case <-time.After(10 * time.Minute):
+		t.Fatal("no Neo4j database came free in 10 minutes")
+		return ""
+	}
+}
+
+func (p *databasePool) give(t *testing.T, db string) {
+	p.hold(t, -1)
+	p.free <- db
+}
+
+func (p *databasePool) hold(t *testing.T, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held[t.Name()] += n
+}
+
+// TestOpenUnreachable checks that Open fails fast, naming the URI but not the password, when
+// nothing listens at the address.
+func TestOpenUnreachable(t *testing.T) {
+	for _, uri := range []string{"bolt://127.0.0.1:1", "neo4j://127.0.0.1:1", "bolt://neo4j:s3cret@127.0.0.1:1"} {
+		t.Run(uri, func(t *testing.T) {
+			start := time.Now()
+			s, err := Open(context.Background(), Config{URI: uri, Username: "neo4j", Password: "s3cret"})
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded against a closed port")
+			}
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("Open took %v to fail, want it to fail fast", took)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "127.0.0.1:1") || !strings.Contains(msg, "unreachable") {
+				t.Errorf("error %q does not say which server is unreachable", msg)
+			}
+			if strings.Contains(msg, "s3cret") {
+				t.Errorf("error %q reveals the password", msg)
+			}
+		})
+	}
+}
+
+func TestOpenNoURI(t *testing.T) {
+	if _, err := Open(context.Background(), Config{}); err == nil || !strings.Contains(err.Error(), "no URI") {
+		t.Fatalf("Open without a URI: %v", err)
+	}
+}
+
+// TestValidationBeforeCypher checks that bad input is refused before the store talks to the
+// server: the store points at a closed port, so any Cypher would fail with a connection error
+// instead of the EINVALID the test wants.
+func TestValidationBeforeCypher(t *testing.T) {
+	driver, err := neo4j.NewDriverWithContext("bolt://127.0.0.1:1", neo4j.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { driver.Close(context.Background()) })
+	s := &Store{driver: driver, database: DefaultDatabase, txTimeout: time.Second, bookmarks: driver.ExecuteQueryBookmarkManager()}
+	ctx := context.Background()
+	flat := partnergraph.FeeTerms{Type: partnergraph.FeeFlat, AmountMinor: 100, Currency: "USD"}
+	badRecord := func(yield func(partnergraph.Record, error) bool) {
+		yield(partnergraph.Record{Line: 7, Trust: &partnergraph.Trust{From: "a", To: "a", Score: 0.5}}, nil)
+	}
+	cases := []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"business name", func() error { return s.CreateBusiness(ctx, &partnergraph.Business{Name: " "}, "") }, "name"},
+		{"owner sub", func() error { return s.AddOwner(ctx, "", "b1") }, "sub"},
+		{"listing filter", func() error {
+			_, err := s.Businesses(ctx, partnergraph.BusinessFilter{Statuses: []partnergraph.BusinessStatus{"NOPE"}}, partnergraph.Page{})
+			return err
+		}, "status"},
+		{"listing near", func() error {
+			_, err := s.Businesses(ctx, partnergraph.BusinessFilter{Near: &partnergraph.Near{RadiusKm: 0}}, partnergraph.Page{})
+			return err
+		}, "near.radiusKm"},
+		{"page size", func() error {
+			_, err := s.Businesses(ctx, partnergraph.BusinessFilter{}, partnergraph.Page{First: 101})
+			return err
+		}, "first"},
+		{"business cursor", func() error {
+			_, err := s.Businesses(ctx, partnergraph.BusinessFilter{}, partnergraph.Page{After: "garbage"})
+			return err
+		}, "after"},
+		{"distance listing with a name cursor", func() error {
+			after := cursor{Kind: byName, S: "A", ID: "a"}.encode()
+			_, err := s.Businesses(ctx, partnergraph.BusinessFilter{Near: &partnergraph.Near{RadiusKm: 5}}, partnergraph.Page{After: after})
+			return err
+		}, "after"},
+		{"service id", func() error { return s.PutService(ctx, partnergraph.Service{ID: "Bad Slug", Name: "x", Sector: "y"}) }, "id"},
+		{"complement weight", func() error {
+			return s.SetComplement(ctx, partnergraph.Complement{From: "a", To: "b", Weight: 2, Source: partnergraph.SourceCurated})
+		}, "weight"},
+		{"network visibility", func() error { return s.CreateNetwork(ctx, &partnergraph.Network{Name: "N", Visibility: "SECRET"}, "") }, "visibility"},
+		{"network cursor", func() error { _, err := s.Networks(ctx, partnergraph.Page{After: "%%%"}); return err }, "after"},
+		{"membership role", func() error {
+			_, err := s.Join(ctx, partnergraph.Membership{BusinessID: "b", NetworkID: "n", Role: "BOSS"})
+			return err
+		}, "role"},
+		{"membership cursor", func() error {
+			_, err := s.Memberships(ctx, partnergraph.MembershipFilter{}, partnergraph.Page{After: "x"})
+			return err
+		}, "after"},
+		{"trust score", func() error {
+			_, err := s.SetTrust(ctx, partnergraph.Trust{From: "a", To: "b", Score: 1.5})
+			return err
+		}, "score"},
+		{"trust direction", func() error {
+			_, err := s.TrustEdges(ctx, partnergraph.TrustFilter{BusinessID: "a", Direction: "SIDEWAYS"}, partnergraph.Page{})
+			return err
+		}, "direction"},
+		{"partnership terms", func() error {
+			return s.CreatePartnership(ctx, &partnergraph.Partnership{ProposerID: "a", PartnerID: "b", Terms: partnergraph.FeeTerms{Type: partnergraph.FeeFlat, Currency: "USD"}})
+		}, "terms.amount"},
+		{"partnership self", func() error {
+			return s.CreatePartnership(ctx, &partnergraph.Partnership{ProposerID: "a", PartnerID: "a", Terms: flat})
+		}, "partnerId"},
+		{"partnership status", func() error {
+			_, err := s.SetPartnershipStatus(ctx, "p", nil, "MAYBE")
+			return err
+		}, "status"},
+		{"partnership filter", func() error {
+			_, err := s.Partnerships(ctx, partnergraph.PartnershipFilter{Status: "MAYBE"}, partnergraph.Page{})
+			return err
+		}, "status"},
+		{"import record", func() error { _, err := s.Import(ctx, badRecord); return err }, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call()
+			e, ok := err.(*partnergraph.Error)
+			if !ok || e.Code != partnergraph.EINVALID || e.Field != c.field {
+				t.Fatalf("error = %v (%T), want EINVALID naming %q", err, err, c.field)
+			}
+		})
+	}
+	t.Run("import names the line", func(t *testing.T) {
+		_, err := s.Import(ctx, badRecord)
+		if err == nil || !strings.HasPrefix(err.Error(), "line 7:") {
+			t.Fatalf("error = %v, want it to name line 7", err)
+		}
+	})
+}

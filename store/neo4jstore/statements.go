@@ -1,0 +1,104 @@
+package neo4jstore
+
+import (
+	"context"
+	"embed"
+	"path"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Every Cypher statement lives in its own file under cypher/, named for what it does, so that
+// tools/cypherlint can check it offline with Neo4j's parser and the graph schema.
+//
+//go:embed cypher/*.cypher
+var cypherFiles embed.FS
+
+// statement is one embedded Cypher statement. Its only constructor is stmt, so a statement
+// cannot be made up from a string literal elsewhere in the package.
+type statement struct{ text string }
+
+// stmt loads cypher/<name>.cypher. A missing file panics at package initialisation: it is a
+// build mistake, and the unit tests (which need no server) catch it.
+func stmt(name string) statement {
+	b, err := cypherFiles.ReadFile(path.Join("cypher", name+".cypher"))
+	if err != nil || strings.TrimSpace(string(b)) == "" {
+		panic("neo4jstore: missing or empty statement cypher/" + name + ".cypher")
+	}
+	return statement{text: string(b)}
+}
+
+// The statements, by the file they come from.
+var (
+	businessCreate           = stmt("business_create")
+	businessImport           = stmt("business_import")
+	businessByIDs            = stmt("business_by_ids")
+	businessLock             = stmt("business_lock")
+	businessUpdate           = stmt("business_update")
+	businessListByName       = stmt("business_list_by_name")
+	businessListByDistance   = stmt("business_list_by_distance")
+	businessSearchByName     = stmt("business_search_by_name")
+	businessSearchByDistance = stmt("business_search_by_distance")
+	businessSetServices      = stmt("business_set_services")
+	businessServices         = stmt("business_services")
+	businessExport           = stmt("business_export")
+	ownerAdd                 = stmt("owner_add")
+	ownerBusinesses          = stmt("owner_businesses")
+
+	servicePut       = stmt("service_put")
+	serviceList      = stmt("service_list")
+	serviceLock      = stmt("service_lock")
+	serviceExport    = stmt("service_export")
+	complementSet    = stmt("complement_set")
+	complementRemove = stmt("complement_remove")
+	complementList   = stmt("complement_list")
+	complementExport = stmt("complement_export")
+
+	networkCreate            = stmt("network_create")
+	networkImport            = stmt("network_import")
+	networkByIDs             = stmt("network_by_ids")
+	networkList              = stmt("network_list")
+	networkExport            = stmt("network_export")
+	networkLock              = stmt("network_lock")
+	membershipCreate         = stmt("membership_create")
+	membershipPut            = stmt("membership_put")
+	membershipDelete         = stmt("membership_delete")
+	membershipListAll        = stmt("membership_list_all")
+	membershipListByBusiness = stmt("membership_list_by_business")
+	membershipListByNetwork  = stmt("membership_list_by_network")
+	membershipOfBusinesses   = stmt("membership_of_businesses")
+
+	trustSet          = stmt("trust_set")
+	trustDelete       = stmt("trust_delete")
+	trustGet          = stmt("trust_get")
+	trustListAll      = stmt("trust_list_all")
+	trustListOutgoing = stmt("trust_list_outgoing")
+	trustListIncoming = stmt("trust_list_incoming")
+	trustCounts       = stmt("trust_counts")
+
+	partnershipCreate         = stmt("partnership_create")
+	partnershipPut            = stmt("partnership_put")
+	partnershipByID           = stmt("partnership_by_id")
+	partnershipLock           = stmt("partnership_lock")
+	partnershipOpenForPairs   = stmt("partnership_open_for_pairs")
+	partnershipSetStatus      = stmt("partnership_set_status")
+	partnershipListAll        = stmt("partnership_list_all")
+	partnershipListByBusiness = stmt("partnership_list_by_business")
+	partnershipExport         = stmt("partnership_export")
+
+	migrationApplied      = stmt("migration_applied")
+	migrationRecord       = stmt("migration_record")
+	migrationAwaitIndexes = stmt("migration_await_indexes")
+)
+
+// run executes st in tx and reads all of its records before returning, because a managed
+// transaction's results are only valid inside its work function. Its errors go back
+// unwrapped: the driver decides by their type whether to retry the transaction.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, st statement, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, st.text, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
