@@ -1,0 +1,285 @@
+package partnergraph
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// LeadMode says how many partners see a lead at once.
+type LeadMode string
+
+// Lead modes: one partner at a time (the next after a decline or expiry), or up to
+// Lead.MaxOffers at once (the first to accept wins).
+const (
+	Exclusive LeadMode = "EXCLUSIVE"
+	Shared    LeadMode = "SHARED"
+)
+
+// LeadStatus is where a lead stands.
+type LeadStatus string
+
+// Lead statuses. OFFERED: waiting for a recipient to accept; ACCEPTED: a business took it;
+// UNROUTABLE: no (more) candidates; WON and LOST: closed by the business that accepted it.
+const (
+	LeadOffered    LeadStatus = "OFFERED"
+	LeadAccepted   LeadStatus = "ACCEPTED"
+	LeadUnroutable LeadStatus = "UNROUTABLE"
+	LeadWon        LeadStatus = "WON"
+	LeadLost       LeadStatus = "LOST"
+)
+
+// Customer is the person a lead is about: private data, visible only to the referrer, the
+// business that accepted the lead, and admins.
+type Customer struct {
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Consent records what the customer agreed to, and when, before their details were shared.
+type Consent struct {
+	Text    string    `json:"text"`
+	GivenAt time.Time `json:"givenAt"`
+}
+
+// Lead is a customer that a business refers to its partners.
+type Lead struct {
+	ID             string     `json:"id"`
+	IdempotencyKey string     `json:"idempotencyKey"`
+	InputHash      string     `json:"inputHash"` // of the submitted input: same key, other input is a CONFLICT
+	ReferrerID     string     `json:"referrerId"`
+	ServiceID      string     `json:"serviceId"`
+	Location       Point      `json:"location"`
+	Customer       Customer   `json:"customer"`
+	Consent        Consent    `json:"consent"`
+	Notes          string     `json:"notes,omitempty"`
+	Mode           LeadMode   `json:"mode"`
+	MaxOffers      int        `json:"maxOffers"` // 1 for EXCLUSIVE
+	Status         LeadStatus `json:"status"`
+	Reason         string     `json:"reason,omitempty"` // why it is UNROUTABLE
+	ValueMinor     int64      `json:"valueMinor,omitempty"`
+	Currency       string     `json:"currency,omitempty"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	ClosedAt       *time.Time `json:"closedAt,omitempty"`
+}
+
+// MaxSharedOffers caps how many partners see a SHARED lead at once.
+const MaxSharedOffers = 5
+
+// Validate fills defaults (mode EXCLUSIVE, MaxOffers) and returns EINVALID naming the field.
+func (l *Lead) Validate() error {
+	if !ValidID(l.ReferrerID) {
+		return Invalidf("referrerId", "must be a business id")
+	}
+	if !ValidSlug(l.ServiceID) {
+		return Invalidf("service", "must be a service slug")
+	}
+	if err := l.Location.Validate(); err != nil {
+		return WithFieldPrefix("location", err)
+	}
+	l.IdempotencyKey = strings.TrimSpace(l.IdempotencyKey)
+	if err := checkText("idempotencyKey", l.IdempotencyKey, 8, 128); err != nil {
+		return err
+	}
+	if err := checkText("customer.name", l.Customer.Name, 1, 120); err != nil {
+		return err
+	}
+	if l.Customer.Email == "" && l.Customer.Phone == "" {
+		return Invalidf("customer.email", "an email or a phone is required")
+	}
+	if l.Customer.Email != "" {
+		if err := ValidEmail(l.Customer.Email); err != nil {
+			return WithFieldPrefix("customer.email", err)
+		}
+	}
+	if l.Customer.Phone != "" {
+		if err := ValidPhone(l.Customer.Phone); err != nil {
+			return WithFieldPrefix("customer.phone", err)
+		}
+	}
+	if err := checkText("consent.text", l.Consent.Text, 10, 2000); err != nil {
+		return err
+	}
+	if l.Consent.GivenAt.IsZero() {
+		return Invalidf("consent.givenAt", "is required")
+	}
+	if l.Consent.GivenAt.After(time.Now().Add(5 * time.Minute)) {
+		return Invalidf("consent.givenAt", "must not be in the future")
+	}
+	if err := checkText("notes", l.Notes, 0, 2000); err != nil {
+		return err
+	}
+	switch l.Mode {
+	case "", Exclusive:
+		l.Mode, l.MaxOffers = Exclusive, 1
+	case Shared:
+		if l.MaxOffers == 0 {
+			l.MaxOffers = 3
+		}
+		if l.MaxOffers < 1 || l.MaxOffers > MaxSharedOffers {
+			return Invalidf("maxOffers", "must be between 1 and %d", MaxSharedOffers)
+		}
+	default:
+		return Invalidf("mode", "must be EXCLUSIVE or SHARED")
+	}
+	return nil
+}
+
+// Hash returns a digest of the submitted input (everything but server-set fields), so that a
+// retry with the same idempotency key can be told from a different lead under a reused key.
+func (l *Lead) Hash() string {
+	in := struct {
+		ReferrerID, ServiceID string
+		Location              Point
+		Customer              Customer
+		Consent               Consent
+		Notes                 string
+		Mode                  LeadMode
+		MaxOffers             int
+	}{l.ReferrerID, l.ServiceID, l.Location, l.Customer, Consent{l.Consent.Text, l.Consent.GivenAt.UTC()}, l.Notes, l.Mode, l.MaxOffers}
+	b, _ := json.Marshal(in)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// OfferStatus is where an offer stands.
+type OfferStatus string
+
+// Offer statuses. PENDING until the recipient answers; EXPIRED when not answered in time;
+// WITHDRAWN when another recipient of a SHARED lead accepted first.
+const (
+	OfferPending   OfferStatus = "PENDING"
+	OfferAccepted  OfferStatus = "ACCEPTED"
+	OfferDeclined  OfferStatus = "DECLINED"
+	OfferExpired   OfferStatus = "EXPIRED"
+	OfferWithdrawn OfferStatus = "WITHDRAWN"
+)
+
+// Offer is a lead offered to one business: an entry in that business's inbox.
+type Offer struct {
+	ID         string `json:"id"`
+	LeadID     string `json:"leadId"`
+	BusinessID string `json:"businessId"`
+	// Seq orders the recipient's inbox: assigned by the store when the offer is written,
+	// increasing, and the cursor a subscriber resumes from.
+	Seq           int64       `json:"seq"`
+	Rank          int         `json:"rank"` // 1 for the first candidate of the lead
+	Path          []string    `json:"path"` // business ids from the referrer to the recipient
+	PathTrust     float64     `json:"pathTrust"`
+	Score         float64     `json:"score"`
+	Reasons       []string    `json:"reasons"`
+	Status        OfferStatus `json:"status"`
+	DeclineReason string      `json:"declineReason,omitempty"`
+	CreatedAt     time.Time   `json:"createdAt"`
+	ExpiresAt     time.Time   `json:"expiresAt"`
+	RespondedAt   *time.Time  `json:"respondedAt,omitempty"`
+}
+
+// LeadEvent is a change of a lead's status, in its referrer's feed (Seq orders the feed, as
+// it orders an inbox).
+type LeadEvent struct {
+	Seq        int64      `json:"seq"`
+	LeadID     string     `json:"leadId"`
+	ReferrerID string     `json:"referrerId"`
+	Status     LeadStatus `json:"status"`
+	Message    string     `json:"message"`
+	At         time.Time  `json:"at"`
+}
+
+// CommissionStatus is where a commission stands.
+type CommissionStatus string
+
+// Commission statuses: OWED when the lead is won; PAID once settled (outside PartnerGraph).
+const (
+	CommissionOwed CommissionStatus = "OWED"
+	CommissionPaid CommissionStatus = "PAID"
+)
+
+// Commission is a referral fee that the business that won a lead owes its referrer.
+type Commission struct {
+	ID            string           `json:"id"`
+	LeadID        string           `json:"leadId"`
+	PartnershipID string           `json:"partnershipId"`
+	PayerID       string           `json:"payerId"` // won the lead
+	PayeeID       string           `json:"payeeId"` // referred it
+	AmountMinor   int64            `json:"amountMinor"`
+	Currency      string           `json:"currency"`
+	Status        CommissionStatus `json:"status"`
+	CreatedAt     time.Time        `json:"createdAt"`
+}
+
+// LedgerLine is one partner's row of a business's ledger: the reciprocity referral groups
+// track by hand.
+type LedgerLine struct {
+	PartnerID      string
+	LeadsGiven     int // leads the business referred to the partner (offers made)
+	LeadsReceived  int // leads the partner referred to the business
+	AcceptedGiven  int
+	AcceptedRecv   int
+	WonGiven       int
+	WonReceived    int
+	Currency       string
+	CommissionOwed int64 // the business owes the partner (minor units)
+	CommissionEarn int64 // the partner owes the business
+}
+
+// Transition is one atomic step of a lead's life that a LeadStore writes: the offers whose
+// status changes, the new offers to make, the lead's new status, events for the referrer,
+// and a commission. Each offer change is a compare-and-set from PENDING.
+type Transition struct {
+	LeadID     string
+	LeadFrom   []LeadStatus // the lead must be in one of these (ECONFLICT otherwise)
+	LeadTo     LeadStatus   // "" keeps the status
+	Reason     string
+	Answer     []OfferAnswer
+	NewOffers  []Offer
+	Events     []LeadEvent
+	Commission *Commission
+	ValueMinor int64
+	Currency   string
+	At         time.Time
+}
+
+// OfferAnswer moves a PENDING offer to Status (ECONFLICT if it is no longer PENDING).
+type OfferAnswer struct {
+	OfferID       string
+	Status        OfferStatus
+	DeclineReason string
+}
+
+// LeadStore keeps leads, offers, inboxes and commissions. It will become part of Store once
+// every Store implements it.
+type LeadStore interface {
+	// SubmitLead writes the lead, its first offers (their Seq assigned) and its first events in
+	// one transaction, unless a lead with the same idempotency key exists: then it returns that
+	// lead and created=false, or ECONFLICT if the existing lead's InputHash differs.
+	SubmitLead(ctx context.Context, l *Lead, offers []Offer, events []LeadEvent) (existing *Lead, created bool, err error)
+	// Lead returns the lead, or ENOTFOUND.
+	Lead(ctx context.Context, id string) (*Lead, error)
+	// Offer returns the offer, or ENOTFOUND.
+	Offer(ctx context.Context, id string) (*Offer, error)
+	// OffersOfLead returns every offer of a lead, by rank.
+	OffersOfLead(ctx context.Context, leadID string) ([]Offer, error)
+	// Inbox returns up to limit offers made to the business with Seq > after, by Seq.
+	Inbox(ctx context.Context, businessID string, after int64, limit int) ([]Offer, error)
+	// LeadEvents returns up to limit events of the referrer's leads with Seq > after, by Seq.
+	LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]LeadEvent, error)
+	// Apply writes a transition atomically: ECONFLICT if the lead or an answered offer is not
+	// in the expected status, and then nothing is written.
+	Apply(ctx context.Context, t Transition) error
+	// DueOffers returns up to limit PENDING offers whose ExpiresAt is at or before now.
+	DueOffers(ctx context.Context, now time.Time, limit int) ([]Offer, error)
+	// OffersSince counts the offers made to each business at or after since (for daily caps).
+	OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error)
+	// Ledger returns the business's ledger lines, one per partner it exchanged leads with.
+	Ledger(ctx context.Context, businessID string) ([]LedgerLine, error)
+	// Commissions lists commissions the business pays or earns, newest first.
+	Commissions(ctx context.Context, businessID string, p Page) (Slice[Commission], error)
+	// PurgeIdempotencyKeys forgets the keys of leads created before the time (at least 24 h
+	// ago), so that they can be reused; the leads stay.
+	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error)
+}
