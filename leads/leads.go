@@ -1,0 +1,413 @@
+// Package leads runs the lead lifecycle: submit (idempotent), offer along trusted edges,
+// accept, decline, expire, re-route, close with a commission. The store's inboxes are the
+// truth; the hub only wakes the subscribers that read them.
+package leads
+
+import (
+	"context"
+
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// Candidate is a business a lead may be offered to, with how it was reached.
+type Candidate struct {
+	BusinessID string
+	Path       []string // business ids from the referrer to the candidate
+	PathTrust  float64
+	Score      float64
+	Reasons    []string
+}
+
+// Router ranks the businesses a lead may go to. It leaves out the referrer, the businesses in
+// exclude, and businesses that are not active or do not offer the service or serve the place.
+// With no candidate it returns the reason (for the referrer).
+type Router interface {
+	Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]Candidate, string, error)
+}
+
+// Store is what the lifecycle reads and writes.
+type Store interface {
+	partnergraph.Store
+	partnergraph.LeadStore
+}
+
+// Config tunes the lifecycle.
+type Config struct {
+	// OfferTTL is how long a recipient has to answer an offer (default 30 minutes).
+	OfferTTL time.Duration
+	// Now is the clock (tests use a fake one); default time.Now.
+	Now func() time.Time
+	// Log reports expiry failures; default slog.Default().
+	Log *slog.Logger
+}
+
+// Service runs the lead lifecycle over a store and a router.
+type Service struct {
+	store  Store
+	router Router
+	hub    *Hub
+	ttl    time.Duration
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// New returns a Service. Subscribers are woken through hub.
+func New(store Store, router Router, hub *Hub, cfg Config) *Service {
+	if cfg.OfferTTL == 0 {
+		cfg.OfferTTL = 30 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Service{store: store, router: router, hub: hub, ttl: cfg.OfferTTL, now: cfg.Now, log: cfg.Log}
+}
+
+// Hub returns the hub that wakes the service's subscribers.
+func (s *Service) Hub() *Hub { return s.hub }
+
+// Submit validates the lead, routes it and writes it with its first offers, durably, before
+// it returns. The same idempotency key with the same input returns the first lead
+// (created=false); with another input it is CONFLICT. Errors: BAD_USER_INPUT naming the field,
+// NOT_FOUND for an unknown referrer or service, FORBIDDEN for a suspended referrer.
+func (s *Service) Submit(ctx context.Context, l *partnergraph.Lead) (lead *partnergraph.Lead, created bool, err error) {
+	if err := l.Validate(); err != nil {
+		return nil, false, err
+	}
+	referrer, err := s.store.Business(ctx, l.ReferrerID)
+	if err != nil {
+		return nil, false, partnergraph.WithFieldPrefix("referrerId", err)
+	}
+	if referrer.Status != partnergraph.BusinessActive {
+		return nil, false, partnergraph.Errorf(partnergraph.EFORBIDDEN, "business %q is %s and cannot refer leads", referrer.ID, strings.ToLower(string(referrer.Status)))
+	}
+	now := s.now().UTC()
+	l.ID, l.InputHash, l.CreatedAt = partnergraph.NewID(), l.Hash(), now
+	offers, reason, err := s.nextOffers(ctx, l, map[string]bool{}, l.MaxOffers, 1, now)
+	if err != nil {
+		return nil, false, err
+	}
+	l.Status, l.Reason = partnergraph.LeadOffered, ""
+	events := []partnergraph.LeadEvent{s.event(l, partnergraph.LeadOffered, fmt.Sprintf("offered to %d partner(s)", len(offers)), now)}
+	if len(offers) == 0 {
+		l.Status, l.Reason = partnergraph.LeadUnroutable, reason
+		events = []partnergraph.LeadEvent{s.event(l, partnergraph.LeadUnroutable, reason, now)}
+	}
+	existing, created, err := s.store.SubmitLead(ctx, l, offers, events)
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		s.wake(l.ReferrerID, offers)
+	}
+	return existing, created, nil
+}
+
+// nextOffers asks the router for up to n candidates not in exclude and under their daily cap,
+// and makes them offers ranked from rank on. With none it returns the reason.
+func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude map[string]bool, n, rank int, now time.Time) ([]partnergraph.Offer, string, error) {
+	// Ask for more than n: some may be at their daily cap.
+	cands, reason, err := s.router.Route(l, exclude, n+5)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.BusinessID
+	}
+	dayStart := now.Truncate(24 * time.Hour)
+	counts, err := s.store.OffersSince(ctx, ids, dayStart)
+	if err != nil {
+		return nil, "", err
+	}
+	byID, err := s.store.BusinessesByID(ctx, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	var offers []partnergraph.Offer
+	capped := 0
+	for _, c := range cands {
+		b := byID[c.BusinessID]
+		if b == nil || b.Status != partnergraph.BusinessActive {
+			continue // the projection may lag the store by a write
+		}
+		if counts[c.BusinessID] >= b.DailyLeadCap {
+			capped++
+			continue
+		}
+		offers = append(offers, partnergraph.Offer{
+			ID: partnergraph.NewID(), LeadID: l.ID, BusinessID: c.BusinessID, Rank: rank + len(offers),
+			Path: c.Path, PathTrust: c.PathTrust, Score: c.Score, Reasons: c.Reasons,
+			Status: partnergraph.OfferPending, CreatedAt: now, ExpiresAt: now.Add(s.ttl),
+		})
+		if len(offers) == n {
+			break
+		}
+	}
+	if len(offers) == 0 && capped > 0 {
+		reason = fmt.Sprintf("%d candidate(s) reached their daily lead cap", capped)
+	}
+	if len(offers) == 0 && reason == "" {
+		reason = "no more candidates"
+	}
+	return offers, reason, nil
+}
+
+func (s *Service) event(l *partnergraph.Lead, status partnergraph.LeadStatus, msg string, at time.Time) partnergraph.LeadEvent {
+	return partnergraph.LeadEvent{LeadID: l.ID, ReferrerID: l.ReferrerID, Status: status, Message: msg, At: at}
+}
+
+// wake tells the subscribers of the offers' inboxes and of the referrer's feed to re-read.
+func (s *Service) wake(referrerID string, offers []partnergraph.Offer) {
+	s.hub.Notify(eventsKey(referrerID))
+	for _, o := range offers {
+		s.hub.Notify(inboxKey(o.BusinessID))
+	}
+}
+
+// Accept gives the offer's lead to its recipient: the customer's details become visible to
+// that business. In a SHARED lead the other pending offers are withdrawn. Errors: NOT_FOUND,
+// CONFLICT when the offer is no longer pending or another recipient accepted first.
+func (s *Service) Accept(ctx context.Context, offerID string) (*partnergraph.Offer, error) {
+	o, l, err := s.pending(ctx, offerID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	answers := []partnergraph.OfferAnswer{{OfferID: o.ID, Status: partnergraph.OfferAccepted}}
+	all, err := s.store.OffersOfLead(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, other := range all {
+		if other.ID != o.ID && other.Status == partnergraph.OfferPending {
+			answers = append(answers, partnergraph.OfferAnswer{OfferID: other.ID, Status: partnergraph.OfferWithdrawn})
+		}
+	}
+	err = s.store.Apply(ctx, partnergraph.Transition{
+		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered}, LeadTo: partnergraph.LeadAccepted,
+		Answer: answers, At: now,
+		Events: []partnergraph.LeadEvent{s.event(l, partnergraph.LeadAccepted, "accepted by "+o.BusinessID, now)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wake(l.ReferrerID, nil)
+	return s.store.Offer(ctx, o.ID)
+}
+
+// Decline records the recipient's no and offers the lead to the next candidate; when there is
+// none (and no other offer is pending) the lead becomes UNROUTABLE and the referrer is told.
+// Errors: NOT_FOUND, CONFLICT when the offer is no longer pending, BAD_USER_INPUT for a reason
+// over 500 characters.
+func (s *Service) Decline(ctx context.Context, offerID, reason string) (*partnergraph.Offer, error) {
+	if len(reason) > 500 {
+		return nil, partnergraph.Invalidf("reason", "must be at most 500 characters")
+	}
+	o, l, err := s.pending(ctx, offerID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.moveOn(ctx, l, o, partnergraph.OfferDeclined, reason); err != nil {
+		return nil, err
+	}
+	return s.store.Offer(ctx, o.ID)
+}
+
+// ExpireDue expires every offer whose time ran out and moves each lead on. It reads due
+// offers from the store, so expiry survives restarts. It returns how many it expired.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		due, err := s.store.DueOffers(ctx, s.now(), 100)
+		if err != nil || len(due) == 0 {
+			return n, err
+		}
+		progress := false
+		for _, o := range due {
+			l, err := s.store.Lead(ctx, o.LeadID)
+			if err != nil {
+				return n, err
+			}
+			err = s.moveOn(ctx, l, &o, partnergraph.OfferExpired, "not answered in time")
+			if partnergraph.ErrorCode(err) == partnergraph.ECONFLICT {
+				continue // answered meanwhile
+			}
+			if err != nil {
+				return n, err
+			}
+			n++
+			progress = true
+		}
+		if !progress {
+			return n, nil
+		}
+	}
+}
+
+// Run expires due offers every interval until ctx ends.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.ExpireDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("expire offers", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// moveOn answers a pending offer with a no (declined, expired) and, if no other offer of the
+// lead is still pending, offers it to the next candidates or marks it UNROUTABLE.
+func (s *Service) moveOn(ctx context.Context, l *partnergraph.Lead, o *partnergraph.Offer, status partnergraph.OfferStatus, reason string) error {
+	now := s.now().UTC()
+	all, err := s.store.OffersOfLead(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	exclude := map[string]bool{}
+	stillPending := 0
+	for _, other := range all {
+		exclude[other.BusinessID] = true
+		if other.ID != o.ID && other.Status == partnergraph.OfferPending {
+			stillPending++
+		}
+	}
+	t := partnergraph.Transition{
+		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered}, At: now,
+		Answer: []partnergraph.OfferAnswer{{OfferID: o.ID, Status: status, DeclineReason: reason}},
+	}
+	if stillPending == 0 {
+		next, why, err := s.nextOffers(ctx, l, exclude, l.MaxOffers, len(all)+1, now)
+		if err != nil {
+			return err
+		}
+		t.NewOffers = next
+		if len(next) == 0 {
+			t.LeadTo, t.Reason = partnergraph.LeadUnroutable, why
+			t.Events = []partnergraph.LeadEvent{s.event(l, partnergraph.LeadUnroutable, why, now)}
+		} else {
+			t.Events = []partnergraph.LeadEvent{s.event(l, partnergraph.LeadOffered, fmt.Sprintf("%s by %s; offered to %d more partner(s)", strings.ToLower(string(status)), o.BusinessID, len(next)), now)}
+		}
+	}
+	if err := s.store.Apply(ctx, t); err != nil {
+		return err
+	}
+	s.wake(l.ReferrerID, t.NewOffers)
+	return nil
+}
+
+// pending loads an offer that is still waiting for an answer, and its lead.
+func (s *Service) pending(ctx context.Context, offerID string) (*partnergraph.Offer, *partnergraph.Lead, error) {
+	o, err := s.store.Offer(ctx, offerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Status != partnergraph.OfferPending {
+		return nil, nil, partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is %s", o.ID, strings.ToLower(string(o.Status)))
+	}
+	l, err := s.store.Lead(ctx, o.LeadID)
+	return o, l, err
+}
+
+// Close records the outcome of an accepted lead. On WON a commission is owed to the referrer
+// by the business that won it, from the terms of their active partnership (none without one).
+// valueMinor is the won job's value in minor units of currency. Errors: NOT_FOUND, CONFLICT
+// when the lead is not ACCEPTED, BAD_USER_INPUT for a bad outcome, value or currency.
+func (s *Service) Close(ctx context.Context, leadID string, outcome partnergraph.LeadStatus, valueMinor int64, currency string) (*partnergraph.Lead, *partnergraph.Commission, error) {
+	if outcome != partnergraph.LeadWon && outcome != partnergraph.LeadLost {
+		return nil, nil, partnergraph.Invalidf("outcome", "must be WON or LOST")
+	}
+	if valueMinor < 0 {
+		return nil, nil, partnergraph.Invalidf("value", "must not be negative")
+	}
+	l, err := s.store.Lead(ctx, leadID)
+	if err != nil {
+		return nil, nil, err
+	}
+	winner, err := s.acceptedBy(ctx, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now().UTC()
+	t := partnergraph.Transition{
+		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted}, LeadTo: outcome, At: now,
+		ValueMinor: valueMinor, Currency: currency,
+		Events: []partnergraph.LeadEvent{s.event(l, outcome, "closed as "+strings.ToLower(string(outcome))+" by "+winner, now)},
+	}
+	if outcome == partnergraph.LeadWon {
+		c, err := s.commission(ctx, l, winner, valueMinor, currency, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		t.Commission = c
+	}
+	if err := s.store.Apply(ctx, t); err != nil {
+		return nil, nil, err
+	}
+	s.wake(l.ReferrerID, nil)
+	l, err = s.store.Lead(ctx, l.ID)
+	return l, t.Commission, err
+}
+
+// acceptedBy returns the business that accepted the lead.
+func (s *Service) acceptedBy(ctx context.Context, l *partnergraph.Lead) (string, error) {
+	offers, err := s.store.OffersOfLead(ctx, l.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range offers {
+		if o.Status == partnergraph.OfferAccepted {
+			return o.BusinessID, nil
+		}
+	}
+	return "", partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not accepted", l.ID, strings.ToLower(string(l.Status)))
+}
+
+// commission computes the referral fee from the active partnership between the referrer and
+// the winner, or returns nil when they have none. A PERCENT fee needs the value in the terms'
+// currency; a FLAT fee does not depend on the value.
+func (s *Service) commission(ctx context.Context, l *partnergraph.Lead, winner string, valueMinor int64, currency string, now time.Time) (*partnergraph.Commission, error) {
+	p, err := s.activePartnership(ctx, l.ReferrerID, winner)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	if p.Terms.Type == partnergraph.FeePercent && currency != p.Terms.Currency {
+		return nil, partnergraph.Invalidf("currency", "must be %s, the currency of the partnership's terms", p.Terms.Currency)
+	}
+	return &partnergraph.Commission{
+		ID: partnergraph.NewID(), LeadID: l.ID, PartnershipID: p.ID, PayerID: winner, PayeeID: l.ReferrerID,
+		AmountMinor: p.Terms.Fee(valueMinor), Currency: p.Terms.Currency, Status: partnergraph.CommissionOwed, CreatedAt: now,
+	}, nil
+}
+
+// activePartnership finds the ACTIVE partnership of the pair, or nil.
+func (s *Service) activePartnership(ctx context.Context, a, b string) (*partnergraph.Partnership, error) {
+	page := partnergraph.Page{First: partnergraph.MaxPageSize}
+	for {
+		ps, err := s.store.Partnerships(ctx, partnergraph.PartnershipFilter{BusinessID: a, Status: partnergraph.PartnershipActive}, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps.Items {
+			if p.Other(a) == b {
+				return p, nil
+			}
+		}
+		if !ps.HasNext {
+			return nil, nil
+		}
+		page.After = ps.Cursors[len(ps.Cursors)-1]
+	}
+}
