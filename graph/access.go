@@ -216,3 +216,73 @@ func (a *access) owns(ctx context.Context, businessID string) bool {
 	owned, err := a.ownedBusinesses(ctx)
 	return err == nil && slices.Contains(owned, businessID)
 }
+
+// Lead.
+
+// submitLead allows an intake token that names the referrer, and whoever acts for it.
+func (a *access) submitLead(ctx context.Context, referrerID string) error {
+	if id := auth.FromContext(ctx); id.Has(auth.Intake) && slices.Contains(id.Businesses, referrerID) {
+		return nil
+	}
+	return a.actFor(ctx, referrerID)
+}
+
+// seeLead allows admins, the referrer's owners, and the owners of a business the lead was
+// offered to; others get NOT_FOUND, so they learn nothing of it.
+func (a *access) seeLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer) error {
+	if a.mayActFor(ctx, l.ReferrerID) {
+		return nil
+	}
+	for _, o := range offers {
+		if a.mayActFor(ctx, o.BusinessID) {
+			return nil
+		}
+	}
+	if auth.FromContext(ctx) == nil {
+		return partnergraph.Errorf(partnergraph.EUNAUTHENTICATED, "sign in to see leads")
+	}
+	return partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", l.ID)
+}
+
+// seeCustomer allows admins, the referrer's owners and the owners of the business that
+// accepted the lead: a customer's details go no further than the consent allows.
+func (a *access) seeCustomer(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer) bool {
+	if a.mayActFor(ctx, l.ReferrerID) {
+		return true
+	}
+	for _, o := range offers {
+		if o.Status == partnergraph.OfferAccepted && a.mayActFor(ctx, o.BusinessID) {
+			return true
+		}
+	}
+	return false
+}
+
+// seeOffer allows admins, the recipient's owners and the referrer's owners.
+func (a *access) seeOffer(ctx context.Context, o *partnergraph.Offer, l *partnergraph.Lead) bool {
+	return a.mayActFor(ctx, o.BusinessID) || a.mayActFor(ctx, l.ReferrerID)
+}
+
+// answerOffer allows whoever acts for the recipient (not intake tokens).
+func (a *access) answerOffer(ctx context.Context, o *partnergraph.Offer) error {
+	if err := a.actFor(ctx, o.BusinessID); err != nil {
+		if partnergraph.ErrorCode(err) == partnergraph.EFORBIDDEN {
+			return partnergraph.Errorf(partnergraph.ENOTFOUND, "offer not found")
+		}
+		return err
+	}
+	return nil
+}
+
+// closeLead allows whoever acts for the business that accepted the lead.
+func (a *access) closeLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer) error {
+	for _, o := range offers {
+		if o.Status == partnergraph.OfferAccepted {
+			return a.actFor(ctx, o.BusinessID)
+		}
+	}
+	if err := a.actFor(ctx, l.ReferrerID); err != nil {
+		return err
+	}
+	return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q has not been accepted", l.ID)
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/graph/model"
+	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/web/graphiql"
 )
 
@@ -36,8 +37,12 @@ type Authenticator interface {
 // Options configure the HTTP handler.
 type Options struct {
 	Store partnergraph.Store
-	Auth  Authenticator
-	Log   *slog.Logger
+	// Leads runs the lead lifecycle; nil serves the graph without leads.
+	Leads *leads.Service
+	// Poll is how often a subscription re-reads its feed unwoken (default leads.DefaultPoll).
+	Poll time.Duration
+	Auth Authenticator
+	Log  *slog.Logger
 	// Dev turns on introspection, field suggestions and GraphiQL at "/".
 	Dev bool
 	// AllowedOrigins may call the API from a browser (CORS and websockets). Empty means no
@@ -61,9 +66,11 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	c := Config{Resolvers: &Resolver{Store: cfg.Store}}
+	c := Config{Resolvers: &Resolver{Store: cfg.Store, Leads: cfg.Leads, Poll: cfg.Poll}}
 	setComplexity(&c.Complexity)
 	srv := handler.New(NewExecutableSchema(c))
+	// Order matters: SSE and websockets are told apart from plain POSTs by their headers.
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,

@@ -13,6 +13,9 @@ const (
 	kindService     = "Service"
 	kindNetwork     = "Network"
 	kindPartnership = "Partnership"
+	kindLead        = "Lead"
+	kindOffer       = "Offer"
+	kindCommission  = "Commission"
 )
 
 // globalID makes the opaque id of an object: base64url of "Kind:id", so that node(id) can tell

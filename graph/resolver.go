@@ -5,10 +5,17 @@ package graph
 //go:generate go tool gqlgen generate
 
 import (
+	"time"
+
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/leads"
 )
 
 // Resolver holds what the resolvers need.
 type Resolver struct {
 	Store partnergraph.Store
+	// Leads runs the lead lifecycle; nil when the store keeps no leads.
+	Leads *leads.Service
+	// Poll is how often a subscription re-reads its feed unwoken (offers from other replicas).
+	Poll time.Duration
 }

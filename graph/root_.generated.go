@@ -24,14 +24,20 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Business() BusinessResolver
+	Commission() CommissionResolver
 	FeeTerms() FeeTermsResolver
+	Lead() LeadResolver
+	LeadEvent() LeadEventResolver
+	LedgerLine() LedgerLineResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Network() NetworkResolver
+	Offer() OfferResolver
 	Partnership() PartnershipResolver
 	Query() QueryResolver
 	Service() ServiceResolver
 	ServiceComplement() ServiceComplementResolver
+	Subscription() SubscriptionResolver
 	TrustEdge() TrustEdgeResolver
 }
 
@@ -39,6 +45,10 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AcceptLeadPayload struct {
+		Offer func(childComplexity int) int
+	}
+
 	Business struct {
 		City            func(childComplexity int) int
 		Country         func(childComplexity int) int
@@ -69,8 +79,39 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CloseLeadPayload struct {
+		Commission func(childComplexity int) int
+		Lead       func(childComplexity int) int
+	}
+
+	Commission struct {
+		Amount    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Currency  func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Lead      func(childComplexity int) int
+		Payee     func(childComplexity int) int
+		Payer     func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	ConsentRecord struct {
+		GivenAt func(childComplexity int) int
+		Text    func(childComplexity int) int
+	}
+
 	CreateNetworkPayload struct {
 		Network func(childComplexity int) int
+	}
+
+	Customer struct {
+		Email func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Phone func(childComplexity int) int
+	}
+
+	DeclineLeadPayload struct {
+		Offer func(childComplexity int) int
 	}
 
 	EndPartnershipPayload struct {
@@ -93,9 +134,49 @@ type ComplexityRoot struct {
 		Membership func(childComplexity int) int
 	}
 
+	Lead struct {
+		ClosedAt   func(childComplexity int) int
+		Commission func(childComplexity int) int
+		Consent    func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Currency   func(childComplexity int) int
+		Customer   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Location   func(childComplexity int) int
+		Mode       func(childComplexity int) int
+		Notes      func(childComplexity int) int
+		Offers     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Referrer   func(childComplexity int) int
+		Service    func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	LeadEvent struct {
+		At      func(childComplexity int) int
+		Cursor  func(childComplexity int) int
+		Lead    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Status  func(childComplexity int) int
+	}
+
 	LeaveNetworkPayload struct {
 		Business func(childComplexity int) int
 		Network  func(childComplexity int) int
+	}
+
+	LedgerLine struct {
+		AcceptedGiven    func(childComplexity int) int
+		AcceptedRecv     func(childComplexity int) int
+		CommissionEarned func(childComplexity int) int
+		CommissionOwed   func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		LeadsGiven       func(childComplexity int) int
+		LeadsReceived    func(childComplexity int) int
+		Partner          func(childComplexity int) int
+		WonGiven         func(childComplexity int) int
+		WonReceived      func(childComplexity int) int
 	}
 
 	Membership struct {
@@ -116,7 +197,10 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptLead           func(childComplexity int, input model.AcceptLeadInput) int
+		CloseLead            func(childComplexity int, input model.CloseLeadInput) int
 		CreateNetwork        func(childComplexity int, input model.CreateNetworkInput) int
+		DeclineLead          func(childComplexity int, input model.DeclineLeadInput) int
 		EndPartnership       func(childComplexity int, input model.EndPartnershipInput) int
 		JoinNetwork          func(childComplexity int, input model.JoinNetworkInput) int
 		LeaveNetwork         func(childComplexity int, input model.LeaveNetworkInput) int
@@ -127,6 +211,7 @@ type ComplexityRoot struct {
 		SetBusinessServices  func(childComplexity int, input model.SetBusinessServicesInput) int
 		SetComplement        func(childComplexity int, input model.SetComplementInput) int
 		SetTrust             func(childComplexity int, input model.SetTrustInput) int
+		SubmitLead           func(childComplexity int, input model.SubmitLeadInput) int
 		SuspendBusiness      func(childComplexity int, input model.SuspendBusinessInput) int
 		UpdateBusiness       func(childComplexity int, input model.UpdateBusinessInput) int
 		VerifyBusiness       func(childComplexity int, input model.VerifyBusinessInput) int
@@ -147,6 +232,33 @@ type ComplexityRoot struct {
 	}
 
 	NetworkEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Offer struct {
+		Business      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Cursor        func(childComplexity int) int
+		DeclineReason func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Lead          func(childComplexity int) int
+		Path          func(childComplexity int) int
+		PathTrust     func(childComplexity int) int
+		Rank          func(childComplexity int) int
+		Reasons       func(childComplexity int) int
+		RespondedAt   func(childComplexity int) int
+		Score         func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	OfferConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	OfferEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -187,6 +299,9 @@ type ComplexityRoot struct {
 	Query struct {
 		Business     func(childComplexity int, id string) int
 		Businesses   func(childComplexity int, filter *model.BusinessFilterInput, first *int, after *string) int
+		Inbox        func(childComplexity int, businessID string, first *int, after *string) int
+		Lead         func(childComplexity int, id string) int
+		Ledger       func(childComplexity int, businessID string) int
 		Network      func(childComplexity int, id string) int
 		Networks     func(childComplexity int, first *int, after *string) int
 		Node         func(childComplexity int, id string) int
@@ -233,6 +348,16 @@ type ComplexityRoot struct {
 
 	SetTrustPayload struct {
 		Trust func(childComplexity int) int
+	}
+
+	SubmitLeadPayload struct {
+		Created func(childComplexity int) int
+		Lead    func(childComplexity int) int
+	}
+
+	Subscription struct {
+		LeadOffers  func(childComplexity int, businessID string, after *string) int
+		LeadUpdates func(childComplexity int, businessID string, after *string) int
 	}
 
 	SuspendBusinessPayload struct {
@@ -291,6 +416,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AcceptLeadPayload.offer":
+		if e.ComplexityRoot.AcceptLeadPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptLeadPayload.Offer(childComplexity), true
 
 	case "Business.city":
 		if e.ComplexityRoot.Business.City == nil {
@@ -421,12 +553,113 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BusinessEdge.Node(childComplexity), true
 
+	case "CloseLeadPayload.commission":
+		if e.ComplexityRoot.CloseLeadPayload.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseLeadPayload.Commission(childComplexity), true
+	case "CloseLeadPayload.lead":
+		if e.ComplexityRoot.CloseLeadPayload.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseLeadPayload.Lead(childComplexity), true
+
+	case "Commission.amount":
+		if e.ComplexityRoot.Commission.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.Amount(childComplexity), true
+	case "Commission.createdAt":
+		if e.ComplexityRoot.Commission.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.CreatedAt(childComplexity), true
+	case "Commission.currency":
+		if e.ComplexityRoot.Commission.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.Currency(childComplexity), true
+	case "Commission.id":
+		if e.ComplexityRoot.Commission.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.ID(childComplexity), true
+	case "Commission.lead":
+		if e.ComplexityRoot.Commission.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.Lead(childComplexity), true
+	case "Commission.payee":
+		if e.ComplexityRoot.Commission.Payee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.Payee(childComplexity), true
+	case "Commission.payer":
+		if e.ComplexityRoot.Commission.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.Payer(childComplexity), true
+	case "Commission.status":
+		if e.ComplexityRoot.Commission.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commission.Status(childComplexity), true
+
+	case "ConsentRecord.givenAt":
+		if e.ComplexityRoot.ConsentRecord.GivenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.GivenAt(childComplexity), true
+	case "ConsentRecord.text":
+		if e.ComplexityRoot.ConsentRecord.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.Text(childComplexity), true
+
 	case "CreateNetworkPayload.network":
 		if e.ComplexityRoot.CreateNetworkPayload.Network == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CreateNetworkPayload.Network(childComplexity), true
+
+	case "Customer.email":
+		if e.ComplexityRoot.Customer.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Email(childComplexity), true
+	case "Customer.name":
+		if e.ComplexityRoot.Customer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Name(childComplexity), true
+	case "Customer.phone":
+		if e.ComplexityRoot.Customer.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Phone(childComplexity), true
+
+	case "DeclineLeadPayload.offer":
+		if e.ComplexityRoot.DeclineLeadPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclineLeadPayload.Offer(childComplexity), true
 
 	case "EndPartnershipPayload.partnership":
 		if e.ComplexityRoot.EndPartnershipPayload.Partnership == nil {
@@ -480,6 +713,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JoinNetworkPayload.Membership(childComplexity), true
 
+	case "Lead.closedAt":
+		if e.ComplexityRoot.Lead.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ClosedAt(childComplexity), true
+	case "Lead.commission":
+		if e.ComplexityRoot.Lead.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Commission(childComplexity), true
+	case "Lead.consent":
+		if e.ComplexityRoot.Lead.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Consent(childComplexity), true
+	case "Lead.createdAt":
+		if e.ComplexityRoot.Lead.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CreatedAt(childComplexity), true
+	case "Lead.currency":
+		if e.ComplexityRoot.Lead.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Currency(childComplexity), true
+	case "Lead.customer":
+		if e.ComplexityRoot.Lead.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Customer(childComplexity), true
+	case "Lead.id":
+		if e.ComplexityRoot.Lead.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ID(childComplexity), true
+	case "Lead.location":
+		if e.ComplexityRoot.Lead.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Location(childComplexity), true
+	case "Lead.mode":
+		if e.ComplexityRoot.Lead.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Mode(childComplexity), true
+	case "Lead.notes":
+		if e.ComplexityRoot.Lead.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Notes(childComplexity), true
+	case "Lead.offers":
+		if e.ComplexityRoot.Lead.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Offers(childComplexity), true
+	case "Lead.reason":
+		if e.ComplexityRoot.Lead.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Reason(childComplexity), true
+	case "Lead.referrer":
+		if e.ComplexityRoot.Lead.Referrer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Referrer(childComplexity), true
+	case "Lead.service":
+		if e.ComplexityRoot.Lead.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Service(childComplexity), true
+	case "Lead.status":
+		if e.ComplexityRoot.Lead.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Status(childComplexity), true
+	case "Lead.value":
+		if e.ComplexityRoot.Lead.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Value(childComplexity), true
+
+	case "LeadEvent.at":
+		if e.ComplexityRoot.LeadEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.At(childComplexity), true
+	case "LeadEvent.cursor":
+		if e.ComplexityRoot.LeadEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Cursor(childComplexity), true
+	case "LeadEvent.lead":
+		if e.ComplexityRoot.LeadEvent.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Lead(childComplexity), true
+	case "LeadEvent.message":
+		if e.ComplexityRoot.LeadEvent.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Message(childComplexity), true
+	case "LeadEvent.status":
+		if e.ComplexityRoot.LeadEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Status(childComplexity), true
+
 	case "LeaveNetworkPayload.business":
 		if e.ComplexityRoot.LeaveNetworkPayload.Business == nil {
 			break
@@ -492,6 +853,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeaveNetworkPayload.Network(childComplexity), true
+
+	case "LedgerLine.acceptedGiven":
+		if e.ComplexityRoot.LedgerLine.AcceptedGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.AcceptedGiven(childComplexity), true
+	case "LedgerLine.acceptedReceived":
+		if e.ComplexityRoot.LedgerLine.AcceptedRecv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.AcceptedRecv(childComplexity), true
+	case "LedgerLine.commissionEarned":
+		if e.ComplexityRoot.LedgerLine.CommissionEarned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.CommissionEarned(childComplexity), true
+	case "LedgerLine.commissionOwed":
+		if e.ComplexityRoot.LedgerLine.CommissionOwed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.CommissionOwed(childComplexity), true
+	case "LedgerLine.currency":
+		if e.ComplexityRoot.LedgerLine.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.Currency(childComplexity), true
+	case "LedgerLine.leadsGiven":
+		if e.ComplexityRoot.LedgerLine.LeadsGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.LeadsGiven(childComplexity), true
+	case "LedgerLine.leadsReceived":
+		if e.ComplexityRoot.LedgerLine.LeadsReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.LeadsReceived(childComplexity), true
+	case "LedgerLine.partner":
+		if e.ComplexityRoot.LedgerLine.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.Partner(childComplexity), true
+	case "LedgerLine.wonGiven":
+		if e.ComplexityRoot.LedgerLine.WonGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.WonGiven(childComplexity), true
+	case "LedgerLine.wonReceived":
+		if e.ComplexityRoot.LedgerLine.WonReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.WonReceived(childComplexity), true
 
 	case "Membership.business":
 		if e.ComplexityRoot.Membership.Business == nil {
@@ -544,6 +966,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembershipEdge.Node(childComplexity), true
 
+	case "Mutation.acceptLead":
+		if e.ComplexityRoot.Mutation.AcceptLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptLead(childComplexity, args["input"].(model.AcceptLeadInput)), true
+	case "Mutation.closeLead":
+		if e.ComplexityRoot.Mutation.CloseLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseLead(childComplexity, args["input"].(model.CloseLeadInput)), true
 	case "Mutation.createNetwork":
 		if e.ComplexityRoot.Mutation.CreateNetwork == nil {
 			break
@@ -555,6 +999,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateNetwork(childComplexity, args["input"].(model.CreateNetworkInput)), true
+	case "Mutation.declineLead":
+		if e.ComplexityRoot.Mutation.DeclineLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineLead(childComplexity, args["input"].(model.DeclineLeadInput)), true
 	case "Mutation.endPartnership":
 		if e.ComplexityRoot.Mutation.EndPartnership == nil {
 			break
@@ -665,6 +1120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTrust(childComplexity, args["input"].(model.SetTrustInput)), true
+	case "Mutation.submitLead":
+		if e.ComplexityRoot.Mutation.SubmitLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitLead(childComplexity, args["input"].(model.SubmitLeadInput)), true
 	case "Mutation.suspendBusiness":
 		if e.ComplexityRoot.Mutation.SuspendBusiness == nil {
 			break
@@ -766,6 +1232,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
+
+	case "Offer.business":
+		if e.ComplexityRoot.Offer.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Business(childComplexity), true
+	case "Offer.createdAt":
+		if e.ComplexityRoot.Offer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.CreatedAt(childComplexity), true
+	case "Offer.cursor":
+		if e.ComplexityRoot.Offer.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Cursor(childComplexity), true
+	case "Offer.declineReason":
+		if e.ComplexityRoot.Offer.DeclineReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.DeclineReason(childComplexity), true
+	case "Offer.expiresAt":
+		if e.ComplexityRoot.Offer.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ExpiresAt(childComplexity), true
+	case "Offer.id":
+		if e.ComplexityRoot.Offer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ID(childComplexity), true
+	case "Offer.lead":
+		if e.ComplexityRoot.Offer.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Lead(childComplexity), true
+	case "Offer.path":
+		if e.ComplexityRoot.Offer.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Path(childComplexity), true
+	case "Offer.pathTrust":
+		if e.ComplexityRoot.Offer.PathTrust == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.PathTrust(childComplexity), true
+	case "Offer.rank":
+		if e.ComplexityRoot.Offer.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Rank(childComplexity), true
+	case "Offer.reasons":
+		if e.ComplexityRoot.Offer.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Reasons(childComplexity), true
+	case "Offer.respondedAt":
+		if e.ComplexityRoot.Offer.RespondedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.RespondedAt(childComplexity), true
+	case "Offer.score":
+		if e.ComplexityRoot.Offer.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Score(childComplexity), true
+	case "Offer.status":
+		if e.ComplexityRoot.Offer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Status(childComplexity), true
+
+	case "OfferConnection.edges":
+		if e.ComplexityRoot.OfferConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferConnection.Edges(childComplexity), true
+	case "OfferConnection.pageInfo":
+		if e.ComplexityRoot.OfferConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferConnection.PageInfo(childComplexity), true
+
+	case "OfferEdge.cursor":
+		if e.ComplexityRoot.OfferEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferEdge.Cursor(childComplexity), true
+	case "OfferEdge.node":
+		if e.ComplexityRoot.OfferEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -902,7 +1479,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Businesses(childComplexity, args["filter"].(*model.BusinessFilterInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.inbox":
+		if e.ComplexityRoot.Query.Inbox == nil {
+			break
+		}
 
+		args, err := ec.field_Query_inbox_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Inbox(childComplexity, args["businessId"].(string), args["first"].(*int), args["after"].(*string)), true
+
+	case "Query.lead":
+		if e.ComplexityRoot.Query.Lead == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Lead(childComplexity, args["id"].(string)), true
+	case "Query.ledger":
+		if e.ComplexityRoot.Query.Ledger == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ledger_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Ledger(childComplexity, args["businessId"].(string)), true
 	case "Query.network":
 		if e.ComplexityRoot.Query.Network == nil {
 			break
@@ -1069,6 +1679,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetTrustPayload.Trust(childComplexity), true
 
+	case "SubmitLeadPayload.created":
+		if e.ComplexityRoot.SubmitLeadPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitLeadPayload.Created(childComplexity), true
+	case "SubmitLeadPayload.lead":
+		if e.ComplexityRoot.SubmitLeadPayload.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitLeadPayload.Lead(childComplexity), true
+
+	case "Subscription.leadOffers":
+		if e.ComplexityRoot.Subscription.LeadOffers == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_leadOffers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LeadOffers(childComplexity, args["businessId"].(string), args["after"].(*string)), true
+	case "Subscription.leadUpdates":
+		if e.ComplexityRoot.Subscription.LeadUpdates == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_leadUpdates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LeadUpdates(childComplexity, args["businessId"].(string), args["after"].(*string)), true
+
 	case "SuspendBusinessPayload.business":
 		if e.ComplexityRoot.SuspendBusinessPayload.Business == nil {
 			break
@@ -1194,8 +1840,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcceptLeadInput", ec.unmarshalInputAcceptLeadInput),
 			graphql.NewInputUnmarshaler("BusinessFilterInput", ec.unmarshalInputBusinessFilterInput),
+			graphql.NewInputUnmarshaler("CloseLeadInput", ec.unmarshalInputCloseLeadInput),
+			graphql.NewInputUnmarshaler("ConsentInput", ec.unmarshalInputConsentInput),
 			graphql.NewInputUnmarshaler("CreateNetworkInput", ec.unmarshalInputCreateNetworkInput),
+			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
+			graphql.NewInputUnmarshaler("DeclineLeadInput", ec.unmarshalInputDeclineLeadInput),
 			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
 			graphql.NewInputUnmarshaler("FeeTermsInput", ec.unmarshalInputFeeTermsInput),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
@@ -1209,6 +1860,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SetBusinessServicesInput", ec.unmarshalInputSetBusinessServicesInput),
 			graphql.NewInputUnmarshaler("SetComplementInput", ec.unmarshalInputSetComplementInput),
 			graphql.NewInputUnmarshaler("SetTrustInput", ec.unmarshalInputSetTrustInput),
+			graphql.NewInputUnmarshaler("SubmitLeadInput", ec.unmarshalInputSubmitLeadInput),
 			graphql.NewInputUnmarshaler("SuspendBusinessInput", ec.unmarshalInputSuspendBusinessInput),
 			graphql.NewInputUnmarshaler("UpdateBusinessInput", ec.unmarshalInputUpdateBusinessInput),
 			graphql.NewInputUnmarshaler("VerifyBusinessInput", ec.unmarshalInputVerifyBusinessInput),
@@ -1256,6 +1908,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1457,6 +2126,231 @@ extend type Mutation {
   setBusinessServices(input: SetBusinessServicesInput!): SetBusinessServicesPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/lead.graphqls", Input: `enum LeadMode {
+  "One partner at a time; the next after a decline or an expiry."
+  EXCLUSIVE
+  "Up to maxOffers partners at once; the first to accept gets it."
+  SHARED
+}
+
+enum LeadStatus {
+  OFFERED
+  ACCEPTED
+  UNROUTABLE
+  WON
+  LOST
+}
+
+enum OfferStatus {
+  PENDING
+  ACCEPTED
+  DECLINED
+  EXPIRED
+  WITHDRAWN
+}
+
+enum LeadOutcome {
+  WON
+  LOST
+}
+
+"The person a lead is about. Visible only to the referrer, the business that accepted the lead, and admins."
+type Customer {
+  name: String!
+  email: String
+  phone: String
+}
+
+type ConsentRecord {
+  "The text the customer was shown."
+  text: String!
+  givenAt: Time!
+}
+
+"A customer that one business refers to its partners."
+type Lead implements Node {
+  id: ID!
+  referrer: Business!
+  service: Service!
+  location: GeoPoint!
+  "Null unless the caller referred the lead, accepted it, or is an admin."
+  customer: Customer
+  consent: ConsentRecord
+  notes: String!
+  mode: LeadMode!
+  status: LeadStatus!
+  "Why the lead is UNROUTABLE."
+  reason: String
+  "The won job's value, a decimal in currency."
+  value: String
+  currency: String
+  createdAt: Time!
+  closedAt: Time
+  "The offers the caller may see: all of them for the referrer and admins, its own for a recipient."
+  offers: [Offer!]!
+  commission: Commission
+}
+
+"A lead offered to one business: an entry of its inbox."
+type Offer implements Node {
+  id: ID!
+  "Resume a leadOffers subscription after this offer with after: cursor."
+  cursor: String!
+  lead: Lead!
+  business: Business!
+  "1 for the lead's first candidate."
+  rank: Int!
+  "The trusted path from the referrer to the recipient."
+  path: [Business!]!
+  "The product of the trust along the path, 0..1."
+  pathTrust: Float!
+  score: Float!
+  "e.g. \"via Mike's Tyre (0.9) → Andy's Attorney Services (0.8)\""
+  reasons: [String!]!
+  status: OfferStatus!
+  declineReason: String
+  createdAt: Time!
+  expiresAt: Time!
+  respondedAt: Time
+}
+
+"A referral fee that the business that won a lead owes its referrer."
+type Commission {
+  id: ID!
+  lead: Lead!
+  payer: Business!
+  payee: Business!
+  amount: String!
+  currency: String!
+  status: String!
+  createdAt: Time!
+}
+
+"A change of a lead's status, in its referrer's feed."
+type LeadEvent {
+  cursor: String!
+  lead: Lead!
+  status: LeadStatus!
+  message: String!
+  at: Time!
+}
+
+"One partner's row of a business's ledger."
+type LedgerLine {
+  partner: Business!
+  leadsGiven: Int!
+  leadsReceived: Int!
+  acceptedGiven: Int!
+  acceptedReceived: Int!
+  wonGiven: Int!
+  wonReceived: Int!
+  "What the business owes the partner, a decimal in currency."
+  commissionOwed: String!
+  "What the partner owes the business."
+  commissionEarned: String!
+  currency: String
+}
+
+type OfferConnection {
+  edges: [OfferEdge!]!
+  pageInfo: PageInfo!
+}
+
+type OfferEdge {
+  cursor: String!
+  node: Offer!
+}
+
+extend type Query {
+  lead(id: ID!): Lead
+  "The offers made to a business, oldest first: the inbox that the leadOffers subscription streams."
+  inbox(businessId: ID!, first: Int = 20, after: String): OfferConnection!
+  "Per partner: leads given and received, accepted, won, commissions owed and earned."
+  ledger(businessId: ID!): [LedgerLine!]!
+}
+
+input CustomerInput {
+  name: String!
+  "An email or a phone (or both) is required."
+  email: String
+  phone: String
+}
+
+input ConsentInput {
+  "The consent text the customer was shown."
+  text: String!
+  givenAt: Time!
+}
+
+input SubmitLeadInput {
+  referrerId: ID!
+  "The service the customer needs (a slug)."
+  service: String!
+  location: GeoPointInput!
+  customer: CustomerInput!
+  consent: ConsentInput!
+  notes: String
+  mode: LeadMode = EXCLUSIVE
+  "For SHARED leads: how many partners at once (1..5, default 3)."
+  maxOffers: Int
+  "Required. A retry with the same key and input returns the same lead; another input under the key is a CONFLICT."
+  idempotencyKey: String!
+}
+
+type SubmitLeadPayload {
+  lead: Lead!
+  "false when the idempotency key was seen before and this is the first lead."
+  created: Boolean!
+}
+
+input AcceptLeadInput {
+  offerId: ID!
+}
+
+type AcceptLeadPayload {
+  offer: Offer!
+}
+
+input DeclineLeadInput {
+  offerId: ID!
+  reason: String
+}
+
+type DeclineLeadPayload {
+  offer: Offer!
+}
+
+input CloseLeadInput {
+  leadId: ID!
+  outcome: LeadOutcome!
+  "The won job's value, a decimal such as \"1200.00\"; needed for PERCENT fees."
+  value: String
+  currency: String
+}
+
+type CloseLeadPayload {
+  lead: Lead!
+  commission: Commission
+}
+
+extend type Mutation {
+  "A business (or an intake token for it) refers a customer; the lead is routed along trusted edges."
+  submitLead(input: SubmitLeadInput!): SubmitLeadPayload!
+  "The recipient takes the lead and sees the customer's details."
+  acceptLead(input: AcceptLeadInput!): AcceptLeadPayload!
+  "The recipient passes; the lead moves to the next candidate."
+  declineLead(input: DeclineLeadInput!): DeclineLeadPayload!
+  "The business that accepted the lead says how it ended; WON owes the referrer its fee."
+  closeLead(input: CloseLeadInput!): CloseLeadPayload!
+}
+
+type Subscription {
+  "The business's inbox: every offer after the cursor, then new ones as they are made, once each."
+  leadOffers(businessId: ID!, after: String): Offer!
+  "Status changes of the leads the business referred, after the cursor."
+  leadUpdates(businessId: ID!, after: String): LeadEvent!
+}
+`, BuiltIn: false},
 	{Name: "../schema/network.graphqls", Input: `enum Visibility {
   PUBLIC
   PRIVATE
@@ -1556,6 +2450,7 @@ CONFLICT, RATE_LIMITED, INTERNAL).
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 scalar Time
@@ -1795,6 +2690,14 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AcceptLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offer":
+		return ec.fieldContext_AcceptLeadPayload_offer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AcceptLeadPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Business(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1855,12 +2758,74 @@ func (ec *executionContext) childFields_BusinessEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type BusinessEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CloseLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lead":
+		return ec.fieldContext_CloseLeadPayload_lead(ctx, field)
+	case "commission":
+		return ec.fieldContext_CloseLeadPayload_commission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseLeadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Commission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Commission_id(ctx, field)
+	case "lead":
+		return ec.fieldContext_Commission_lead(ctx, field)
+	case "payer":
+		return ec.fieldContext_Commission_payer(ctx, field)
+	case "payee":
+		return ec.fieldContext_Commission_payee(ctx, field)
+	case "amount":
+		return ec.fieldContext_Commission_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_Commission_currency(ctx, field)
+	case "status":
+		return ec.fieldContext_Commission_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Commission_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Commission", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_ConsentRecord_text(ctx, field)
+	case "givenAt":
+		return ec.fieldContext_ConsentRecord_givenAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentRecord", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateNetworkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "network":
 		return ec.fieldContext_CreateNetworkPayload_network(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateNetworkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Customer_name(ctx, field)
+	case "email":
+		return ec.fieldContext_Customer_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_Customer_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_DeclineLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offer":
+		return ec.fieldContext_DeclineLeadPayload_offer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeclineLeadPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EndPartnershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1903,6 +2868,60 @@ func (ec *executionContext) childFields_JoinNetworkPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type JoinNetworkPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Lead_id(ctx, field)
+	case "referrer":
+		return ec.fieldContext_Lead_referrer(ctx, field)
+	case "service":
+		return ec.fieldContext_Lead_service(ctx, field)
+	case "location":
+		return ec.fieldContext_Lead_location(ctx, field)
+	case "customer":
+		return ec.fieldContext_Lead_customer(ctx, field)
+	case "consent":
+		return ec.fieldContext_Lead_consent(ctx, field)
+	case "notes":
+		return ec.fieldContext_Lead_notes(ctx, field)
+	case "mode":
+		return ec.fieldContext_Lead_mode(ctx, field)
+	case "status":
+		return ec.fieldContext_Lead_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_Lead_reason(ctx, field)
+	case "value":
+		return ec.fieldContext_Lead_value(ctx, field)
+	case "currency":
+		return ec.fieldContext_Lead_currency(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Lead_createdAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Lead_closedAt(ctx, field)
+	case "offers":
+		return ec.fieldContext_Lead_offers(ctx, field)
+	case "commission":
+		return ec.fieldContext_Lead_commission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LeadEvent_cursor(ctx, field)
+	case "lead":
+		return ec.fieldContext_LeadEvent_lead(ctx, field)
+	case "status":
+		return ec.fieldContext_LeadEvent_status(ctx, field)
+	case "message":
+		return ec.fieldContext_LeadEvent_message(ctx, field)
+	case "at":
+		return ec.fieldContext_LeadEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_LeaveNetworkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "business":
@@ -1911,6 +2930,32 @@ func (ec *executionContext) childFields_LeaveNetworkPayload(ctx context.Context,
 		return ec.fieldContext_LeaveNetworkPayload_network(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeaveNetworkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partner":
+		return ec.fieldContext_LedgerLine_partner(ctx, field)
+	case "leadsGiven":
+		return ec.fieldContext_LedgerLine_leadsGiven(ctx, field)
+	case "leadsReceived":
+		return ec.fieldContext_LedgerLine_leadsReceived(ctx, field)
+	case "acceptedGiven":
+		return ec.fieldContext_LedgerLine_acceptedGiven(ctx, field)
+	case "acceptedReceived":
+		return ec.fieldContext_LedgerLine_acceptedReceived(ctx, field)
+	case "wonGiven":
+		return ec.fieldContext_LedgerLine_wonGiven(ctx, field)
+	case "wonReceived":
+		return ec.fieldContext_LedgerLine_wonReceived(ctx, field)
+	case "commissionOwed":
+		return ec.fieldContext_LedgerLine_commissionOwed(ctx, field)
+	case "commissionEarned":
+		return ec.fieldContext_LedgerLine_commissionEarned(ctx, field)
+	case "currency":
+		return ec.fieldContext_LedgerLine_currency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerLine", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1983,6 +3028,60 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 		return ec.fieldContext_NetworkEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Offer_id(ctx, field)
+	case "cursor":
+		return ec.fieldContext_Offer_cursor(ctx, field)
+	case "lead":
+		return ec.fieldContext_Offer_lead(ctx, field)
+	case "business":
+		return ec.fieldContext_Offer_business(ctx, field)
+	case "rank":
+		return ec.fieldContext_Offer_rank(ctx, field)
+	case "path":
+		return ec.fieldContext_Offer_path(ctx, field)
+	case "pathTrust":
+		return ec.fieldContext_Offer_pathTrust(ctx, field)
+	case "score":
+		return ec.fieldContext_Offer_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Offer_reasons(ctx, field)
+	case "status":
+		return ec.fieldContext_Offer_status(ctx, field)
+	case "declineReason":
+		return ec.fieldContext_Offer_declineReason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Offer_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Offer_expiresAt(ctx, field)
+	case "respondedAt":
+		return ec.fieldContext_Offer_respondedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Offer", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OfferConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OfferConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OfferEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OfferEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2129,6 +3228,16 @@ func (ec *executionContext) childFields_SetTrustPayload(ctx context.Context, fie
 		return ec.fieldContext_SetTrustPayload_trust(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetTrustPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmitLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lead":
+		return ec.fieldContext_SubmitLeadPayload_lead(ctx, field)
+	case "created":
+		return ec.fieldContext_SubmitLeadPayload_created(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitLeadPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SuspendBusinessPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -26,6 +26,10 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return r.networkArg(ctx, id, "id")
 	case kindPartnership:
 		return r.partnershipArg(ctx, id, "id")
+	case kindLead:
+		return r.leadArg(ctx, id, "id")
+	case kindOffer:
+		return r.offerArg(ctx, id)
 	case kindService:
 		slug, err := localID(kindService, id, "id")
 		if err != nil {

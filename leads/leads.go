@@ -411,3 +411,6 @@ func (s *Service) activePartnership(ctx context.Context, a, b string) (*partnerg
 		page.After = ps.Cursors[len(ps.Cursors)-1]
 	}
 }
+
+// Store returns the store the service reads and writes, for the API's lead queries.
+func (s *Service) Store() Store { return s.store }

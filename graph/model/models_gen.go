@@ -3,8 +3,22 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
 	"github.com/partnergraph/partnergraph"
 )
+
+type AcceptLeadInput struct {
+	OfferID string `json:"offerId"`
+}
+
+type AcceptLeadPayload struct {
+	Offer *partnergraph.Offer `json:"offer"`
+}
 
 type BusinessConnection struct {
 	Edges    []BusinessEdge `json:"edges"`
@@ -28,6 +42,25 @@ type BusinessFilterInput struct {
 	Near *NearInput `json:"near,omitempty"`
 }
 
+type CloseLeadInput struct {
+	LeadID  string      `json:"leadId"`
+	Outcome LeadOutcome `json:"outcome"`
+	// The won job's value, a decimal such as "1200.00"; needed for PERCENT fees.
+	Value    *string `json:"value,omitempty"`
+	Currency *string `json:"currency,omitempty"`
+}
+
+type CloseLeadPayload struct {
+	Lead       *partnergraph.Lead       `json:"lead"`
+	Commission *partnergraph.Commission `json:"commission,omitempty"`
+}
+
+type ConsentInput struct {
+	// The consent text the customer was shown.
+	Text    string    `json:"text"`
+	GivenAt time.Time `json:"givenAt"`
+}
+
 type CreateNetworkInput struct {
 	Name       string                   `json:"name"`
 	Region     *string                  `json:"region,omitempty"`
@@ -38,6 +71,22 @@ type CreateNetworkInput struct {
 
 type CreateNetworkPayload struct {
 	Network *partnergraph.Network `json:"network"`
+}
+
+type CustomerInput struct {
+	Name string `json:"name"`
+	// An email or a phone (or both) is required.
+	Email *string `json:"email,omitempty"`
+	Phone *string `json:"phone,omitempty"`
+}
+
+type DeclineLeadInput struct {
+	OfferID string  `json:"offerId"`
+	Reason  *string `json:"reason,omitempty"`
+}
+
+type DeclineLeadPayload struct {
+	Offer *partnergraph.Offer `json:"offer"`
 }
 
 type EndPartnershipInput struct {
@@ -109,6 +158,16 @@ type NetworkConnection struct {
 type NetworkEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *partnergraph.Network `json:"node"`
+}
+
+type OfferConnection struct {
+	Edges    []OfferEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type OfferEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *partnergraph.Offer `json:"node"`
 }
 
 type PageInfo struct {
@@ -215,6 +274,30 @@ type SetTrustPayload struct {
 	Trust *partnergraph.Trust `json:"trust"`
 }
 
+type SubmitLeadInput struct {
+	ReferrerID string `json:"referrerId"`
+	// The service the customer needs (a slug).
+	Service  string                 `json:"service"`
+	Location *GeoPointInput         `json:"location"`
+	Customer *CustomerInput         `json:"customer"`
+	Consent  *ConsentInput          `json:"consent"`
+	Notes    *string                `json:"notes,omitempty"`
+	Mode     *partnergraph.LeadMode `json:"mode,omitempty"`
+	// For SHARED leads: how many partners at once (1..5, default 3).
+	MaxOffers *int `json:"maxOffers,omitempty"`
+	// Required. A retry with the same key and input returns the same lead; another input under the key is a CONFLICT.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+type SubmitLeadPayload struct {
+	Lead *partnergraph.Lead `json:"lead"`
+	// false when the idempotency key was seen before and this is the first lead.
+	Created bool `json:"created"`
+}
+
+type Subscription struct {
+}
+
 type SuspendBusinessInput struct {
 	BusinessID string `json:"businessId"`
 	// false lifts a suspension.
@@ -270,4 +353,59 @@ type Viewer struct {
 	Roles []string `json:"roles"`
 	// The businesses the caller owns.
 	Businesses []partnergraph.Business `json:"businesses"`
+}
+
+type LeadOutcome string
+
+const (
+	LeadOutcomeWon  LeadOutcome = "WON"
+	LeadOutcomeLost LeadOutcome = "LOST"
+)
+
+var AllLeadOutcome = []LeadOutcome{
+	LeadOutcomeWon,
+	LeadOutcomeLost,
+}
+
+func (e LeadOutcome) IsValid() bool {
+	switch e {
+	case LeadOutcomeWon, LeadOutcomeLost:
+		return true
+	}
+	return false
+}
+
+func (e LeadOutcome) String() string {
+	return string(e)
+}
+
+func (e *LeadOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LeadOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LeadOutcome", str)
+	}
+	return nil
+}
+
+func (e LeadOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LeadOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LeadOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,165 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/leads"
+)
+
+// leadService returns the lead lifecycle, or an error when this server runs without one.
+func (r *Resolver) leadService() (*leads.Service, error) {
+	if r.Leads == nil {
+		return nil, partnergraph.Errorf(partnergraph.EINTERNAL, "leads are not available with this store")
+	}
+	return r.Leads, nil
+}
+
+// leadStore is the store of leads; lead fields are only reached once a lead was loaded, so the
+// service exists.
+func (r *Resolver) leadStore() leads.Store { return r.Leads.Store() }
+
+// leadByID loads a lead that the caller may see (NOT_FOUND otherwise).
+func (r *Resolver) leadByID(ctx context.Context, id string) (*partnergraph.Lead, error) {
+	if _, err := r.leadService(); err != nil {
+		return nil, err
+	}
+	l, err := r.leadStore().Lead(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	offers, err := r.leadStore().OffersOfLead(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	return l, accessFrom(ctx).seeLead(ctx, l, offers)
+}
+
+// leadArg reads a lead id argument and loads the lead, if the caller may see it.
+func (r *Resolver) leadArg(ctx context.Context, gid, field string) (*partnergraph.Lead, error) {
+	id, err := localID(kindLead, gid, field)
+	if err != nil {
+		return nil, err
+	}
+	return r.leadByID(ctx, id)
+}
+
+// offerToAnswer loads an offer that the caller may answer for its recipient.
+func (r *Resolver) offerToAnswer(ctx context.Context, gid string) (*leads.Service, *partnergraph.Offer, error) {
+	svc, err := r.leadService()
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := localID(kindOffer, gid, "input.offerId")
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := svc.Store().Offer(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, o, accessFrom(ctx).answerOffer(ctx, o)
+}
+
+// offerArg loads an offer that the caller may see (for node(id)).
+func (r *Resolver) offerArg(ctx context.Context, gid string) (*partnergraph.Offer, error) {
+	if _, err := r.leadService(); err != nil {
+		return nil, err
+	}
+	id, err := localID(kindOffer, gid, "id")
+	if err != nil {
+		return nil, err
+	}
+	o, err := r.leadStore().Offer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.leadStore().Lead(ctx, o.LeadID)
+	if err != nil {
+		return nil, err
+	}
+	if !accessFrom(ctx).seeOffer(ctx, o, l) {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "offer %q not found", id)
+	}
+	return o, nil
+}
+
+// commissionOf returns the lead's commission, or nil.
+func (r *Resolver) commissionOf(ctx context.Context, l *partnergraph.Lead) (*partnergraph.Commission, error) {
+	if l.Status != partnergraph.LeadWon {
+		return nil, nil
+	}
+	for _, businessID := range []string{l.ReferrerID} {
+		page := partnergraph.Page{First: partnergraph.MaxPageSize}
+		for {
+			cs, err := r.leadStore().Commissions(ctx, businessID, page)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range cs.Items {
+				if c.LeadID == l.ID {
+					return &c, nil
+				}
+			}
+			if !cs.HasNext {
+				break
+			}
+			page.After = cs.Cursors[len(cs.Cursors)-1]
+		}
+	}
+	return nil, nil
+}
+
+// feedArgs checks a subscription's arguments: the caller must act for the business.
+func (r *Resolver) feedArgs(ctx context.Context, businessID string, after *string) (*leads.Service, *partnergraph.Business, int64, error) {
+	svc, err := r.leadService()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	b, err := r.businessArg(ctx, businessID, "businessId")
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := accessFrom(ctx).actFor(ctx, b.ID); err != nil {
+		return nil, nil, 0, err
+	}
+	seq, err := parseSeqCursor(deref(after), "after")
+	return svc, b, seq, err
+}
+
+// seqCursor makes the opaque cursor of a feed position.
+func seqCursor(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("seq:" + strconv.FormatInt(seq, 10)))
+}
+
+// parseSeqCursor reads a feed cursor ("" is the start), BAD_USER_INPUT naming field otherwise.
+func parseSeqCursor(c, field string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil && len(b) > 4 && string(b[:4]) == "seq:" {
+		if n, err := strconv.ParseInt(string(b[4:]), 10, 64); err == nil && n >= 0 {
+			return n, nil
+		}
+	}
+	return 0, partnergraph.Invalidf(field, "is not a cursor of this feed")
+}
+
+// pointers adapts a feed of values to the channel of pointers that gqlgen's subscriptions take.
+func pointers[T any](ctx context.Context, in <-chan T) <-chan *T {
+	out := make(chan *T)
+	go func() {
+		defer close(out)
+		for v := range in {
+			select {
+			case out <- &v:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
