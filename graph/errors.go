@@ -29,6 +29,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case gerr.Rule != "":
 			// Validation and argument coercion: the query, not the server, is at fault.
 			setExt(gerr, "code", string(partnergraph.EINVALID))
+		case len(gerr.Path) == 0:
+			// Outside any field: the transport could not read the request. Its message may
+			// quote the body, which may hold personal data: neither echo nor log it.
+			gerr.Message = "the request is not one GraphQL request (a JSON object with a query; batches are not supported)"
+			setExt(gerr, "code", "BAD_REQUEST")
 		default:
 			log.ErrorContext(ctx, "internal error", "path", gerr.Path.String(), "err", err)
 			gerr.Message = "internal error"

@@ -99,6 +99,8 @@ func NewHandler(cfg Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(shapeLimit{maxDepth: 12, maxFields: 1000})
+	srv.SetParserTokenLimit(20000)
 	if cfg.Dev {
 		srv.Use(extension.Introspection{})
 	} else {
@@ -113,7 +115,7 @@ func NewHandler(cfg Options) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	api := http.MaxBytesHandler(cfg.Auth.Middleware(srv), cfg.MaxBodyBytes)
+	api := limitBody(cfg.Auth.Middleware(srv), cfg.MaxBodyBytes)
 	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -1,0 +1,66 @@
+package graph_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestQueryLimits(t *testing.T) {
+	s := newTestServer(t)
+	deep := "{ businesses(first: 1) { edges { node { memberships { network { members(first: 1) { edges { node { business { memberships { network { members(first: 1) { edges { node { business { name } } } } } } } } } } } } } } } }"
+	var aliases strings.Builder
+	aliases.WriteString("{ ")
+	for i := range 1500 {
+		fmt.Fprintf(&aliases, "f%d: __typename ", i)
+	}
+	aliases.WriteString("}")
+	cases := []struct{ name, query, code string }{
+		{"deep nesting", deep, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"alias bomb", aliases.String(), "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"wide pages", "{ businesses(first: 100) { edges { node { memberships { network { members(first: 100) { edges { node { role } } } } } } } } }", "COMPLEXITY_LIMIT_EXCEEDED"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			r := s.do(t, "", c.query, nil)
+			if r.code() != c.code {
+				t.Fatalf("code %q (%+v), want %q", r.code(), r.Errors, c.code)
+			}
+			if len(r.Data) > 0 && string(r.Data) != "null" {
+				t.Fatalf("a refused query returned data: %.200s", r.Data)
+			}
+			t.Logf("refused in %s", time.Since(start))
+		})
+	}
+}
+
+func TestBodyLimits(t *testing.T) {
+	s := newTestServer(t)
+	big := `{"query":"{ services { slug } }","variables":{"pad":"` + strings.Repeat("x", 70<<10) + `"}}`
+	res, err := http.Post(s.url+"/graphql", "application/json", strings.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("70 KiB body: status %d, want 413", res.StatusCode)
+	}
+	// A batch (a JSON array) is refused, and the error does not echo the request.
+	batch := `[{"query":"{ services { slug } }"},{"query":"{ __typename } SECRET-MARKER"}]`
+	res, err = http.Post(s.url+"/graphql", "application/json", strings.NewReader(batch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK || !strings.Contains(string(body), "errors") {
+		t.Fatalf("batch: status %d, body %s", res.StatusCode, body)
+	}
+	if strings.Contains(string(body), "SECRET-MARKER") {
+		t.Fatalf("the error echoes the body: %s", body)
+	}
+}
