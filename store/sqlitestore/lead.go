@@ -1,0 +1,785 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+var _ partnergraph.LeadStore = (*Store)(nil)
+
+// MaxFeedSize caps how many offers or events one call to Inbox, LeadEvents or DueOffers
+// returns: enough for a subscriber to catch up in a few calls, small enough to bound memory.
+const MaxFeedSize = 1000
+
+const leadColumns = `id, coalesce(idempotency_key, ''), input_hash, referrer_id, service_id, lat, lng,
+	customer_name, customer_email, customer_phone, consent_text, consent_given_at, notes, mode,
+	max_offers, status, reason, value_minor, currency, created_at, closed_at`
+
+func scanLead(row scanner) (*partnergraph.Lead, error) {
+	var l partnergraph.Lead
+	var consent, created int64
+	var closed sql.NullInt64
+	err := row.Scan(&l.ID, &l.IdempotencyKey, &l.InputHash, &l.ReferrerID, &l.ServiceID, &l.Location.Lat,
+		&l.Location.Lng, &l.Customer.Name, &l.Customer.Email, &l.Customer.Phone, &l.Consent.Text, &consent,
+		&l.Notes, &l.Mode, &l.MaxOffers, &l.Status, &l.Reason, &l.ValueMinor, &l.Currency, &created, &closed)
+	if err != nil {
+		return nil, err
+	}
+	l.Consent.GivenAt, l.CreatedAt, l.ClosedAt = fromNanos(consent), fromNanos(created), fromNullNanos(closed)
+	return &l, nil
+}
+
+const offerColumns = `seq, id, lead_id, business_id, rank, path, path_trust, score, reasons, status,
+	decline_reason, created_at, expires_at, responded_at`
+
+func scanOffer(row scanner) (partnergraph.Offer, error) {
+	var o partnergraph.Offer
+	var path, reasons jsonStrings
+	var created, expires int64
+	var responded sql.NullInt64
+	err := row.Scan(&o.Seq, &o.ID, &o.LeadID, &o.BusinessID, &o.Rank, &path, &o.PathTrust, &o.Score, &reasons,
+		&o.Status, &o.DeclineReason, &created, &expires, &responded)
+	o.Path, o.Reasons = path, reasons
+	o.CreatedAt, o.ExpiresAt, o.RespondedAt = fromNanos(created), fromNanos(expires), fromNullNanos(responded)
+	return o, err
+}
+
+const eventColumns = `seq, lead_id, referrer_id, status, message, at`
+
+func scanEvent(row scanner) (partnergraph.LeadEvent, error) {
+	var e partnergraph.LeadEvent
+	var at int64
+	err := row.Scan(&e.Seq, &e.LeadID, &e.ReferrerID, &e.Status, &e.Message, &at)
+	e.At = fromNanos(at)
+	return e, err
+}
+
+const commissionColumns = `id, lead_id, partnership_id, payer_id, payee_id, amount_minor, currency, status, created_at`
+
+func scanCommission(row scanner) (partnergraph.Commission, error) {
+	var c partnergraph.Commission
+	var created int64
+	err := row.Scan(&c.ID, &c.LeadID, &c.PartnershipID, &c.PayerID, &c.PayeeID, &c.AmountMinor, &c.Currency, &c.Status, &created)
+	c.CreatedAt = fromNanos(created)
+	return c, err
+}
+
+// The domain has no Valid methods for these enums (yet); the schema's CHECKs would catch a bad
+// value too, but only as an internal error, so they are checked here to return EINVALID.
+
+func validLeadStatus(s partnergraph.LeadStatus) bool {
+	switch s {
+	case partnergraph.LeadOffered, partnergraph.LeadAccepted, partnergraph.LeadUnroutable, partnergraph.LeadWon, partnergraph.LeadLost:
+		return true
+	}
+	return false
+}
+
+func validOfferStatus(s partnergraph.OfferStatus) bool {
+	switch s {
+	case partnergraph.OfferPending, partnergraph.OfferAccepted, partnergraph.OfferDeclined, partnergraph.OfferExpired, partnergraph.OfferWithdrawn:
+		return true
+	}
+	return false
+}
+
+// checkTime rejects a zero time, whose UnixNano is undefined and would store garbage.
+func checkTime(field string, t time.Time) error {
+	if t.IsZero() {
+		return partnergraph.Invalidf(field, "is required")
+	}
+	return nil
+}
+
+// checkLimit returns EINVALID naming "first" (the API's name for a page size) unless limit is
+// in 1..MaxFeedSize.
+func checkLimit(limit int) error {
+	if limit < 1 || limit > MaxFeedSize {
+		return partnergraph.Invalidf("first", "must be between 1 and %d", MaxFeedSize)
+	}
+	return nil
+}
+
+// prepareOffer fills what the store owns in a new offer (id, lead, status, creation time) and
+// rejects values the schema cannot hold. It does not touch the caller's copy.
+func prepareOffer(o *partnergraph.Offer, leadID string, at time.Time) error {
+	if o.ID == "" {
+		o.ID = partnergraph.NewID()
+	}
+	if !partnergraph.ValidID(o.ID) {
+		return partnergraph.Invalidf("offer.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if o.LeadID == "" {
+		o.LeadID = leadID
+	}
+	if o.LeadID != leadID {
+		return partnergraph.Invalidf("offer.leadId", "is %q, not the lead %q", o.LeadID, leadID)
+	}
+	if !partnergraph.ValidID(o.BusinessID) {
+		return partnergraph.Invalidf("offer.businessId", "must be a business id")
+	}
+	if o.Status == "" {
+		o.Status = partnergraph.OfferPending
+	}
+	if !validOfferStatus(o.Status) {
+		return partnergraph.Invalidf("offer.status", "is not an offer status")
+	}
+	if err := checkTime("offer.expiresAt", o.ExpiresAt); err != nil {
+		return err
+	}
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = at
+	}
+	o.CreatedAt, o.ExpiresAt = o.CreatedAt.UTC(), o.ExpiresAt.UTC()
+	o.Seq = 0
+	return nil
+}
+
+// prepareEvent fills an event's lead, referrer, status (the lead's, after the write) and time.
+func prepareEvent(e *partnergraph.LeadEvent, l *partnergraph.Lead, at time.Time) error {
+	if e.LeadID == "" {
+		e.LeadID = l.ID
+	}
+	if e.LeadID != l.ID {
+		return partnergraph.Invalidf("event.leadId", "is %q, not the lead %q", e.LeadID, l.ID)
+	}
+	// The feed is the referrer's: an event filed under another business would leak the lead.
+	if e.ReferrerID == "" {
+		e.ReferrerID = l.ReferrerID
+	}
+	if e.ReferrerID != l.ReferrerID {
+		return partnergraph.Invalidf("event.referrerId", "is %q, not the lead's referrer %q", e.ReferrerID, l.ReferrerID)
+	}
+	if e.Status == "" {
+		e.Status = l.Status
+	}
+	if !validLeadStatus(e.Status) {
+		return partnergraph.Invalidf("event.status", "is not a lead status")
+	}
+	if e.At.IsZero() {
+		e.At = at
+	}
+	e.At = e.At.UTC()
+	e.Seq = 0
+	return nil
+}
+
+// prepareCommission fills a commission's id, lead, status and time and checks its amounts.
+func prepareCommission(c *partnergraph.Commission, leadID string, at time.Time) error {
+	if c.ID == "" {
+		c.ID = partnergraph.NewID()
+	}
+	if !partnergraph.ValidID(c.ID) {
+		return partnergraph.Invalidf("commission.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if c.LeadID == "" {
+		c.LeadID = leadID
+	}
+	if c.LeadID != leadID {
+		return partnergraph.Invalidf("commission.leadId", "is %q, not the lead %q", c.LeadID, leadID)
+	}
+	for _, f := range []struct{ field, id string }{{"commission.partnershipId", c.PartnershipID}, {"commission.payerId", c.PayerID}, {"commission.payeeId", c.PayeeID}} {
+		if !partnergraph.ValidID(f.id) {
+			return partnergraph.Invalidf(f.field, "must be an id")
+		}
+	}
+	if c.PayerID == c.PayeeID {
+		return partnergraph.Invalidf("commission.payeeId", "a business cannot pay itself")
+	}
+	if c.AmountMinor < 0 {
+		return partnergraph.Invalidf("commission.amountMinor", "must not be negative")
+	}
+	if err := partnergraph.ValidCurrency(c.Currency); err != nil {
+		return partnergraph.WithFieldPrefix("commission.currency", err)
+	}
+	if c.Status == "" {
+		c.Status = partnergraph.CommissionOwed
+	}
+	if c.Status != partnergraph.CommissionOwed && c.Status != partnergraph.CommissionPaid {
+		return partnergraph.Invalidf("commission.status", "must be OWED or PAID")
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = at
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return nil
+}
+
+// SubmitLead implements partnergraph.LeadStore. It validates l (EINVALID), fills its id,
+// InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
+// lead, offers and events in one transaction. The idempotency key is looked up inside that
+// transaction, and every write goes through the one writer connection, so concurrent retries
+// of one submission create one lead. ECONFLICT naming "idempotencyKey" if the key holds a lead
+// of another input; ENOTFOUND naming "referrerId", "service" or "businessId" (of an offer).
+// On success with created=true, l, offers and events hold what was written (ids, Seq); on
+// created=false or an error they are left as they were (but for l.Validate's defaults).
+func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
+	if err := l.Validate(); err != nil {
+		return nil, false, err
+	}
+	nl := *l
+	if nl.ID == "" {
+		nl.ID = partnergraph.NewID()
+	}
+	if !partnergraph.ValidID(nl.ID) {
+		return nil, false, partnergraph.Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if nl.InputHash == "" {
+		nl.InputHash = nl.Hash()
+	}
+	if nl.Status == "" {
+		nl.Status = partnergraph.LeadOffered
+	}
+	if !validLeadStatus(nl.Status) {
+		return nil, false, partnergraph.Invalidf("status", "is not a lead status")
+	}
+	if nl.Currency != "" {
+		if err := partnergraph.ValidCurrency(nl.Currency); err != nil {
+			return nil, false, partnergraph.WithFieldPrefix("currency", err)
+		}
+	}
+	nl.CreatedAt = fromNanos(nanosOrNow(nl.CreatedAt))
+	no := slices.Clone(offers)
+	for i := range no {
+		if err := prepareOffer(&no[i], nl.ID, nl.CreatedAt); err != nil {
+			return nil, false, err
+		}
+	}
+	ne := slices.Clone(events)
+	for i := range ne {
+		if err := prepareEvent(&ne[i], &nl, nl.CreatedAt); err != nil {
+			return nil, false, err
+		}
+	}
+
+	var existing *partnergraph.Lead
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := scanLead(tx.QueryRowContext(ctx, `SELECT `+leadColumns+` FROM leads WHERE idempotency_key = ?`, nl.IdempotencyKey))
+		if err == nil {
+			if old.InputHash != nl.InputHash {
+				return &partnergraph.Error{Code: partnergraph.ECONFLICT, Field: "idempotencyKey", Message: "was already used for a lead with other input"}
+			}
+			existing = old
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err := mustExist(ctx, tx, "businesses", "business", "referrerId", nl.ReferrerID); err != nil {
+			return err
+		}
+		if err := mustExist(ctx, tx, "services", "service", "service", nl.ServiceID); err != nil {
+			return err
+		}
+		if err := insertLead(ctx, tx, &nl); err != nil {
+			return err
+		}
+		for i := range no {
+			if err := insertOffer(ctx, tx, &no[i]); err != nil {
+				return err
+			}
+		}
+		for i := range ne {
+			if err := insertEvent(ctx, tx, &ne[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, wrap("submit lead", err)
+	}
+	if existing != nil {
+		return existing, false, nil
+	}
+	*l = nl
+	copy(offers, no)
+	copy(events, ne)
+	return l, true, nil
+}
+
+func insertLead(ctx context.Context, tx *sql.Tx, l *partnergraph.Lead) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO leads (id, idempotency_key, input_hash, referrer_id, service_id,
+		lat, lng, customer_name, customer_email, customer_phone, consent_text, consent_given_at, notes, mode,
+		max_offers, status, reason, value_minor, currency, created_at, closed_at) VALUES (`+placeholders(21)+`)`,
+		l.ID, l.IdempotencyKey, l.InputHash, l.ReferrerID, l.ServiceID, l.Location.Lat, l.Location.Lng,
+		l.Customer.Name, l.Customer.Email, l.Customer.Phone, l.Consent.Text, l.Consent.GivenAt.UnixNano(),
+		l.Notes, l.Mode, l.MaxOffers, l.Status, l.Reason, l.ValueMinor, l.Currency, l.CreatedAt.UnixNano(),
+		toNullNanos(l.ClosedAt))
+	if isUnique(err) {
+		// The key was looked up in this transaction, so only the id can collide.
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q already exists", l.ID)
+	}
+	return err
+}
+
+// insertOffer writes o and sets o.Seq to the seq the database gave it.
+func insertOffer(ctx context.Context, tx *sql.Tx, o *partnergraph.Offer) error {
+	if err := mustExist(ctx, tx, "businesses", "business", "businessId", o.BusinessID); err != nil {
+		return err
+	}
+	path, err := jsonArray(o.Path)
+	if err != nil {
+		return err
+	}
+	reasons, err := jsonArray(o.Reasons)
+	if err != nil {
+		return err
+	}
+	var seq int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO offers (id, lead_id, business_id, rank, path, path_trust, score,
+		reasons, status, decline_reason, created_at, expires_at, responded_at) VALUES (`+placeholders(13)+`) RETURNING seq`,
+		o.ID, o.LeadID, o.BusinessID, o.Rank, path, o.PathTrust, o.Score, reasons, o.Status, o.DeclineReason,
+		o.CreatedAt.UnixNano(), o.ExpiresAt.UnixNano(), toNullNanos(o.RespondedAt)).Scan(&seq)
+	if isUnique(err) {
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q already exists", o.ID)
+	}
+	if err != nil {
+		return err
+	}
+	o.Seq = seq
+	return nil
+}
+
+// insertEvent writes e and sets e.Seq.
+func insertEvent(ctx context.Context, tx *sql.Tx, e *partnergraph.LeadEvent) error {
+	return tx.QueryRowContext(ctx, `INSERT INTO lead_events (lead_id, referrer_id, status, message, at) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
+		e.LeadID, e.ReferrerID, e.Status, e.Message, e.At.UnixNano()).Scan(&e.Seq)
+}
+
+func insertCommission(ctx context.Context, tx *sql.Tx, c *partnergraph.Commission) error {
+	if err := mustExist(ctx, tx, "partnerships", "partnership", "commission.partnershipId", c.PartnershipID); err != nil {
+		return err
+	}
+	if err := mustExist(ctx, tx, "businesses", "business", "commission.payerId", c.PayerID); err != nil {
+		return err
+	}
+	if err := mustExist(ctx, tx, "businesses", "business", "commission.payeeId", c.PayeeID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO commissions (`+commissionColumns+`) VALUES (`+placeholders(9)+`)`,
+		c.ID, c.LeadID, c.PartnershipID, c.PayerID, c.PayeeID, c.AmountMinor, c.Currency, c.Status, c.CreatedAt.UnixNano())
+	if isUnique(err) {
+		if ok, _ := exists(ctx, tx, "commissions", c.ID); ok {
+			return partnergraph.Errorf(partnergraph.ECONFLICT, "commission %q already exists", c.ID)
+		}
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q already has a commission", c.LeadID)
+	}
+	return err
+}
+
+// jsonArray encodes a string list for a JSON column; nil becomes [] so that the column always
+// holds an array.
+func jsonArray(xs []string) (string, error) {
+	if xs == nil {
+		xs = []string{}
+	}
+	b, err := json.Marshal(xs)
+	return string(b), err
+}
+
+// Lead implements partnergraph.LeadStore. ENOTFOUND for an unknown id. A lead whose
+// idempotency key was purged has IdempotencyKey "".
+func (s *Store) Lead(ctx context.Context, id string) (*partnergraph.Lead, error) {
+	return lead(ctx, s.r, id)
+}
+
+func lead(ctx context.Context, q querier, id string) (*partnergraph.Lead, error) {
+	l, err := scanLead(q.QueryRowContext(ctx, `SELECT `+leadColumns+` FROM leads WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", id)
+	}
+	return l, wrap("find lead", err)
+}
+
+// Offer implements partnergraph.LeadStore. ENOTFOUND for an unknown id.
+func (s *Store) Offer(ctx context.Context, id string) (*partnergraph.Offer, error) {
+	o, err := scanOffer(s.r.QueryRowContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "offer %q not found", id)
+	}
+	if err != nil {
+		return nil, wrap("find offer", err)
+	}
+	return &o, nil
+}
+
+// OffersOfLead implements partnergraph.LeadStore: by rank, then seq (a re-offer to the same
+// rank comes after the first). ENOTFOUND for an unknown lead; a lead without offers has none.
+func (s *Store) OffersOfLead(ctx context.Context, leadID string) ([]partnergraph.Offer, error) {
+	out, err := s.offers(ctx, `WHERE lead_id = ? ORDER BY rank, seq`, leadID)
+	if err != nil {
+		return nil, wrap("list offers of lead", err)
+	}
+	if len(out) == 0 {
+		// Leads are never deleted, so checking after the read cannot race.
+		if err := mustExist(ctx, s.r, "leads", "lead", "", leadID); err != nil {
+			return nil, wrap("list offers of lead", err)
+		}
+	}
+	return out, nil
+}
+
+// offers returns the offers that the query's tail (WHERE … ORDER BY … LIMIT …) selects; never nil.
+func (s *Store) offers(ctx context.Context, tail string, args ...any) ([]partnergraph.Offer, error) {
+	out := []partnergraph.Offer{}
+	err := eachRow(ctx, s.r, `SELECT `+offerColumns+` FROM offers `+tail, args, func(rows *sql.Rows) error {
+		o, err := scanOffer(rows)
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
+
+// Inbox implements partnergraph.LeadStore: Seq is the cursor, so a subscriber that resumes
+// with the last Seq it saw misses nothing. EINVALID naming "first" unless limit is in
+// 1..MaxFeedSize. An unknown business has an empty inbox.
+func (s *Store) Inbox(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.Offer, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	out, err := s.offers(ctx, `WHERE business_id = ? AND seq > ? ORDER BY seq LIMIT ?`, businessID, after, limit)
+	return out, wrap("read inbox", err)
+}
+
+// LeadEvents implements partnergraph.LeadStore, as Inbox does for offers. EINVALID naming
+// "first" unless limit is in 1..MaxFeedSize.
+func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	out := []partnergraph.LeadEvent{}
+	err := eachRow(ctx, s.r, `SELECT `+eventColumns+` FROM lead_events WHERE referrer_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		[]any{referrerID, after, limit}, func(rows *sql.Rows) error {
+			e, err := scanEvent(rows)
+			out = append(out, e)
+			return err
+		})
+	return out, wrap("read lead events", err)
+}
+
+// Apply implements partnergraph.LeadStore: one write transaction that checks the lead's status
+// and each answered offer's PENDING status before it writes, so that two answers racing for a
+// SHARED lead cannot both win. EINVALID for a malformed transition (LeadFrom must name at
+// least one status: a transition that would accept any status is a bug waiting to happen);
+// ENOTFOUND for an unknown lead, offer, business or partnership; ECONFLICT if the lead is not in
+// LeadFrom, an answered offer is not PENDING or belongs to another lead, or the lead already
+// has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
+// what was written (ids, Seq); on error nothing is written and they are left as they were.
+func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
+	if !partnergraph.ValidID(t.LeadID) {
+		return partnergraph.Invalidf("leadId", "must be a lead id")
+	}
+	if len(t.LeadFrom) == 0 {
+		return partnergraph.Invalidf("leadFrom", "must name at least one status")
+	}
+	if t.LeadTo != "" && !validLeadStatus(t.LeadTo) {
+		return partnergraph.Invalidf("leadTo", "is not a lead status")
+	}
+	for _, a := range t.Answer {
+		if !validOfferStatus(a.Status) || a.Status == partnergraph.OfferPending {
+			return partnergraph.Invalidf("answer.status", "must be ACCEPTED, DECLINED, EXPIRED or WITHDRAWN")
+		}
+	}
+	if t.ValueMinor < 0 {
+		return partnergraph.Invalidf("valueMinor", "must not be negative")
+	}
+	if t.ValueMinor != 0 && t.Currency == "" {
+		return partnergraph.Invalidf("currency", "is required with a value")
+	}
+	if t.Currency != "" {
+		if err := partnergraph.ValidCurrency(t.Currency); err != nil {
+			return partnergraph.WithFieldPrefix("currency", err)
+		}
+	}
+	at := fromNanos(nanosOrNow(t.At))
+	no := slices.Clone(t.NewOffers)
+	for i := range no {
+		if err := prepareOffer(&no[i], t.LeadID, at); err != nil {
+			return err
+		}
+	}
+	var c *partnergraph.Commission
+	if t.Commission != nil {
+		cc := *t.Commission
+		if err := prepareCommission(&cc, t.LeadID, at); err != nil {
+			return err
+		}
+		c = &cc
+	}
+	ne := slices.Clone(t.Events)
+
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		l, err := lead(ctx, tx, t.LeadID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(t.LeadFrom, l.Status) {
+			return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not %v", l.ID, l.Status, t.LeadFrom)
+		}
+		for _, a := range t.Answer {
+			if err := answerOffer(ctx, tx, l.ID, a, at); err != nil {
+				return err
+			}
+		}
+		if t.LeadTo != "" {
+			l.Status, l.Reason = t.LeadTo, t.Reason
+			if t.LeadTo == partnergraph.LeadWon || t.LeadTo == partnergraph.LeadLost {
+				l.ClosedAt = &at
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE leads SET status = ?, reason = ?, closed_at = ? WHERE id = ?`,
+				l.Status, l.Reason, toNullNanos(l.ClosedAt), l.ID)
+			if err != nil {
+				return err
+			}
+		}
+		if t.Currency != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE leads SET value_minor = ?, currency = ? WHERE id = ?`, t.ValueMinor, t.Currency, l.ID); err != nil {
+				return err
+			}
+		}
+		for i := range no {
+			if err := insertOffer(ctx, tx, &no[i]); err != nil {
+				return err
+			}
+		}
+		for i := range ne {
+			if err := prepareEvent(&ne[i], l, at); err != nil {
+				return err
+			}
+			if err := insertEvent(ctx, tx, &ne[i]); err != nil {
+				return err
+			}
+		}
+		if c != nil {
+			return insertCommission(ctx, tx, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("apply lead transition", err)
+	}
+	copy(t.NewOffers, no)
+	copy(t.Events, ne)
+	if c != nil {
+		*t.Commission = *c
+	}
+	return nil
+}
+
+// answerOffer is the compare-and-set of one offer from PENDING, and says why when it fails.
+func answerOffer(ctx context.Context, tx *sql.Tx, leadID string, a partnergraph.OfferAnswer, at time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE offers SET status = ?, decline_reason = ?, responded_at = ?
+		WHERE id = ? AND lead_id = ? AND status = 'PENDING'`, a.Status, a.DeclineReason, at.UnixNano(), a.OfferID, leadID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var owner string
+	var status partnergraph.OfferStatus
+	err = tx.QueryRowContext(ctx, `SELECT lead_id, status FROM offers WHERE id = ?`, a.OfferID).Scan(&owner, &status)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return partnergraph.Errorf(partnergraph.ENOTFOUND, "offer %q not found", a.OfferID)
+	case err != nil:
+		return err
+	case owner != leadID:
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is not an offer of lead %q", a.OfferID, leadID)
+	}
+	return partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is %s, not PENDING", a.OfferID, status)
+}
+
+// DueOffers implements partnergraph.LeadStore: the PENDING offers that expired at or before
+// now, the longest overdue first (then by seq). EINVALID naming "now" for a zero time, and
+// "first" unless limit is in 1..MaxFeedSize.
+func (s *Store) DueOffers(ctx context.Context, now time.Time, limit int) ([]partnergraph.Offer, error) {
+	if err := checkTime("now", now); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	out, err := s.offers(ctx, `WHERE status = 'PENDING' AND expires_at <= ? ORDER BY expires_at, seq LIMIT ?`, now.UnixNano(), limit)
+	return out, wrap("find due offers", err)
+}
+
+// OffersSince implements partnergraph.LeadStore. Every offer counts, whatever became of it: a
+// daily cap limits what a business is sent, not what it kept. A business with no offers is
+// absent from the map (which reads as 0); a zero since counts every offer.
+func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error) {
+	from := int64(math.MinInt64)
+	if !since.IsZero() {
+		from = since.UnixNano()
+	}
+	out := make(map[string]int, len(businessIDs))
+	err := inChunks(businessIDs, func(chunk []string) error {
+		return eachRow(ctx, s.r, `SELECT business_id, count(*) FROM offers
+			WHERE business_id IN (`+placeholders(len(chunk))+`) AND created_at >= ? GROUP BY business_id`,
+			append(anys(chunk), from), func(rows *sql.Rows) error {
+				var id string
+				var n int
+				err := rows.Scan(&id, &n)
+				out[id] = n
+				return err
+			})
+	})
+	return out, wrap("count offers", err)
+}
+
+// Ledger implements partnergraph.LeadStore: one line per partner, by partner id, counting the
+// offers each side made to the other (an offer is a lead given, whatever became of it) and
+// summing commissions. Money in different currencies cannot be added, so a partner with
+// commissions in several currencies has one line per currency, by currency: the first carries
+// the lead counts and the others only their commissions, so that summing any column over the
+// lines gives the right total. A partner without commissions has Currency "". An unknown
+// business has no lines.
+//
+// One statement computes it, so that the counts and the sums come from one snapshot.
+func (s *Store) Ledger(ctx context.Context, businessID string) ([]partnergraph.LedgerLine, error) {
+	type counts struct{ n, accepted, won int }
+	type money struct{ owed, earn int64 }
+	given, received := map[string]counts{}, map[string]counts{}
+	commissions := map[string]map[string]money{}
+	partners := map[string]bool{}
+	err := eachRow(ctx, s.r, `
+		SELECT 'given', o.business_id, '', count(*), sum(o.status = 'ACCEPTED'), sum(o.status = 'ACCEPTED' AND l.status = 'WON'), 0, 0
+		FROM leads l JOIN offers o ON o.lead_id = l.id
+		WHERE l.referrer_id = :b AND o.business_id <> :b GROUP BY o.business_id
+		UNION ALL
+		SELECT 'received', l.referrer_id, '', count(*), sum(o.status = 'ACCEPTED'), sum(o.status = 'ACCEPTED' AND l.status = 'WON'), 0, 0
+		FROM offers o JOIN leads l ON l.id = o.lead_id
+		WHERE o.business_id = :b AND l.referrer_id <> :b GROUP BY l.referrer_id
+		UNION ALL
+		SELECT 'money', CASE WHEN payer_id = :b THEN payee_id ELSE payer_id END, currency, 0, 0, 0,
+			sum(CASE WHEN payer_id = :b THEN amount_minor ELSE 0 END), sum(CASE WHEN payee_id = :b THEN amount_minor ELSE 0 END)
+		FROM commissions WHERE (payer_id = :b OR payee_id = :b) AND payer_id <> payee_id GROUP BY 2, 3`,
+		[]any{sql.Named("b", businessID)}, func(rows *sql.Rows) error {
+			var kind, partner, currency string
+			var c counts
+			var m money
+			if err := rows.Scan(&kind, &partner, &currency, &c.n, &c.accepted, &c.won, &m.owed, &m.earn); err != nil {
+				return err
+			}
+			partners[partner] = true
+			switch kind {
+			case "given":
+				given[partner] = c
+			case "received":
+				received[partner] = c
+			default:
+				if commissions[partner] == nil {
+					commissions[partner] = map[string]money{}
+				}
+				commissions[partner][currency] = m
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, wrap("read ledger", err)
+	}
+	ids := make([]string, 0, len(partners))
+	for id := range partners {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := []partnergraph.LedgerLine{}
+	for _, id := range ids {
+		g, r := given[id], received[id]
+		line := partnergraph.LedgerLine{PartnerID: id, LeadsGiven: g.n, LeadsReceived: r.n, AcceptedGiven: g.accepted,
+			AcceptedRecv: r.accepted, WonGiven: g.won, WonReceived: r.won}
+		currencies := make([]string, 0, len(commissions[id]))
+		for cur := range commissions[id] {
+			currencies = append(currencies, cur)
+		}
+		sort.Strings(currencies)
+		if len(currencies) == 0 {
+			out = append(out, line)
+			continue
+		}
+		for i, cur := range currencies {
+			if i > 0 {
+				line = partnergraph.LedgerLine{PartnerID: id}
+			}
+			m := commissions[id][cur]
+			line.Currency, line.CommissionOwed, line.CommissionEarn = cur, m.owed, m.earn
+			out = append(out, line)
+		}
+	}
+	return out, nil
+}
+
+// Commissions implements partnergraph.LeadStore: newest first, paged by (created_at, id).
+// EINVALID naming "first" or "after". An unknown business has none.
+func (s *Store) Commissions(ctx context.Context, businessID string, p partnergraph.Page) (partnergraph.Slice[partnergraph.Commission], error) {
+	var zero partnergraph.Slice[partnergraph.Commission]
+	if err := p.Validate(); err != nil {
+		return zero, err
+	}
+	after, hasAfter, err := decodeCursor(p.After)
+	if err != nil {
+		return zero, err
+	}
+	if !hasAfter {
+		after.N, after.ID = math.MaxInt64, "\U0010FFFF"
+	}
+	var items []partnergraph.Commission
+	var cursors []string
+	// Two keyset reads, one per index, each limited, then merged: a page costs the same however
+	// many commissions the business has (an OR would sort them all).
+	err = eachRow(ctx, s.r, `
+		SELECT * FROM (SELECT `+commissionColumns+` FROM commissions WHERE payer_id = ? AND (created_at, id) < (?, ?)
+			ORDER BY created_at DESC, id DESC LIMIT ?)
+		UNION ALL
+		SELECT * FROM (SELECT `+commissionColumns+` FROM commissions WHERE payee_id = ? AND (created_at, id) < (?, ?)
+			ORDER BY created_at DESC, id DESC LIMIT ?)
+		ORDER BY created_at DESC, id DESC LIMIT ?`,
+		[]any{businessID, after.N, after.ID, p.First + 1, businessID, after.N, after.ID, p.First + 1, p.First + 1}, func(rows *sql.Rows) error {
+			c, err := scanCommission(rows)
+			if err == nil {
+				items = append(items, c)
+				cursors = append(cursors, cursor{N: c.CreatedAt.UnixNano(), ID: c.ID}.encode())
+			}
+			return err
+		})
+	if err != nil {
+		return zero, wrap("list commissions", err)
+	}
+	return page(items, cursors, p.First), nil
+}
+
+// IdempotencyWindow is how long an idempotency key is kept at least: a client may retry a
+// submission for this long and still get the lead it created.
+const IdempotencyWindow = 24 * time.Hour
+
+// PurgeIdempotencyKeys implements partnergraph.LeadStore: it sets the keys of leads created
+// before the time to NULL, which the unique index allows any number of times, and returns how
+// many it cleared. EINVALID naming "before" for a zero time or one within IdempotencyWindow of
+// now, since purging a recent key would let a retry create a second lead.
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
+	if err := checkTime("before", before); err != nil {
+		return 0, err
+	}
+	if before.After(time.Now().Add(-IdempotencyWindow)) {
+		return 0, partnergraph.Invalidf("before", "must be at least %s ago", IdempotencyWindow)
+	}
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE leads SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND created_at < ?`, before.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), wrap("purge idempotency keys", err)
+}
