@@ -283,3 +283,13 @@ type LeadStore interface {
 	// ago), so that they can be reused; the leads stay.
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error)
 }
+
+// Candidate is a business a lead may be offered to, with how it was reached: what routing
+// (matching) gives the lead lifecycle.
+type Candidate struct {
+	BusinessID string
+	Path       []string // business ids from the referrer to the candidate
+	PathTrust  float64  // the product of the trust along Path
+	Score      float64
+	Reasons    []string
+}

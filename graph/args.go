@@ -144,3 +144,15 @@ func (r *Resolver) partnershipArg(ctx context.Context, gid, field string) (*part
 	}
 	return p, accessFrom(ctx).seePartnership(ctx, p)
 }
+
+// suggestionArgs loads the business that asks for suggestions, if the caller acts for it.
+func (r *Resolver) suggestionArgs(ctx context.Context, gid string) (*partnergraph.Business, error) {
+	if r.Matching == nil {
+		return nil, partnergraph.Errorf(partnergraph.EINTERNAL, "suggestions are not available")
+	}
+	b, err := r.businessArg(ctx, gid, "businessId")
+	if err != nil {
+		return nil, err
+	}
+	return b, accessFrom(ctx).actFor(ctx, b.ID)
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/graph/model"
 	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/web/graphiql"
 )
 
@@ -37,6 +38,8 @@ type Authenticator interface {
 // Options configure the HTTP handler.
 type Options struct {
 	Store partnergraph.Store
+	// Matching answers suggestions; nil serves the graph without them.
+	Matching *matching.Graph
 	// Leads runs the lead lifecycle; nil serves the graph without leads.
 	Leads *leads.Service
 	// Poll is how often a subscription re-reads its feed unwoken (default leads.DefaultPoll).
@@ -66,7 +69,7 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	c := Config{Resolvers: &Resolver{Store: cfg.Store, Leads: cfg.Leads, Poll: cfg.Poll}}
+	c := Config{Resolvers: &Resolver{Store: cfg.Store, Matching: cfg.Matching, Leads: cfg.Leads, Poll: cfg.Poll}}
 	setComplexity(&c.Complexity)
 	srv := handler.New(NewExecutableSchema(c))
 	// Order matters: SSE and websockets are told apart from plain POSTs by their headers.

@@ -322,27 +322,23 @@ func (r *subscriptionResolver) LeadUpdates(ctx context.Context, businessID strin
 	return pointers(ctx, svc.FollowEvents(ctx, b.ID, seq, r.Poll)), nil
 }
 
-// Commission returns CommissionResolver implementation.
 func (r *Resolver) Commission() CommissionResolver { return &commissionResolver{r} }
 
-// Lead returns LeadResolver implementation.
 func (r *Resolver) Lead() LeadResolver { return &leadResolver{r} }
 
-// LeadEvent returns LeadEventResolver implementation.
 func (r *Resolver) LeadEvent() LeadEventResolver { return &leadEventResolver{r} }
 
-// LedgerLine returns LedgerLineResolver implementation.
 func (r *Resolver) LedgerLine() LedgerLineResolver { return &ledgerLineResolver{r} }
 
-// Offer returns OfferResolver implementation.
 func (r *Resolver) Offer() OfferResolver { return &offerResolver{r} }
 
-// Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
-type commissionResolver struct{ *Resolver }
-type leadResolver struct{ *Resolver }
-type leadEventResolver struct{ *Resolver }
-type ledgerLineResolver struct{ *Resolver }
-type offerResolver struct{ *Resolver }
-type subscriptionResolver struct{ *Resolver }
+type (
+	commissionResolver   struct{ *Resolver }
+	leadResolver         struct{ *Resolver }
+	leadEventResolver    struct{ *Resolver }
+	ledgerLineResolver   struct{ *Resolver }
+	offerResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

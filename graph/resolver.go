@@ -9,11 +9,14 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
 )
 
 // Resolver holds what the resolvers need.
 type Resolver struct {
 	Store partnergraph.Store
+	// Matching answers suggestions from the in-memory projection of the graph.
+	Matching *matching.Graph
 	// Leads runs the lead lifecycle; nil when the store keeps no leads.
 	Leads *leads.Service
 	// Poll is how often a subscription re-reads its feed unwoken (offers from other replicas).

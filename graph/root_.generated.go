@@ -32,7 +32,9 @@ type ResolverRoot interface {
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Network() NetworkResolver
+	NetworkSuggestion() NetworkSuggestionResolver
 	Offer() OfferResolver
+	PartnerSuggestion() PartnerSuggestionResolver
 	Partnership() PartnershipResolver
 	Query() QueryResolver
 	Service() ServiceResolver
@@ -236,6 +238,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NetworkSuggestion struct {
+		Components func(childComplexity int) int
+		Members    func(childComplexity int) int
+		Network    func(childComplexity int) int
+		Reasons    func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
 	Offer struct {
 		Business      func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
@@ -270,6 +280,14 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PartnerSuggestion struct {
+		Business   func(childComplexity int) int
+		Components func(childComplexity int) int
+		DistanceKm func(childComplexity int) int
+		Reasons    func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
 	Partnership struct {
 		CreatedAt   func(childComplexity int) int
 		EndedAt     func(childComplexity int) int
@@ -297,18 +315,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Business     func(childComplexity int, id string) int
-		Businesses   func(childComplexity int, filter *model.BusinessFilterInput, first *int, after *string) int
-		Inbox        func(childComplexity int, businessID string, first *int, after *string) int
-		Lead         func(childComplexity int, id string) int
-		Ledger       func(childComplexity int, businessID string) int
-		Network      func(childComplexity int, id string) int
-		Networks     func(childComplexity int, first *int, after *string) int
-		Node         func(childComplexity int, id string) int
-		Partnerships func(childComplexity int, businessID string, status *partnergraph.PartnershipStatus, first *int, after *string) int
-		Services     func(childComplexity int) int
-		TrustEdges   func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
-		Viewer       func(childComplexity int) int
+		Business           func(childComplexity int, id string) int
+		Businesses         func(childComplexity int, filter *model.BusinessFilterInput, first *int, after *string) int
+		Inbox              func(childComplexity int, businessID string, first *int, after *string) int
+		Lead               func(childComplexity int, id string) int
+		Ledger             func(childComplexity int, businessID string) int
+		Network            func(childComplexity int, id string) int
+		NetworkSuggestions func(childComplexity int, businessID string, first *int) int
+		Networks           func(childComplexity int, first *int, after *string) int
+		Node               func(childComplexity int, id string) int
+		PartnerSuggestions func(childComplexity int, businessID string, first *int) int
+		Partnerships       func(childComplexity int, businessID string, status *partnergraph.PartnershipStatus, first *int, after *string) int
+		Services           func(childComplexity int) int
+		TrustEdges         func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
+		Viewer             func(childComplexity int) int
 	}
 
 	RegisterBusinessPayload struct {
@@ -322,6 +342,12 @@ type ComplexityRoot struct {
 
 	RespondToPartnershipPayload struct {
 		Partnership func(childComplexity int) int
+	}
+
+	ScoreComponent struct {
+		Signal func(childComplexity int) int
+		Value  func(childComplexity int) int
+		Weight func(childComplexity int) int
 	}
 
 	Service struct {
@@ -1233,6 +1259,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
 
+	case "NetworkSuggestion.components":
+		if e.ComplexityRoot.NetworkSuggestion.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSuggestion.Components(childComplexity), true
+	case "NetworkSuggestion.members":
+		if e.ComplexityRoot.NetworkSuggestion.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSuggestion.Members(childComplexity), true
+	case "NetworkSuggestion.network":
+		if e.ComplexityRoot.NetworkSuggestion.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSuggestion.Network(childComplexity), true
+	case "NetworkSuggestion.reasons":
+		if e.ComplexityRoot.NetworkSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSuggestion.Reasons(childComplexity), true
+	case "NetworkSuggestion.score":
+		if e.ComplexityRoot.NetworkSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSuggestion.Score(childComplexity), true
+
 	case "Offer.business":
 		if e.ComplexityRoot.Offer.Business == nil {
 			break
@@ -1368,6 +1425,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PartnerSuggestion.business":
+		if e.ComplexityRoot.PartnerSuggestion.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Business(childComplexity), true
+	case "PartnerSuggestion.components":
+		if e.ComplexityRoot.PartnerSuggestion.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Components(childComplexity), true
+	case "PartnerSuggestion.distanceKm":
+		if e.ComplexityRoot.PartnerSuggestion.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.DistanceKm(childComplexity), true
+	case "PartnerSuggestion.reasons":
+		if e.ComplexityRoot.PartnerSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Reasons(childComplexity), true
+	case "PartnerSuggestion.score":
+		if e.ComplexityRoot.PartnerSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Score(childComplexity), true
 
 	case "Partnership.createdAt":
 		if e.ComplexityRoot.Partnership.CreatedAt == nil {
@@ -1524,6 +1612,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Network(childComplexity, args["id"].(string)), true
+	case "Query.networkSuggestions":
+		if e.ComplexityRoot.Query.NetworkSuggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkSuggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkSuggestions(childComplexity, args["businessId"].(string), args["first"].(*int)), true
 	case "Query.networks":
 		if e.ComplexityRoot.Query.Networks == nil {
 			break
@@ -1546,6 +1645,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.partnerSuggestions":
+		if e.ComplexityRoot.Query.PartnerSuggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerSuggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerSuggestions(childComplexity, args["businessId"].(string), args["first"].(*int)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -1607,6 +1717,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RespondToPartnershipPayload.Partnership(childComplexity), true
+
+	case "ScoreComponent.signal":
+		if e.ComplexityRoot.ScoreComponent.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreComponent.Signal(childComplexity), true
+	case "ScoreComponent.value":
+		if e.ComplexityRoot.ScoreComponent.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreComponent.Value(childComplexity), true
+	case "ScoreComponent.weight":
+		if e.ComplexityRoot.ScoreComponent.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreComponent.Weight(childComplexity), true
 
 	case "Service.complements":
 		if e.ComplexityRoot.Service.Complements == nil {
@@ -2526,6 +2655,64 @@ extend type Query {
   services: [Service!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/suggestion.graphqls", Input: `enum Signal {
+  "The services complement each other (curated, and learned from lead outcomes)."
+  COMPLEMENT
+  "Common partners and trusted businesses (Adamic-Adar)."
+  SOCIAL
+  "Personalized PageRank from the member over trust and partnerships."
+  PAGERANK
+  "Near the member."
+  DISTANCE
+  "Networks both belong to."
+  NETWORKS
+  "Verified, trusted by many, accepts leads."
+  QUALITY
+  "The member's partners and trusted businesses are in the network."
+  PARTNERS
+  "The network is in or near the member's town."
+  LOCAL
+  "The network has members to meet."
+  SIZE
+}
+
+"One signal's part in a score: the score is the sum of value × weight."
+type ScoreComponent {
+  signal: Signal!
+  "0..1"
+  value: Float!
+  "0..1; the weights of a score sum to 1."
+  weight: Float!
+}
+
+"A business the member should partner with, and why."
+type PartnerSuggestion {
+  business: Business!
+  "0..1"
+  score: Float!
+  distanceKm: Float!
+  components: [ScoreComponent!]!
+  "Strongest first, naming the businesses and networks involved."
+  reasons: [String!]!
+}
+
+"A network the member should join, and why."
+type NetworkSuggestion {
+  network: Network!
+  "0..1"
+  score: Float!
+  members: Int!
+  components: [ScoreComponent!]!
+  reasons: [String!]!
+}
+
+extend type Query {
+  "Whom the business should partner with, best first. Never itself, its partners (active or proposed), suspended businesses or direct competitors."
+  partnerSuggestions(businessId: ID!, first: Int = 10): [PartnerSuggestion!]!
+  "Which networks the business should join, best first."
+  networkSuggestions(businessId: ID!, first: Int = 5): [NetworkSuggestion!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/trust.graphqls", Input: `enum TrustSource {
   MEMBER
   ADMIN
@@ -3030,6 +3217,22 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "network":
+		return ec.fieldContext_NetworkSuggestion_network(ctx, field)
+	case "score":
+		return ec.fieldContext_NetworkSuggestion_score(ctx, field)
+	case "members":
+		return ec.fieldContext_NetworkSuggestion_members(ctx, field)
+	case "components":
+		return ec.fieldContext_NetworkSuggestion_components(ctx, field)
+	case "reasons":
+		return ec.fieldContext_NetworkSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkSuggestion", field.Name)
+}
+
 func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3096,6 +3299,22 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_PartnerSuggestion_business(ctx, field)
+	case "score":
+		return ec.fieldContext_PartnerSuggestion_score(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_PartnerSuggestion_distanceKm(ctx, field)
+	case "components":
+		return ec.fieldContext_PartnerSuggestion_components(ctx, field)
+	case "reasons":
+		return ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerSuggestion", field.Name)
 }
 
 func (ec *executionContext) childFields_Partnership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3174,6 +3393,18 @@ func (ec *executionContext) childFields_RespondToPartnershipPayload(ctx context.
 		return ec.fieldContext_RespondToPartnershipPayload_partnership(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RespondToPartnershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_ScoreComponent_signal(ctx, field)
+	case "value":
+		return ec.fieldContext_ScoreComponent_value(ctx, field)
+	case "weight":
+		return ec.fieldContext_ScoreComponent_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreComponent", field.Name)
 }
 
 func (ec *executionContext) childFields_Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

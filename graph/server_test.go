@@ -18,6 +18,8 @@ import (
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
@@ -46,11 +48,17 @@ func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.S
 	if err != nil {
 		t.Fatal(err)
 	}
-	var store partnergraph.Store = s
+	g, err := matching.Build(ctx, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var store partnergraph.Store = matching.Project(s, g, nil)
 	for _, w := range wrap {
 		store = w(store)
 	}
-	h := graph.NewHandler(graph.Options{Store: store, Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"}})
+	svc := leads.New(s, g, leads.NewHub(), leads.Config{})
+	h := graph.NewHandler(graph.Options{Store: store, Matching: g, Leads: svc, Poll: 100 * time.Millisecond,
+		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"}})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{url: srv.URL, store: s, verifier: v}

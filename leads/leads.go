@@ -14,20 +14,11 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-// Candidate is a business a lead may be offered to, with how it was reached.
-type Candidate struct {
-	BusinessID string
-	Path       []string // business ids from the referrer to the candidate
-	PathTrust  float64
-	Score      float64
-	Reasons    []string
-}
-
 // Router ranks the businesses a lead may go to. It leaves out the referrer, the businesses in
 // exclude, and businesses that are not active or do not offer the service or serve the place.
 // With no candidate it returns the reason (for the referrer).
 type Router interface {
-	Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]Candidate, string, error)
+	Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error)
 }
 
 // Store is what the lifecycle reads and writes.

@@ -21,11 +21,11 @@ var ctx = context.Background()
 // pin the candidates so that they test the lifecycle, not the ranking.
 type listRouter []string
 
-func (r listRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]leads.Candidate, string, error) {
-	var out []leads.Candidate
+func (r listRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error) {
+	var out []partnergraph.Candidate
 	for _, id := range r {
 		if !exclude[id] && id != l.ReferrerID && len(out) < n {
-			out = append(out, leads.Candidate{BusinessID: id, Path: []string{l.ReferrerID, id}, PathTrust: 0.9, Score: 0.9, Reasons: []string{"test"}})
+			out = append(out, partnergraph.Candidate{BusinessID: id, Path: []string{l.ReferrerID, id}, PathTrust: 0.9, Score: 0.9, Reasons: []string{"test"}})
 		}
 	}
 	if len(out) == 0 {

@@ -1,0 +1,107 @@
+package graph_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/auth"
+)
+
+// TestColdStartSuggestions is the partner-suggestion promise on the example network: a tyre
+// shop that has just registered in Dave's town is told about Dave's Collision and Andy's
+// Attorney Services before anything else, and never about other tyre shops.
+func TestColdStartSuggestions(t *testing.T) {
+	s := newTestServer(t)
+	tok := s.token(t, "user-newtyres", auth.Member)
+	var reg struct {
+		RegisterBusiness struct{ Business struct{ ID string } }
+	}
+	ok(t, s.do(t, tok, `mutation { registerBusiness(input: {name: "New Tyres", city: "Springfield", country: "US",
+		location: {lat: 39.80, lng: -89.65}, services: ["tyres"]}) { business { id } } }`, nil), &reg)
+	var got struct {
+		PartnerSuggestions []struct {
+			Business struct {
+				Name     string
+				Services []struct{ Slug string }
+			}
+			Score      float64
+			Components []struct {
+				Signal string
+				Value  float64
+				Weight float64
+			}
+			Reasons []string
+		}
+		NetworkSuggestions []struct {
+			Network struct{ Name string }
+			Reasons []string
+		}
+	}
+	ok(t, s.do(t, tok, `query($id: ID!) {
+		partnerSuggestions(businessId: $id, first: 10) { business { name services { slug } } score components { signal value weight } reasons }
+		networkSuggestions(businessId: $id, first: 3) { network { name } reasons }
+	}`, map[string]any{"id": reg.RegisterBusiness.Business.ID}), &got)
+	if len(got.PartnerSuggestions) < 2 {
+		t.Fatalf("%d suggestions", len(got.PartnerSuggestions))
+	}
+	top := []string{got.PartnerSuggestions[0].Business.Name, got.PartnerSuggestions[1].Business.Name}
+	slices.Sort(top)
+	if !slices.Equal(top, []string{"Andy's Attorney Services", "Dave's Collision"}) {
+		t.Fatalf("top two = %v, want Dave's Collision and Andy's Attorney Services", top)
+	}
+	for _, sg := range got.PartnerSuggestions {
+		for _, svc := range sg.Business.Services {
+			if svc.Slug == "tyres" {
+				t.Fatalf("a competitor is suggested: %s", sg.Business.Name)
+			}
+		}
+		if sg.Score < 0 || sg.Score > 1 || len(sg.Reasons) == 0 || len(sg.Components) == 0 {
+			t.Fatalf("suggestion %+v", sg)
+		}
+	}
+	if !strings.Contains(strings.Join(got.PartnerSuggestions[0].Reasons, " "), "complements") {
+		t.Fatalf("top reasons %v do not explain the complement", got.PartnerSuggestions[0].Reasons)
+	}
+	if len(got.NetworkSuggestions) == 0 {
+		t.Fatal("no network suggestions for a new Springfield business")
+	}
+
+	// Suggestions are private to the business: another member is refused.
+	r := s.do(t, s.token(t, "user-dave", auth.Member), `query($id: ID!) { partnerSuggestions(businessId: $id) { score } }`,
+		map[string]any{"id": reg.RegisterBusiness.Business.ID})
+	if r.code() != "FORBIDDEN" {
+		t.Fatalf("another member asking: %+v", r.Errors)
+	}
+}
+
+// TestSuggestionsSeeWrites: a partnership proposed through the API removes the partner from
+// the next suggestions (the projection follows committed writes).
+func TestSuggestionsSeeWrites(t *testing.T) {
+	s := newTestServer(t)
+	tok := s.token(t, "user-newtyres", auth.Member)
+	var reg struct {
+		RegisterBusiness struct{ Business struct{ ID string } }
+	}
+	ok(t, s.do(t, tok, `mutation { registerBusiness(input: {name: "New Tyres", location: {lat: 39.80, lng: -89.65}, services: ["tyres"]}) { business { id } } }`, nil), &reg)
+	me := reg.RegisterBusiness.Business.ID
+	names := func() []string {
+		var got struct {
+			PartnerSuggestions []struct{ Business struct{ Name string } }
+		}
+		ok(t, s.do(t, tok, `query($id: ID!) { partnerSuggestions(businessId: $id, first: 10) { business { name } } }`, map[string]any{"id": me}), &got)
+		var out []string
+		for _, sg := range got.PartnerSuggestions {
+			out = append(out, sg.Business.Name)
+		}
+		return out
+	}
+	if !slices.Contains(names(), "Dave's Collision") {
+		t.Fatal("Dave's Collision is not suggested before the proposal")
+	}
+	ok(t, s.do(t, tok, `mutation($p: ID!, $q: ID!) { proposePartnership(input: {proposerId: $p, partnerId: $q, terms: {type: FLAT, amount: "20", currency: "USD"}}) { partnership { id } } }`,
+		map[string]any{"p": me, "q": bizID("daves-collision")}), &struct{}{})
+	if slices.Contains(names(), "Dave's Collision") {
+		t.Fatal("a pending partner is still suggested")
+	}
+}

@@ -1,0 +1,153 @@
+package matching_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/seed"
+)
+
+func exampleGraph(t *testing.T) *matching.Graph {
+	t.Helper()
+	g, err := matching.BuildRecords(context.Background(), seed.Example(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func attorneyLead() *partnergraph.Lead {
+	return &partnergraph.Lead{ID: "l1", ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney",
+		Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}, MaxOffers: 1}
+}
+
+func TestRouteFollowsTrust(t *testing.T) {
+	g := exampleGraph(t)
+	cands, reason, err := g.Route(attorneyLead(), nil, 5)
+	if err != nil || len(cands) == 0 {
+		t.Fatalf("Route: %v %q", err, reason)
+	}
+	top := cands[0]
+	if top.BusinessID != "andys-attorney" {
+		t.Fatalf("a lead from Dave for an attorney goes first to %s (%v), want Andy's", top.BusinessID, top.Reasons)
+	}
+	if len(top.Path) < 2 || top.Path[0] != "daves-collision" || top.Path[len(top.Path)-1] != "andys-attorney" {
+		t.Fatalf("path = %v", top.Path)
+	}
+	if !strings.HasPrefix(top.Reasons[0], "via ") || !strings.Contains(top.Reasons[0], "Andy's Attorney Services (0.") {
+		t.Fatalf("reasons = %v", top.Reasons)
+	}
+	for i, c := range cands {
+		if c.PathTrust <= 0 || c.PathTrust > 1 || len(c.Path) > matching.MaxHops+1 {
+			t.Fatalf("candidate %d: trust %v path %v", i, c.PathTrust, c.Path)
+		}
+		if i > 0 && c.Score > cands[i-1].Score {
+			t.Fatal("candidates are not ranked by score")
+		}
+		if c.BusinessID == "daves-collision" {
+			t.Fatal("the referrer is a candidate")
+		}
+	}
+}
+
+func TestRouteExclusions(t *testing.T) {
+	g := exampleGraph(t)
+	cands, _, err := g.Route(attorneyLead(), map[string]bool{"andys-attorney": true}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cands {
+		if c.BusinessID == "andys-attorney" {
+			t.Fatal("an excluded business is a candidate")
+		}
+	}
+	// Nobody offers the service: unroutable, with a reason.
+	l := attorneyLead()
+	l.ServiceID = "no-such-service"
+	cands, reason, err := g.Route(l, nil, 5)
+	if err != nil || len(cands) != 0 || reason == "" {
+		t.Fatalf("unknown service: %v %q %v", cands, reason, err)
+	}
+	// A customer far from every attorney's service area.
+	l = attorneyLead()
+	l.Location = partnergraph.Point{Lat: 10, Lng: 10}
+	if cands, reason, _ := g.Route(l, nil, 5); len(cands) != 0 || reason == "" {
+		t.Fatalf("far customer: %v %q", cands, reason)
+	}
+	// Suspended businesses get no leads.
+	if err := g.Apply(partnergraph.Record{Business: &partnergraph.BusinessRecord{Business: partnergraph.Business{
+		ID: "andys-attorney", Name: "Andy's Attorney Services", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65},
+		Status: partnergraph.BusinessSuspended, ServiceRadiusKm: 40, DailyLeadCap: 20}, Services: []string{"personal-injury-attorney"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cands, _, _ = g.Route(attorneyLead(), nil, 10)
+	for _, c := range cands {
+		if c.BusinessID == "andys-attorney" {
+			t.Fatal("a suspended business is a candidate")
+		}
+	}
+}
+
+// TestRouteTrustFloor: a ring of businesses that only trust each other, which no verified
+// business trusts, gets no leads even with a path from the referrer.
+func TestRouteTrustFloor(t *testing.T) {
+	g := exampleGraph(t)
+	shill := partnergraph.Business{ID: "shill-law", Name: "Shill Law", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65},
+		Status: partnergraph.BusinessActive, ServiceRadiusKm: 40, DailyLeadCap: 20}
+	if err := g.PutBusiness(shill, []string{"personal-injury-attorney"}); err != nil {
+		t.Fatal(err)
+	}
+	// Dave is verified: what he trusts is above the floor.
+	if err := g.SetTrust(partnergraph.Trust{From: "daves-collision", To: "shill-law", Score: 0.9}); err != nil {
+		t.Fatal(err)
+	}
+	cands, _, _ := g.Route(attorneyLead(), nil, 20)
+	if !hasCandidate(cands, "shill-law") {
+		t.Fatal("a business trusted by a verified one is below the floor")
+	}
+	// An island: two unverified businesses trust each other; one refers a lead.
+	island := []partnergraph.Business{
+		{ID: "island-a", Name: "Island A", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40},
+		{ID: "island-b", Name: "Island B", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40},
+	}
+	for _, b := range island {
+		if err := g.PutBusiness(b, []string{"personal-injury-attorney"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.SetTrust(partnergraph.Trust{From: "island-a", To: "island-b", Score: 1})
+	g.SetTrust(partnergraph.Trust{From: "island-b", To: "island-a", Score: 1})
+	l := attorneyLead()
+	l.ReferrerID = "island-a"
+	cands, reason, _ := g.Route(l, nil, 5)
+	if hasCandidate(cands, "island-b") {
+		t.Fatalf("an island no verified business reaches gets leads: %v (%q)", cands, reason)
+	}
+}
+
+func hasCandidate(cs []partnergraph.Candidate, id string) bool {
+	for _, c := range cs {
+		if c.BusinessID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRouteFallbackVerified(t *testing.T) {
+	g := exampleGraph(t)
+	g.PutBusiness(partnergraph.Business{ID: "loner", Name: "Loner", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40}, []string{"collision-repair"})
+	l := attorneyLead()
+	l.ReferrerID = "loner"
+	if cands, reason, _ := g.Route(l, nil, 3); len(cands) != 0 || !strings.Contains(reason, "no trusted path") {
+		t.Fatalf("no path, no fallback: %v %q", cands, reason)
+	}
+	g.SetRouteOptions(matching.RouteOptions{FallbackVerified: true})
+	cands, _, _ := g.Route(l, nil, 3)
+	if len(cands) == 0 || !strings.Contains(cands[0].Reasons[0], "verified") {
+		t.Fatalf("fallback: %v", cands)
+	}
+}
