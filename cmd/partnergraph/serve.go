@@ -13,6 +13,8 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/seed"
 )
 
@@ -23,6 +25,10 @@ func serve(ctx context.Context, args []string) error {
 	origins := f.string("allowed-origins", "", "comma-separated browser origins allowed to call the API (CORS and websockets); empty: none")
 	seedEmpty := f.bool("seed", true, "load the example network into an empty database")
 	shutdown := f.duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	offerTTL := f.duration("offer-ttl", 30*time.Minute, "how long a business has to answer a lead offer before it moves on")
+	expiryEvery := f.duration("expiry-interval", 15*time.Second, "how often unanswered offers are looked for")
+	poll := f.duration("subscription-poll", leads.DefaultPoll, "how often a subscription re-reads its feed unwoken (offers written by other replicas)")
+	fallback := f.bool("route-fallback-verified", false, "send a lead with no trusted path to the nearest verified business instead of making it UNROUTABLE")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -44,9 +50,22 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := graph.NewHandler(graph.Options{
-		Store: store, Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
-	})
+	g, err := buildProjection(ctx, store, log)
+	if err != nil {
+		return err
+	}
+	g.SetRouteOptions(matching.RouteOptions{FallbackVerified: *fallback})
+	opts := graph.Options{
+		Store: matching.Project(store, g, log), Matching: g, Poll: *poll,
+		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
+	}
+	if ls, ok := store.(leads.Store); ok {
+		opts.Leads = leads.New(ls, g, leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log})
+		go opts.Leads.Run(ctx, *expiryEvery)
+	} else {
+		log.Warn("this store keeps no leads yet: the lead marketplace is off", "store", *sf.kind)
+	}
+	h := graph.NewHandler(opts)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -74,6 +93,18 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// buildProjection reads the whole graph from the store into memory, with progress in the log.
+func buildProjection(ctx context.Context, store partnergraph.Store, log *slog.Logger) (*matching.Graph, error) {
+	start := time.Now()
+	g, err := matching.Build(ctx, store, func(n int) { log.Info("building the matching projection", "records", n) })
+	if err != nil {
+		return nil, fmt.Errorf("build the matching projection: %w", err)
+	}
+	st := g.Stats()
+	log.Info("matching projection ready", "businesses", st.Businesses, "took", time.Since(start).Round(time.Millisecond))
+	return g, nil
 }
 
 // seedIfEmpty loads the example network when the database has no services and no businesses,
