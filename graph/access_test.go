@@ -3,8 +3,11 @@ package graph_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"github.com/coder/websocket/wsjson"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
@@ -51,6 +54,7 @@ func TestAccessMatrix(t *testing.T) {
 		ownerOnly:         {anonymous: "UNAUTHENTICATED", other: "FORBIDDEN", owner: "", intake: "FORBIDDEN", admin: ""},
 		adminOnly:         {anonymous: "UNAUTHENTICATED", other: "FORBIDDEN", owner: "FORBIDDEN", intake: "FORBIDDEN", admin: ""},
 		"register":        {anonymous: "UNAUTHENTICATED", other: "", owner: "", intake: "FORBIDDEN", admin: ""},
+		"submit":          {anonymous: "UNAUTHENTICATED", other: "FORBIDDEN", owner: "", intake: "", admin: ""},
 		"private network": {anonymous: "NOT_FOUND", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
 		// Outsiders are not told that a partnership exists.
 		"party": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
@@ -83,6 +87,15 @@ func TestAccessMatrix(t *testing.T) {
 		{"endPartnership", "party", `mutation($id: ID!) { endPartnership(input: {partnershipId: $id}) { partnership { status } } }`, map[string]any{"id": gid("Partnership", "p-daves-mikes")}},
 		{"verifyBusiness", adminOnly, `mutation($id: ID!) { verifyBusiness(input: {businessId: $id, verified: false}) { business { verified } } }`, map[string]any{"id": dave}},
 		{"suspendBusiness", adminOnly, `mutation($id: ID!) { suspendBusiness(input: {businessId: $id}) { business { status } } }`, map[string]any{"id": dave}},
+		{"lead", "party", `query($id: ID!) { lead(id: $id) { status notes customer { name } offers { status } } }`, map[string]any{"id": gid("Lead", "placeholder-offered")}},
+		{"inbox", ownerOnly, `query($id: ID!) { inbox(businessId: $id) { edges { node { status lead { customer { name } } } } } }`, map[string]any{"id": dave}},
+		{"ledger", ownerOnly, `query($id: ID!) { ledger(businessId: $id) { leadsGiven commissionOwed } }`, map[string]any{"id": dave}},
+		{"partnerSuggestions", ownerOnly, `query($id: ID!) { partnerSuggestions(businessId: $id) { score reasons } }`, map[string]any{"id": dave}},
+		{"networkSuggestions", ownerOnly, `query($id: ID!) { networkSuggestions(businessId: $id) { score } }`, map[string]any{"id": dave}},
+		{"submitLead", "submit", submitLead, leadInput("matrix-lead-0001")},
+		{"acceptLead", "party", `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`, map[string]any{"id": "placeholder-offer"}},
+		{"declineLead", "party", `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": "placeholder-offer"}},
+		{"closeLead", "party", `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: LOST}) { lead { status } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
 		{"setComplement", adminOnly, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil},
 	}
 	// Queries share one server; each mutation gets a fresh one.
@@ -99,8 +112,21 @@ func TestAccessMatrix(t *testing.T) {
 				if err := s.store.CreatePartnership(context.Background(), p); err != nil && partnergraph.ErrorCode(err) != partnergraph.ECONFLICT {
 					t.Fatal(err)
 				}
+				offered, offerID, accepted := s.leadsForDave(t)
+				vars := map[string]any{}
+				for k, v := range op.vars {
+					switch v {
+					case gid("Lead", "placeholder-offered"):
+						v = gid("Lead", offered)
+					case gid("Lead", "placeholder-accepted"):
+						v = gid("Lead", accepted)
+					case "placeholder-offer":
+						v = gid("Offer", offerID)
+					}
+					vars[k] = v
+				}
 				before := snapshot(t, s)
-				r := s.do(t, s.callerToken(t, caller), op.query, op.vars)
+				r := s.do(t, s.callerToken(t, caller), op.query, vars)
 				want := outcomes[op.rule][caller]
 				if r.code() != want {
 					t.Fatalf("code %q (%+v), want %q", r.code(), r.Errors, want)
@@ -169,5 +195,82 @@ func TestSuspendedOwner(t *testing.T) {
 		map[string]any{"f": gid("Business", "daves-collision"), "t": gid("Business", "metro-collision")})
 	if r.code() != "FORBIDDEN" {
 		t.Fatalf("suspended owner setting trust: %+v", r.Errors)
+	}
+}
+
+// leadsForDave makes (once per server) two leads that Andy's Attorney Services refers to
+// Dave's Collision: one still offered, one that Dave accepted.
+func (s *testServer) leadsForDave(t *testing.T) (offered, offerID, accepted string) {
+	t.Helper()
+	mk := func(key string) (string, string) {
+		l := &partnergraph.Lead{IdempotencyKey: key, ReferrerID: "andys-attorney", ServiceID: "collision-repair",
+			Location: partnergraph.Point{Lat: 39.80, Lng: -89.65},
+			Customer: partnergraph.Customer{Name: "Sam Client", Email: "sam@example.com"},
+			Consent:  partnergraph.Consent{Text: "Sam agreed to be referred to a body shop.", GivenAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}
+		l, _, err := s.leads.Submit(context.Background(), l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offers, err := s.store.OffersOfLead(context.Background(), l.ID)
+		if err != nil || len(offers) == 0 || offers[0].BusinessID != "daves-collision" {
+			t.Fatalf("the lead from Andy did not go to Dave first: %+v %v", offers, err)
+		}
+		return l.ID, offers[0].ID
+	}
+	offered, offerID = mk("matrix-offered-0001")
+	accepted, acceptedOffer := mk("matrix-accepted-0001")
+	if o, err := s.store.Offer(context.Background(), acceptedOffer); err == nil && o.Status == partnergraph.OfferPending {
+		if _, err := s.leads.Accept(context.Background(), acceptedOffer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return offered, offerID, accepted
+}
+
+// TestSubscriptionAccess runs both subscriptions as each kind of caller, over websockets.
+func TestSubscriptionAccess(t *testing.T) {
+	s := newTestServer(t)
+	s.leadsForDave(t)
+	// Dave refers a lead too, so that his feed of lead updates has something to replay.
+	ok(t, s.do(t, s.callerToken(t, owner), submitLead, leadInput("sub-matrix-0001")), &struct{}{})
+	want := map[string]string{anonymous: "UNAUTHENTICATED", other: "FORBIDDEN", owner: "", intake: "FORBIDDEN", admin: ""}
+	subs := map[string]string{
+		"leadOffers":  `subscription($b: ID!) { leadOffers(businessId: $b) { cursor status } }`,
+		"leadUpdates": `subscription($b: ID!) { leadUpdates(businessId: $b) { cursor status } }`,
+	}
+	for name, query := range subs {
+		for _, caller := range callers {
+			t.Run(name+"/"+caller, func(t *testing.T) {
+				c, err := s.dialWS(t, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				payload := map[string]any{}
+				if tok := s.callerToken(t, caller); tok != "" {
+					payload["Authorization"] = "Bearer " + tok
+				}
+				if m, err := initWS(t, c, payload); err != nil || m.Type != "connection_ack" {
+					t.Fatalf("init: %+v %v", m, err)
+				}
+				wsjson.Write(context.Background(), c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+					"query": query, "variables": map[string]any{"b": gid("Business", "daves-collision")}}})
+				m, err := readMsg(t, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want[caller] == "" {
+					if m.Type != "next" || strings.Contains(string(m.Payload), `"errors"`) {
+						t.Fatalf("got %s %s, want the replayed feed", m.Type, m.Payload)
+					}
+					return
+				}
+				// gqlgen sends a refused subscription as one result with errors and no data.
+				var res response
+				json.Unmarshal(m.Payload, &res)
+				if res.code() != want[caller] || !nullData(res.Data) {
+					t.Fatalf("got %s %s, want only an error %s", m.Type, m.Payload, want[caller])
+				}
+			})
+		}
 	}
 }

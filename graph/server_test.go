@@ -28,8 +28,9 @@ import (
 // with the example network.
 type testServer struct {
 	url      string
-	store    partnergraph.Store
+	store    *sqlitestore.Store
 	verifier *auth.Verifier
+	leads    *leads.Service
 }
 
 func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.Store) *testServer {
@@ -61,7 +62,7 @@ func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.S
 		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"}})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testServer{url: srv.URL, store: s, verifier: v}
+	return &testServer{url: srv.URL, store: s, verifier: v, leads: svc}
 }
 
 var seeded struct {
