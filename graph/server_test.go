@@ -57,7 +57,7 @@ func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.S
 	for _, w := range wrap {
 		store = w(store)
 	}
-	svc := leads.New(s, g, leads.NewHub(), leads.Config{})
+	svc := leads.New(s, g, leads.NewHub(), leads.Config{Learner: g})
 	h := graph.NewHandler(graph.Options{Store: store, Matching: g, Leads: svc, Poll: 100 * time.Millisecond,
 		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"}})
 	srv := httptest.NewServer(h)

@@ -21,6 +21,13 @@ type Router interface {
 	Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error)
 }
 
+// Learner hears what became of each offer (ACCEPTED, DECLINED, EXPIRED) and each accepted
+// lead (WON, LOST), with the path the lead travelled, so that routing learns from outcomes.
+// matching.Graph is one.
+type Learner interface {
+	Learn(path []string, outcome string, at time.Time)
+}
+
 // Store is what the lifecycle reads and writes.
 type Store interface {
 	partnergraph.Store
@@ -35,6 +42,8 @@ type Config struct {
 	Now func() time.Time
 	// Log reports expiry failures; default slog.Default().
 	Log *slog.Logger
+	// Learner, if set, hears outcomes.
+	Learner Learner
 }
 
 // Service runs the lead lifecycle over a store and a router.
@@ -45,6 +54,7 @@ type Service struct {
 	ttl    time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+	learn  Learner
 }
 
 // New returns a Service. Subscribers are woken through hub.
@@ -58,7 +68,7 @@ func New(store Store, router Router, hub *Hub, cfg Config) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Service{store: store, router: router, hub: hub, ttl: cfg.OfferTTL, now: cfg.Now, log: cfg.Log}
+	return &Service{store: store, router: router, hub: hub, ttl: cfg.OfferTTL, now: cfg.Now, log: cfg.Log, learn: cfg.Learner}
 }
 
 // Hub returns the hub that wakes the service's subscribers.
@@ -190,8 +200,16 @@ func (s *Service) Accept(ctx context.Context, offerID string) (*partnergraph.Off
 	if err != nil {
 		return nil, err
 	}
+	s.learned(o.Path, string(partnergraph.OfferAccepted), now)
 	s.wake(l.ReferrerID, nil)
 	return s.store.Offer(ctx, o.ID)
+}
+
+// learned tells the learner, if any, of an outcome.
+func (s *Service) learned(path []string, outcome string, at time.Time) {
+	if s.learn != nil {
+		s.learn.Learn(path, outcome, at)
+	}
 }
 
 // Decline records the recipient's no and offers the lead to the next candidate; when there is
@@ -295,6 +313,7 @@ func (s *Service) moveOn(ctx context.Context, l *partnergraph.Lead, o *partnergr
 	if err := s.store.Apply(ctx, t); err != nil {
 		return err
 	}
+	s.learned(o.Path, string(status), now)
 	s.wake(l.ReferrerID, t.NewOffers)
 	return nil
 }
@@ -327,10 +346,11 @@ func (s *Service) Close(ctx context.Context, leadID string, outcome partnergraph
 	if err != nil {
 		return nil, nil, err
 	}
-	winner, err := s.acceptedBy(ctx, l)
+	won, err := s.acceptedOffer(ctx, l)
 	if err != nil {
 		return nil, nil, err
 	}
+	winner := won.BusinessID
 	now := s.now().UTC()
 	t := partnergraph.Transition{
 		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted}, LeadTo: outcome, At: now,
@@ -347,23 +367,24 @@ func (s *Service) Close(ctx context.Context, leadID string, outcome partnergraph
 	if err := s.store.Apply(ctx, t); err != nil {
 		return nil, nil, err
 	}
+	s.learned(won.Path, string(outcome), now)
 	s.wake(l.ReferrerID, nil)
 	l, err = s.store.Lead(ctx, l.ID)
 	return l, t.Commission, err
 }
 
-// acceptedBy returns the business that accepted the lead.
-func (s *Service) acceptedBy(ctx context.Context, l *partnergraph.Lead) (string, error) {
+// acceptedOffer returns the lead's accepted offer.
+func (s *Service) acceptedOffer(ctx context.Context, l *partnergraph.Lead) (*partnergraph.Offer, error) {
 	offers, err := s.store.OffersOfLead(ctx, l.ID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	for _, o := range offers {
 		if o.Status == partnergraph.OfferAccepted {
-			return o.BusinessID, nil
+			return &o, nil
 		}
 	}
-	return "", partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not accepted", l.ID, strings.ToLower(string(l.Status)))
+	return nil, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not accepted", l.ID, strings.ToLower(string(l.Status)))
 }
 
 // commission computes the referral fee from the active partnership between the referrer and

@@ -99,7 +99,7 @@ func (g *Graph) trustedPaths(u int32) map[int32]hop {
 		for _, x := range frontier {
 			hx := best[x]
 			for _, lk := range g.links.get(x) {
-				w := g.edgeTrustOf(lk)
+				w := g.routeTrust(x, lk)
 				if w == 0 || g.status[lk.to] == statusSuspended {
 					continue
 				}
@@ -159,7 +159,7 @@ func (g *Graph) candidate(v int32, h hop, best map[int32]hop, p partnergraph.Poi
 // edgeTrust is the trust of the step from a to b as routing counts it.
 func (g *Graph) edgeTrust(a, b int32) float64 {
 	lk, _ := g.linkTo(a, b)
-	return g.edgeTrustOf(lk)
+	return g.routeTrust(a, lk)
 }
 
 // verifiedNear is the fallback without a trusted path: verified businesses that offer the

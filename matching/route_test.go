@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/matching"
@@ -149,5 +150,39 @@ func TestRouteFallbackVerified(t *testing.T) {
 	cands, _, _ := g.Route(l, nil, 3)
 	if len(cands) == 0 || !strings.Contains(cands[0].Reasons[0], "verified") {
 		t.Fatalf("fallback: %v", cands)
+	}
+}
+
+// TestOutcomesFeedRouting: declines and expiries lower, acceptances and wins raise, the trust
+// of the edges a lead travelled and the recipient's acceptance rate, within bounds.
+func TestOutcomesFeedRouting(t *testing.T) {
+	g := exampleGraph(t)
+	path := func() (float64, float64) {
+		cands, _, _ := g.Route(attorneyLead(), nil, 20)
+		for _, c := range cands {
+			if c.BusinessID == "andys-attorney" {
+				return c.PathTrust, c.Score
+			}
+		}
+		t.Fatal("Andy is not a candidate")
+		return 0, 0
+	}
+	trust0, score0 := path()
+	now := time.Now()
+	edge := []string{"daves-collision", "andys-attorney"}
+	for range 3 {
+		g.Learn(edge, string(partnergraph.OfferExpired), now)
+	}
+	trust1, score1 := path()
+	if trust1 >= trust0 || score1 >= score0 {
+		t.Fatalf("after three expiries: trust %.3f → %.3f, score %.3f → %.3f; want both lower", trust0, trust1, score0, score1)
+	}
+	for range 100 {
+		g.Learn(edge, string(partnergraph.OfferAccepted), now)
+		g.Learn(edge, string(partnergraph.LeadWon), now)
+	}
+	trust2, _ := path()
+	if trust2 <= trust1 || trust2 > trust0+0.2+1e-9 || trust2 > 1 {
+		t.Fatalf("after many wins: trust %.3f (from %.3f, first %.3f); want higher, at most +0.2 and 1", trust2, trust1, trust0)
 	}
 }

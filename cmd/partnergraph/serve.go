@@ -60,7 +60,7 @@ func serve(ctx context.Context, args []string) error {
 		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
 	}
 	if ls, ok := store.(leads.Store); ok {
-		opts.Leads = leads.New(ls, g, leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log})
+		opts.Leads = leads.New(ls, g, leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log, Learner: g})
 		go opts.Leads.Run(ctx, *expiryEvery)
 	} else {
 		log.Warn("this store keeps no leads yet: the lead marketplace is off", "store", *sf.kind)
