@@ -251,8 +251,8 @@ type OfferAnswer struct {
 	DeclineReason string
 }
 
-// LeadStore keeps leads, offers, inboxes and commissions. It will become part of Store once
-// every Store implements it.
+// LeadStore keeps leads, offers, inboxes and commissions: the part of Store that the lead
+// lifecycle uses (storetest.RunLeads is its contract).
 type LeadStore interface {
 	// SubmitLead writes the lead, its first offers (their Seq assigned) and its first events in
 	// one transaction, unless a lead with the same idempotency key exists: then it returns that

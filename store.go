@@ -131,6 +131,8 @@ type Store interface {
 	// Export calls yield for every object, in an order Import accepts.
 	Export(ctx context.Context, yield func(Record) error) error
 
+	LeadStore
+
 	// Close releases the store's resources.
 	Close() error
 }

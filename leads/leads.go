@@ -29,10 +29,7 @@ type Learner interface {
 }
 
 // Store is what the lifecycle reads and writes.
-type Store interface {
-	partnergraph.Store
-	partnergraph.LeadStore
-}
+type Store = partnergraph.Store
 
 // Config tunes the lifecycle.
 type Config struct {

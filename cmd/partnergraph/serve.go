@@ -59,12 +59,8 @@ func serve(ctx context.Context, args []string) error {
 		Store: matching.Project(store, g, log), Matching: g, Poll: *poll,
 		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
 	}
-	if ls, ok := store.(leads.Store); ok {
-		opts.Leads = leads.New(ls, g, leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log, Learner: g})
-		go opts.Leads.Run(ctx, *expiryEvery)
-	} else {
-		log.Warn("this store keeps no leads yet: the lead marketplace is off", "store", *sf.kind)
-	}
+	opts.Leads = leads.New(store, g, leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log, Learner: g})
+	go opts.Leads.Run(ctx, *expiryEvery)
 	h := graph.NewHandler(opts)
 
 	ln, err := net.Listen("tcp", *addr)

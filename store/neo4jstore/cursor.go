@@ -22,11 +22,12 @@ type cursor struct {
 
 // Cursor kinds, one per listing order.
 const (
-	byName       = "name"     // businesses and networks: (name, id)
-	byDistance   = "distance" // businesses near a point: (distance, id)
-	byMembership = "member"   // (network id, business id)
-	byTrust      = "trust"    // (from, to)
-	byNewest     = "newest"   // partnerships: (createdAt, id) descending
+	byName       = "name"       // businesses and networks: (name, id)
+	byDistance   = "distance"   // businesses near a point: (distance, id)
+	byMembership = "member"     // (network id, business id)
+	byTrust      = "trust"      // (from, to)
+	byNewest     = "newest"     // partnerships: (createdAt, id) descending
+	byCommission = "commission" // commissions: (createdAt, id) descending
 )
 
 func (c cursor) encode() string {
@@ -53,7 +54,7 @@ func decodeCursor(after, kind string) (c cursor, ok bool, err error) {
 	if err := dec.Decode(&c); err != nil || dec.More() || c.Kind != kind || c.ID == "" {
 		return cursor{}, false, invalid
 	}
-	if kind == byNewest {
+	if kind == byNewest || kind == byCommission {
 		if _, err := time.Parse(time.RFC3339Nano, c.S); err != nil {
 			return cursor{}, false, invalid
 		}
@@ -61,7 +62,8 @@ func decodeCursor(after, kind string) (c cursor, ok bool, err error) {
 	return c, true, nil
 }
 
-// time is the cursor's time key (valid once decodeCursor accepted a byNewest cursor).
+// time is the cursor's time key (valid once decodeCursor accepted a byNewest or byCommission
+// cursor).
 func (c cursor) time() time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, c.S)
 	return t
@@ -69,6 +71,12 @@ func (c cursor) time() time.Time {
 
 func newestCursor(t time.Time, id string) cursor {
 	return cursor{Kind: byNewest, S: t.UTC().Format(time.RFC3339Nano), ID: id}
+}
+
+// commissionCursor is newestCursor for the commission listing, which has a kind of its own so
+// that a partnership cursor given to it (or the reverse) is EINVALID.
+func commissionCursor(t time.Time, id string) cursor {
+	return cursor{Kind: byCommission, S: t.UTC().Format(time.RFC3339Nano), ID: id}
 }
 
 // page trims items fetched with a limit of first+1 to first, and says whether more follow.

@@ -296,3 +296,236 @@ func partnershipOf(rec *neo4j.Record) (*partnergraph.Partnership, error) {
 	}
 	return p, nil
 }
+
+// strs reads a list of strings. The server returns lists as []any; a missing list reads as
+// nil, an empty one as an empty slice.
+func (v *values) strs(key string) []string {
+	switch raw := v.m[key].(type) {
+	case nil:
+		return nil
+	case []string:
+		return append([]string{}, raw...)
+	case []any:
+		out := make([]string, len(raw))
+		for i, x := range raw {
+			s, ok := x.(string)
+			if !ok && v.err == nil {
+				v.err = fmt.Errorf("property %s holds %T, not string", key, x)
+			}
+			out[i] = s
+		}
+		return out
+	default:
+		if v.err == nil {
+			v.err = fmt.Errorf("property %s is %T, not a list of strings", key, raw)
+		}
+		return nil
+	}
+}
+
+// optNode reads the properties of the node under key in rec, or nil if the value is null (an
+// OPTIONAL MATCH that found nothing).
+func optNode(rec *neo4j.Record, key string) (*values, error) {
+	n, isNil, err := neo4j.GetRecordValue[neo4j.Node](rec, key)
+	if err != nil || isNil {
+		return nil, err
+	}
+	return &values{m: n.Props}, nil
+}
+
+// optString is a string parameter that is null when empty, so that the property is absent.
+func optString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// list is a string list parameter that is never null: nil becomes the empty list.
+func list(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+func leadParams(l *partnergraph.Lead) map[string]any {
+	return map[string]any{
+		"id":             l.ID,
+		"idempotencyKey": optString(l.IdempotencyKey),
+		"inputHash":      l.InputHash,
+		"referrerId":     l.ReferrerID,
+		"serviceId":      l.ServiceID,
+		"location":       toPoint(l.Location),
+		"customerName":   l.Customer.Name,
+		"customerEmail":  l.Customer.Email,
+		"customerPhone":  l.Customer.Phone,
+		"consentText":    l.Consent.Text,
+		"consentGivenAt": l.Consent.GivenAt.UTC(),
+		"notes":          l.Notes,
+		"mode":           string(l.Mode),
+		"maxOffers":      int64(l.MaxOffers),
+		"status":         string(l.Status),
+		"reason":         l.Reason,
+		"valueMinor":     l.ValueMinor,
+		"currency":       l.Currency,
+		"createdAt":      l.CreatedAt.UTC(),
+		"closedAt":       optTime(l.ClosedAt),
+	}
+}
+
+// leadOf reads the lead node under key "l" of rec. A purged idempotency key reads as "".
+func leadOf(rec *neo4j.Record) (*partnergraph.Lead, error) {
+	v, err := nodeValues(rec, "l")
+	if err != nil {
+		return nil, err
+	}
+	l := &partnergraph.Lead{
+		ID:             v.str("id"),
+		IdempotencyKey: v.str("idempotencyKey"),
+		InputHash:      v.str("inputHash"),
+		ReferrerID:     v.str("referrerId"),
+		ServiceID:      v.str("serviceId"),
+		Location:       v.point("location"),
+		Customer: partnergraph.Customer{
+			Name:  v.str("customerName"),
+			Email: v.str("customerEmail"),
+			Phone: v.str("customerPhone"),
+		},
+		Consent:    partnergraph.Consent{Text: v.str("consentText"), GivenAt: v.time("consentGivenAt")},
+		Notes:      v.str("notes"),
+		Mode:       partnergraph.LeadMode(v.str("mode")),
+		MaxOffers:  int(v.integer("maxOffers")),
+		Status:     partnergraph.LeadStatus(v.str("status")),
+		Reason:     v.str("reason"),
+		ValueMinor: v.integer("valueMinor"),
+		Currency:   v.str("currency"),
+		CreatedAt:  v.time("createdAt"),
+		ClosedAt:   v.optTime("closedAt"),
+	}
+	if v.err != nil {
+		return nil, fmt.Errorf("lead %q: %w", l.ID, v.err)
+	}
+	return l, nil
+}
+
+// offerRow is an offer as a row of offer_create.
+func offerRow(o *partnergraph.Offer) map[string]any {
+	return map[string]any{
+		"id":            o.ID,
+		"leadId":        o.LeadID,
+		"businessId":    o.BusinessID,
+		"seq":           o.Seq,
+		"rank":          int64(o.Rank),
+		"path":          list(o.Path),
+		"pathTrust":     o.PathTrust,
+		"score":         o.Score,
+		"reasons":       list(o.Reasons),
+		"status":        string(o.Status),
+		"declineReason": o.DeclineReason,
+		"createdAt":     o.CreatedAt.UTC(),
+		"expiresAt":     o.ExpiresAt.UTC(),
+		"respondedAt":   optTime(o.RespondedAt),
+	}
+}
+
+func offerFrom(v *values) (partnergraph.Offer, error) {
+	o := partnergraph.Offer{
+		ID:            v.str("id"),
+		LeadID:        v.str("leadId"),
+		BusinessID:    v.str("businessId"),
+		Seq:           v.integer("seq"),
+		Rank:          int(v.integer("rank")),
+		Path:          v.strs("path"),
+		PathTrust:     v.float("pathTrust"),
+		Score:         v.float("score"),
+		Reasons:       v.strs("reasons"),
+		Status:        partnergraph.OfferStatus(v.str("status")),
+		DeclineReason: v.str("declineReason"),
+		CreatedAt:     v.time("createdAt"),
+		ExpiresAt:     v.time("expiresAt"),
+		RespondedAt:   v.optTime("respondedAt"),
+	}
+	if v.err != nil {
+		return partnergraph.Offer{}, fmt.Errorf("offer %q: %w", o.ID, v.err)
+	}
+	return o, nil
+}
+
+// offerOf reads the offer node under key "o" of rec.
+func offerOf(rec *neo4j.Record) (partnergraph.Offer, error) {
+	v, err := nodeValues(rec, "o")
+	if err != nil {
+		return partnergraph.Offer{}, err
+	}
+	return offerFrom(v)
+}
+
+// eventRow is a lead event as a row of event_create.
+func eventRow(e *partnergraph.LeadEvent) map[string]any {
+	return map[string]any{
+		"seq":        e.Seq,
+		"leadId":     e.LeadID,
+		"referrerId": e.ReferrerID,
+		"status":     string(e.Status),
+		"message":    e.Message,
+		"at":         e.At.UTC(),
+	}
+}
+
+// eventOf reads the lead event node under key "e" of rec.
+func eventOf(rec *neo4j.Record) (partnergraph.LeadEvent, error) {
+	v, err := nodeValues(rec, "e")
+	if err != nil {
+		return partnergraph.LeadEvent{}, err
+	}
+	e := partnergraph.LeadEvent{
+		Seq:        v.integer("seq"),
+		LeadID:     v.str("leadId"),
+		ReferrerID: v.str("referrerId"),
+		Status:     partnergraph.LeadStatus(v.str("status")),
+		Message:    v.str("message"),
+		At:         v.time("at"),
+	}
+	if v.err != nil {
+		return partnergraph.LeadEvent{}, fmt.Errorf("lead event %d: %w", e.Seq, v.err)
+	}
+	return e, nil
+}
+
+func commissionParams(c *partnergraph.Commission) map[string]any {
+	return map[string]any{
+		"id":            c.ID,
+		"leadId":        c.LeadID,
+		"partnershipId": c.PartnershipID,
+		"payerId":       c.PayerID,
+		"payeeId":       c.PayeeID,
+		"amountMinor":   c.AmountMinor,
+		"currency":      c.Currency,
+		"status":        string(c.Status),
+		"createdAt":     c.CreatedAt.UTC(),
+	}
+}
+
+// commissionOf reads the commission node under key "c" of rec.
+func commissionOf(rec *neo4j.Record) (partnergraph.Commission, error) {
+	v, err := nodeValues(rec, "c")
+	if err != nil {
+		return partnergraph.Commission{}, err
+	}
+	c := partnergraph.Commission{
+		ID:            v.str("id"),
+		LeadID:        v.str("leadId"),
+		PartnershipID: v.str("partnershipId"),
+		PayerID:       v.str("payerId"),
+		PayeeID:       v.str("payeeId"),
+		AmountMinor:   v.integer("amountMinor"),
+		Currency:      v.str("currency"),
+		Status:        partnergraph.CommissionStatus(v.str("status")),
+		CreatedAt:     v.time("createdAt"),
+	}
+	if v.err != nil {
+		return partnergraph.Commission{}, fmt.Errorf("commission %q: %w", c.ID, v.err)
+	}
+	return c, nil
+}

@@ -22,12 +22,32 @@ var testWipe = stmt("test_wipe")
 // holds nothing you want to keep. NEO4J_DATABASE may list several databases separated by
 // commas (Enterprise edition), so that a test can hold more than one empty store at a time.
 func TestContract(t *testing.T) {
+	open := contractStores(t)
+	storetest.Run(t, func(t *testing.T) partnergraph.Store { return open(t) })
+}
+
+// TestLeadContract runs the LeadStore contract suite against the Neo4j server at NEO4J_URI,
+// on wiped databases as TestContract does.
+func TestLeadContract(t *testing.T) {
+	open := contractStores(t)
+	storetest.RunLeads(t, func(t *testing.T) interface {
+		partnergraph.Store
+		partnergraph.LeadStore
+	} {
+		return open(t)
+	})
+}
+
+// contractStores skips the test unless NEO4J_URI is set, and returns a function that opens a
+// store on an emptied database of NEO4J_DATABASE for each test of a suite.
+func contractStores(t *testing.T) func(t *testing.T) *Store {
+	t.Helper()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
 		t.Skip("NEO4J_URI not set: the Neo4j contract tests need a server (see README)")
 	}
 	pool := newDatabasePool(os.Getenv("NEO4J_DATABASE"))
-	storetest.Run(t, func(t *testing.T) partnergraph.Store {
+	return func(t *testing.T) *Store {
 		t.Helper()
 		db := pool.take(t)
 		ctx := context.Background()
@@ -52,7 +72,7 @@ func TestContract(t *testing.T) {
 			t.Fatalf("wipe database %q: %v", s.database, err)
 		}
 		return s
-	})
+	}
 }
 
 // databasePool hands each test a database that no other running test holds.
@@ -219,6 +239,46 @@ func TestValidationBeforeCypher(t *testing.T) {
 			return err
 		}, "status"},
 		{"import record", func() error { _, err := s.Import(ctx, badRecord); return err }, ""},
+		{"lead idempotency key", func() error {
+			l := validLead()
+			l.IdempotencyKey = "short"
+			_, _, err := s.SubmitLead(ctx, l, nil, nil)
+			return err
+		}, "idempotencyKey"},
+		{"lead offer expiry", func() error {
+			_, _, err := s.SubmitLead(ctx, validLead(), []partnergraph.Offer{{BusinessID: "b"}}, nil)
+			return err
+		}, "offer.expiresAt"},
+		{"lead event of another referrer", func() error {
+			_, _, err := s.SubmitLead(ctx, validLead(), nil, []partnergraph.LeadEvent{{ReferrerID: "someone-else"}})
+			return err
+		}, "event.referrerId"},
+		{"inbox size", func() error { _, err := s.Inbox(ctx, "b", 0, 0); return err }, "first"},
+		{"lead events size", func() error { _, err := s.LeadEvents(ctx, "b", 0, MaxFeedSize+1); return err }, "first"},
+		{"due offers time", func() error { _, err := s.DueOffers(ctx, time.Time{}, 10); return err }, "now"},
+		{"due offers size", func() error { _, err := s.DueOffers(ctx, time.Now(), -1); return err }, "first"},
+		{"transition from", func() error { return s.Apply(ctx, partnergraph.Transition{LeadID: "l"}) }, "leadFrom"},
+		{"transition answer", func() error {
+			return s.Apply(ctx, partnergraph.Transition{LeadID: "l", LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered},
+				Answer: []partnergraph.OfferAnswer{{OfferID: "o", Status: partnergraph.OfferPending}}})
+		}, "answer.status"},
+		{"transition value", func() error {
+			return s.Apply(ctx, partnergraph.Transition{LeadID: "l", LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted}, ValueMinor: 100})
+		}, "currency"},
+		{"transition commission", func() error {
+			return s.Apply(ctx, partnergraph.Transition{LeadID: "l", LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted},
+				Commission: &partnergraph.Commission{PartnershipID: "p", PayerID: "a", PayeeID: "a", AmountMinor: 1, Currency: "USD"}})
+		}, "commission.payeeId"},
+		{"commission page size", func() error {
+			_, err := s.Commissions(ctx, "b", partnergraph.Page{First: partnergraph.MaxPageSize + 1})
+			return err
+		}, "first"},
+		{"commission cursor", func() error {
+			_, err := s.Commissions(ctx, "b", partnergraph.Page{After: newestCursor(time.Now(), "p").encode()})
+			return err
+		}, "after"},
+		{"purge recent keys", func() error { _, err := s.PurgeIdempotencyKeys(ctx, time.Now().Add(-time.Hour)); return err }, "before"},
+		{"purge without a time", func() error { _, err := s.PurgeIdempotencyKeys(ctx, time.Time{}); return err }, "before"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -229,10 +289,42 @@ func TestValidationBeforeCypher(t *testing.T) {
 			}
 		})
 	}
+	t.Run("failed submit writes nothing back", func(t *testing.T) {
+		l := validLead()
+		offers := []partnergraph.Offer{{BusinessID: "b", ExpiresAt: time.Now()}, {BusinessID: "b"}}
+		events := []partnergraph.LeadEvent{{Message: "submitted"}}
+		if _, created, err := s.SubmitLead(ctx, l, offers, events); err == nil || created {
+			t.Fatalf("SubmitLead = %v, %v; want an error", created, err)
+		}
+		if l.ID != "" || l.InputHash != "" || l.Status != "" || offers[0].ID != "" || offers[0].Status != "" || events[0].LeadID != "" {
+			t.Fatalf("a failed SubmitLead wrote back %+v, %+v, %+v", l, offers, events)
+		}
+	})
+	t.Run("failed transition writes nothing back", func(t *testing.T) {
+		tr := partnergraph.Transition{LeadID: "l", LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted},
+			NewOffers:  []partnergraph.Offer{{BusinessID: "b", ExpiresAt: time.Now()}},
+			Commission: &partnergraph.Commission{PartnershipID: "p", PayerID: "a", PayeeID: "a", Currency: "USD"}}
+		if err := s.Apply(ctx, tr); err == nil {
+			t.Fatal("Apply succeeded")
+		}
+		if tr.NewOffers[0].ID != "" || tr.NewOffers[0].LeadID != "" || tr.Commission.ID != "" {
+			t.Fatalf("a failed Apply wrote back %+v, %+v", tr.NewOffers[0], tr.Commission)
+		}
+	})
 	t.Run("import names the line", func(t *testing.T) {
 		_, err := s.Import(ctx, badRecord)
 		if err == nil || !strings.HasPrefix(err.Error(), "line 7:") {
 			t.Fatalf("error = %v, want it to name line 7", err)
 		}
 	})
+}
+
+// validLead is a lead that passes Validate.
+func validLead() *partnergraph.Lead {
+	return &partnergraph.Lead{
+		IdempotencyKey: "key-00000001", ReferrerID: "ref", ServiceID: "tyres",
+		Location: partnergraph.Point{Lat: 39.8, Lng: -89.6},
+		Customer: partnergraph.Customer{Name: "Pat Doe", Email: "pat@example.com"},
+		Consent:  partnergraph.Consent{Text: "I agree that my details go to one partner", GivenAt: time.Now().Add(-time.Hour)},
+	}
 }

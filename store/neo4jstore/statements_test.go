@@ -156,7 +156,10 @@ func TestMigrations(t *testing.T) {
 		}
 	}
 	want := []string{"business_id", "service_id", "network_id", "partnership_id", "user_sub",
-		"partnership_open_pair", "business_status", "business_name", "business_location", "business_search"}
+		"partnership_open_pair", "business_status", "business_name", "business_location", "business_search",
+		"lead_id", "lead_idempotency_key", "offer_id", "offer_seq", "lead_event_seq", "commission_id",
+		"commission_lead_id", "counter_name", "offer_inbox", "offer_due", "offer_business_created",
+		"lead_event_feed", "lead_created", "commission_payer", "commission_payee"}
 	var all strings.Builder
 	for _, m := range migrations {
 		for _, st := range m.statements {

@@ -21,8 +21,14 @@ const graphSchema = [
   { from: 'Business', relType: 'TRUSTS', to: 'Business' },
   { from: 'Business', relType: 'PARTY', to: 'Partnership' },
   { from: 'User', relType: 'OWNS', to: 'Business' },
+  { from: 'Lead', relType: 'REFERRED_BY', to: 'Business' },
+  { from: 'Lead', relType: 'HAS_OFFER', to: 'Offer' },
+  { from: 'Offer', relType: 'TO', to: 'Business' },
 ];
-const labels = ['Business', 'Service', 'Network', 'Partnership', 'User', 'Migration'];
+const labels = [
+  'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
+  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter',
+];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
   // Business
@@ -39,6 +45,21 @@ const propertyKeys = [
   'sub',
   // Migration
   'version', 'appliedAt',
+  // Lead (also status, reason, location, currency, createdAt above)
+  'idempotencyKey', 'inputHash', 'referrerId', 'serviceId', 'customerName', 'customerEmail',
+  'customerPhone', 'consentText', 'consentGivenAt', 'notes', 'mode', 'maxOffers', 'reason',
+  'valueMinor', 'closedAt',
+  // Offer
+  'leadId', 'businessId', 'seq', 'rank', 'path', 'pathTrust', 'reasons', 'declineReason',
+  'expiresAt',
+  // LeadEvent
+  'at',
+  // Commission
+  'partnershipId', 'payerId', 'payeeId',
+  // Counter (name, and the value it hands out)
+  'value',
+  // the throw-away property that *_lock statements set and remove to take a write lock
+  '_lock',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY
   'weight', 'source', 'role', 'since', 'score', 'note', 'updatedAt',
 ];

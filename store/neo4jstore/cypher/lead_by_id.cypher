@@ -1,0 +1,2 @@
+MATCH (l:Lead {id: $id})
+RETURN l

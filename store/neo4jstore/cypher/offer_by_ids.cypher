@@ -1,0 +1,3 @@
+UNWIND $ids AS x
+MATCH (o:Offer {id: x})
+RETURN o

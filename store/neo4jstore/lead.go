@@ -1,0 +1,709 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+var _ partnergraph.LeadStore = (*Store)(nil)
+
+// MaxFeedSize caps how many offers or events one call to Inbox, LeadEvents or DueOffers
+// returns: enough for a subscriber to catch up in a few calls, small enough to bound memory.
+const MaxFeedSize = 1000
+
+// IdempotencyWindow is how long an idempotency key is kept at least: a client may retry a
+// submission for this long and still get the lead it created.
+const IdempotencyWindow = 24 * time.Hour
+
+// purgeBatchSize is how many idempotency keys one transaction of PurgeIdempotencyKeys removes,
+// so that a large purge never builds one huge transaction on the server.
+const purgeBatchSize = 1000
+
+// Seqs order inboxes and feeds. Every transaction that creates a lead, an offer or an event
+// first takes the write lock on the one (:Counter {name: 'seq'}) node (seq_lock), before it
+// reads anything, and takes its seqs from that counter (seq_take) just before it writes: such
+// transactions run one at a time, so seqs are unique and increase in commit order (a
+// subscriber that has seen seq n never later finds a smaller one), and no other such
+// transaction can invalidate what one checked (a free idempotency key, a free id) before it
+// commits. Transitions that create neither offers nor events lock only their lead, so they do
+// not wait for the counter; the lock order of lead writers is always counter, then lead.
+
+// The domain has no Valid methods for these enums (yet); they are checked here to return
+// EINVALID rather than store a value that the other stores refuse.
+
+func validLeadStatus(s partnergraph.LeadStatus) bool {
+	switch s {
+	case partnergraph.LeadOffered, partnergraph.LeadAccepted, partnergraph.LeadUnroutable, partnergraph.LeadWon, partnergraph.LeadLost:
+		return true
+	}
+	return false
+}
+
+func validOfferStatus(s partnergraph.OfferStatus) bool {
+	switch s {
+	case partnergraph.OfferPending, partnergraph.OfferAccepted, partnergraph.OfferDeclined, partnergraph.OfferExpired, partnergraph.OfferWithdrawn:
+		return true
+	}
+	return false
+}
+
+// checkTime rejects a zero time.
+func checkTime(field string, t time.Time) error {
+	if t.IsZero() {
+		return partnergraph.Invalidf(field, "is required")
+	}
+	return nil
+}
+
+// checkLimit returns EINVALID naming "first" (the API's name for a page size) unless limit is
+// in 1..MaxFeedSize.
+func checkLimit(limit int) error {
+	if limit < 1 || limit > MaxFeedSize {
+		return partnergraph.Invalidf("first", "must be between 1 and %d", MaxFeedSize)
+	}
+	return nil
+}
+
+// prepareOffer fills what the store owns in a new offer (id, lead, status, creation time) and
+// rejects values the store does not keep. It does not touch the caller's copy.
+func prepareOffer(o *partnergraph.Offer, leadID string, at time.Time) error {
+	if o.ID == "" {
+		o.ID = partnergraph.NewID()
+	}
+	if !partnergraph.ValidID(o.ID) {
+		return partnergraph.Invalidf("offer.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if o.LeadID == "" {
+		o.LeadID = leadID
+	}
+	if o.LeadID != leadID {
+		return partnergraph.Invalidf("offer.leadId", "is %q, not the lead %q", o.LeadID, leadID)
+	}
+	if !partnergraph.ValidID(o.BusinessID) {
+		return partnergraph.Invalidf("offer.businessId", "must be a business id")
+	}
+	if o.Status == "" {
+		o.Status = partnergraph.OfferPending
+	}
+	if !validOfferStatus(o.Status) {
+		return partnergraph.Invalidf("offer.status", "is not an offer status")
+	}
+	if err := checkTime("offer.expiresAt", o.ExpiresAt); err != nil {
+		return err
+	}
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = at
+	}
+	o.CreatedAt, o.ExpiresAt = o.CreatedAt.UTC(), o.ExpiresAt.UTC()
+	o.Seq = 0
+	return nil
+}
+
+// prepareEvent fills an event's lead, referrer, status (the lead's, after the write) and time.
+func prepareEvent(e *partnergraph.LeadEvent, l *partnergraph.Lead, at time.Time) error {
+	if e.LeadID == "" {
+		e.LeadID = l.ID
+	}
+	if e.LeadID != l.ID {
+		return partnergraph.Invalidf("event.leadId", "is %q, not the lead %q", e.LeadID, l.ID)
+	}
+	// The feed is the referrer's: an event filed under another business would leak the lead.
+	if e.ReferrerID == "" {
+		e.ReferrerID = l.ReferrerID
+	}
+	if e.ReferrerID != l.ReferrerID {
+		return partnergraph.Invalidf("event.referrerId", "is %q, not the lead's referrer %q", e.ReferrerID, l.ReferrerID)
+	}
+	if e.Status == "" {
+		e.Status = l.Status
+	}
+	if !validLeadStatus(e.Status) {
+		return partnergraph.Invalidf("event.status", "is not a lead status")
+	}
+	if e.At.IsZero() {
+		e.At = at
+	}
+	e.At = e.At.UTC()
+	e.Seq = 0
+	return nil
+}
+
+// prepareCommission fills a commission's id, lead, status and time and checks its amounts.
+func prepareCommission(c *partnergraph.Commission, leadID string, at time.Time) error {
+	if c.ID == "" {
+		c.ID = partnergraph.NewID()
+	}
+	if !partnergraph.ValidID(c.ID) {
+		return partnergraph.Invalidf("commission.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if c.LeadID == "" {
+		c.LeadID = leadID
+	}
+	if c.LeadID != leadID {
+		return partnergraph.Invalidf("commission.leadId", "is %q, not the lead %q", c.LeadID, leadID)
+	}
+	for _, f := range []struct{ field, id string }{{"commission.partnershipId", c.PartnershipID}, {"commission.payerId", c.PayerID}, {"commission.payeeId", c.PayeeID}} {
+		if !partnergraph.ValidID(f.id) {
+			return partnergraph.Invalidf(f.field, "must be an id")
+		}
+	}
+	if c.PayerID == c.PayeeID {
+		return partnergraph.Invalidf("commission.payeeId", "a business cannot pay itself")
+	}
+	if c.AmountMinor < 0 {
+		return partnergraph.Invalidf("commission.amountMinor", "must not be negative")
+	}
+	if err := partnergraph.ValidCurrency(c.Currency); err != nil {
+		return partnergraph.WithFieldPrefix("commission.currency", err)
+	}
+	if c.Status == "" {
+		c.Status = partnergraph.CommissionOwed
+	}
+	if c.Status != partnergraph.CommissionOwed && c.Status != partnergraph.CommissionPaid {
+		return partnergraph.Invalidf("commission.status", "must be OWED or PAID")
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = at
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return nil
+}
+
+// takeSeqs hands out n seqs from the counter, which the transaction has locked (seq_lock),
+// and returns the first.
+func takeSeqs(ctx context.Context, tx neo4j.ManagedTransaction, n int) (int64, error) {
+	recs, err := run(ctx, tx, seqTake, map[string]any{"n": int64(n)})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("the seq counter is missing")
+	}
+	last, _, err := neo4j.GetRecordValue[int64](recs[0], "last")
+	if err != nil {
+		return 0, err
+	}
+	return last - int64(n) + 1, nil
+}
+
+// assignSeqs numbers the offers, then the events, from first on, in order.
+func assignSeqs(first int64, offers []partnergraph.Offer, events []partnergraph.LeadEvent) {
+	for i := range offers {
+		offers[i].Seq = first + int64(i)
+	}
+	first += int64(len(offers))
+	for i := range events {
+		events[i].Seq = first + int64(i)
+	}
+}
+
+// refs asks lead_refs which referenced objects exist and which new ids are taken.
+type refs struct {
+	businessIDs, serviceIDs, partnershipIDs, leadIDs, offerIDs, commissionIDs, commissionLeadIDs []string
+}
+
+// refsFound is lead_refs's answer: each set holds the ids of the question that it matched.
+type refsFound struct {
+	businesses, services, partnerships, leadsTaken, offersTaken, commissionsTaken, leadsWithCommission map[string]bool
+}
+
+func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, q refs) (refsFound, error) {
+	recs, err := run(ctx, tx, leadRefs, map[string]any{
+		"businessIds":       sortedUnique(q.businessIDs),
+		"serviceIds":        sortedUnique(q.serviceIDs),
+		"partnershipIds":    sortedUnique(q.partnershipIDs),
+		"leadIds":           sortedUnique(q.leadIDs),
+		"offerIds":          sortedUnique(q.offerIDs),
+		"commissionIds":     sortedUnique(q.commissionIDs),
+		"commissionLeadIds": sortedUnique(q.commissionLeadIDs),
+	})
+	if err != nil {
+		return refsFound{}, err
+	}
+	if len(recs) != 1 {
+		return refsFound{}, fmt.Errorf("lead_refs returned %d rows", len(recs))
+	}
+	v := &values{m: recs[0].AsMap()}
+	set := func(key string) map[string]bool {
+		out := map[string]bool{}
+		for _, id := range v.strs(key) {
+			out[id] = true
+		}
+		return out
+	}
+	f := refsFound{
+		businesses:          set("businesses"),
+		services:            set("services"),
+		partnerships:        set("partnerships"),
+		leadsTaken:          set("leadsTaken"),
+		offersTaken:         set("offersTaken"),
+		commissionsTaken:    set("commissionsTaken"),
+		leadsWithCommission: set("leadsWithCommission"),
+	}
+	return f, v.err
+}
+
+// checkNewOffers returns the first error among new offers, in order: ENOTFOUND naming
+// "businessId" for an unknown recipient, ECONFLICT for an id that is taken (or used twice).
+func checkNewOffers(offers []partnergraph.Offer, found refsFound) error {
+	seen := map[string]bool{}
+	for _, o := range offers {
+		if !found.businesses[o.BusinessID] {
+			return notFound("businessId", "business", o.BusinessID)
+		}
+		if found.offersTaken[o.ID] || seen[o.ID] {
+			return partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q already exists", o.ID)
+		}
+		seen[o.ID] = true
+	}
+	return nil
+}
+
+func offerIDsOf(offers []partnergraph.Offer) []string {
+	out := make([]string, len(offers))
+	for i, o := range offers {
+		out[i] = o.ID
+	}
+	return out
+}
+
+func businessIDsOf(offers []partnergraph.Offer) []string {
+	out := make([]string, len(offers))
+	for i, o := range offers {
+		out[i] = o.BusinessID
+	}
+	return out
+}
+
+func offerRows(offers []partnergraph.Offer) []any {
+	rows := make([]any, len(offers))
+	for i := range offers {
+		rows[i] = offerRow(&offers[i])
+	}
+	return rows
+}
+
+func eventRows(events []partnergraph.LeadEvent) []any {
+	rows := make([]any, len(events))
+	for i := range events {
+		rows[i] = eventRow(&events[i])
+	}
+	return rows
+}
+
+// createOffersAndEvents writes a lead's new offers and events (their seqs assigned) and checks
+// that every row was written.
+func createOffersAndEvents(ctx context.Context, tx neo4j.ManagedTransaction, leadID string, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
+	if len(offers) > 0 {
+		recs, err := run(ctx, tx, offerCreate, map[string]any{"leadId": leadID, "offers": offerRows(offers)})
+		if err != nil {
+			return err
+		}
+		if err := wantCount(recs, "created", len(offers)); err != nil {
+			return err
+		}
+	}
+	if len(events) > 0 {
+		recs, err := run(ctx, tx, eventCreate, map[string]any{"events": eventRows(events)})
+		if err != nil {
+			return err
+		}
+		if err := wantCount(recs, "created", len(events)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wantCount checks the count a statement returned under key. A short count means a row found
+// nothing to match, which the checks before it should have ruled out: the transaction must not
+// commit half of what it was asked to write.
+func wantCount(recs []*neo4j.Record, key string, want int) error {
+	if len(recs) != 1 {
+		return fmt.Errorf("%s: %d rows, want 1", key, len(recs))
+	}
+	n, _, err := neo4j.GetRecordValue[int64](recs[0], key)
+	if err != nil {
+		return err
+	}
+	if n != int64(want) {
+		return fmt.Errorf("%s %d of %d", key, n, want)
+	}
+	return nil
+}
+
+// submitted is what one run of SubmitLead's transaction produced: the existing lead under the
+// key, or the offers and events as written.
+type submitted struct {
+	existing *partnergraph.Lead
+	offers   []partnergraph.Offer
+	events   []partnergraph.LeadEvent
+}
+
+// SubmitLead implements partnergraph.LeadStore. It validates l (EINVALID), fills its id,
+// InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
+// lead, offers and events in one write transaction. That transaction first takes the seq
+// counter's lock, which every writer of leads takes, and then looks the idempotency key up:
+// concurrent submits of one key run one after the other and the later ones find the lead.
+// ECONFLICT naming "idempotencyKey" if the key holds a lead of another input, ECONFLICT if the
+// lead's or an offer's id is taken; ENOTFOUND naming "referrerId", "service" or "businessId"
+// (of an offer).
+//
+// The driver may run the transaction more than once (after a deadlock or a leader change), so
+// each run starts from the prepared copies. A commit whose outcome is unknown comes back as an
+// error; the caller's retry under the same key then finds the lead if it was written. On
+// success with created=true, l, offers and events hold what was written (ids, Seq); on
+// created=false or an error they are left as they were (but for l.Validate's defaults).
+func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
+	if err := l.Validate(); err != nil {
+		return nil, false, err
+	}
+	nl := *l
+	if nl.ID == "" {
+		nl.ID = partnergraph.NewID()
+	}
+	if !partnergraph.ValidID(nl.ID) {
+		return nil, false, partnergraph.Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if nl.InputHash == "" {
+		nl.InputHash = nl.Hash()
+	}
+	if nl.Status == "" {
+		nl.Status = partnergraph.LeadOffered
+	}
+	if !validLeadStatus(nl.Status) {
+		return nil, false, partnergraph.Invalidf("status", "is not a lead status")
+	}
+	if nl.Currency != "" {
+		if err := partnergraph.ValidCurrency(nl.Currency); err != nil {
+			return nil, false, partnergraph.WithFieldPrefix("currency", err)
+		}
+	}
+	nl.CreatedAt = orNow(nl.CreatedAt)
+	no := slices.Clone(offers)
+	for i := range no {
+		if err := prepareOffer(&no[i], nl.ID, nl.CreatedAt); err != nil {
+			return nil, false, err
+		}
+	}
+	ne := slices.Clone(events)
+	for i := range ne {
+		if err := prepareEvent(&ne[i], &nl, nl.CreatedAt); err != nil {
+			return nil, false, err
+		}
+	}
+
+	var res submitted
+	var err error
+	// The checks run under the counter's lock, so the constraints should never fire. If one
+	// does (a writer that skipped the lock), the transaction runs once more: its look-up then
+	// finds the lead that won, and a second violation is a conflict.
+	for attempt := 0; attempt < 2; attempt++ {
+		res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (submitted, error) {
+			return submitLead(ctx, tx, &nl, no, ne)
+		})
+		if !isConstraintViolation(err) {
+			break
+		}
+	}
+	if isConstraintViolation(err) {
+		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q or one of its offers already exists", nl.ID)
+	}
+	if err != nil {
+		return nil, false, wrap("submit lead", err)
+	}
+	if res.existing != nil {
+		return res.existing, false, nil
+	}
+	*l = nl
+	copy(offers, res.offers)
+	copy(events, res.events)
+	return l, true, nil
+}
+
+// submitLead is one run of SubmitLead's transaction. It changes none of its arguments.
+func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (submitted, error) {
+	if _, err := run(ctx, tx, seqLock, nil); err != nil {
+		return submitted{}, err
+	}
+	recs, err := run(ctx, tx, leadByKey, map[string]any{"key": l.IdempotencyKey})
+	if err != nil {
+		return submitted{}, err
+	}
+	if len(recs) > 0 {
+		old, err := leadOf(recs[0])
+		if err != nil {
+			return submitted{}, err
+		}
+		if old.InputHash != l.InputHash {
+			return submitted{}, &partnergraph.Error{Code: partnergraph.ECONFLICT, Field: "idempotencyKey", Message: "was already used for a lead with other input"}
+		}
+		return submitted{existing: old}, nil
+	}
+	found, err := checkRefs(ctx, tx, refs{
+		businessIDs: append([]string{l.ReferrerID}, businessIDsOf(offers)...),
+		serviceIDs:  []string{l.ServiceID},
+		leadIDs:     []string{l.ID},
+		offerIDs:    offerIDsOf(offers),
+	})
+	if err != nil {
+		return submitted{}, err
+	}
+	if !found.businesses[l.ReferrerID] {
+		return submitted{}, notFound("referrerId", "business", l.ReferrerID)
+	}
+	if !found.services[l.ServiceID] {
+		return submitted{}, notFound("service", "service", l.ServiceID)
+	}
+	if found.leadsTaken[l.ID] {
+		return submitted{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q already exists", l.ID)
+	}
+	if err := checkNewOffers(offers, found); err != nil {
+		return submitted{}, err
+	}
+	out := submitted{offers: slices.Clone(offers), events: slices.Clone(events)}
+	if n := len(offers) + len(events); n > 0 {
+		first, err := takeSeqs(ctx, tx, n)
+		if err != nil {
+			return submitted{}, err
+		}
+		assignSeqs(first, out.offers, out.events)
+	}
+	recs, err = run(ctx, tx, leadCreate, leadParams(l))
+	if err != nil {
+		return submitted{}, err
+	}
+	if len(recs) != 1 {
+		return submitted{}, fmt.Errorf("lead %q was not created", l.ID)
+	}
+	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
+		return submitted{}, err
+	}
+	return out, nil
+}
+
+// Lead implements partnergraph.LeadStore. ENOTFOUND for an unknown id. A lead whose
+// idempotency key was purged has IdempotencyKey "".
+func (s *Store) Lead(ctx context.Context, id string) (*partnergraph.Lead, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (*partnergraph.Lead, error) {
+		return leadByIDIn(ctx, tx, id)
+	})
+	return out, wrap("find lead", err)
+}
+
+func leadByIDIn(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*partnergraph.Lead, error) {
+	recs, err := run(ctx, tx, leadByID, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", id)
+	}
+	return leadOf(recs[0])
+}
+
+// Offer implements partnergraph.LeadStore. ENOTFOUND for an unknown id.
+func (s *Store) Offer(ctx context.Context, id string) (*partnergraph.Offer, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (*partnergraph.Offer, error) {
+		found, err := offersByID(ctx, tx, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		o, ok := found[id]
+		if !ok {
+			return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "offer %q not found", id)
+		}
+		return &o, nil
+	})
+	return out, wrap("find offer", err)
+}
+
+// offersByID returns the offers with these ids that exist, keyed by id.
+func offersByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]partnergraph.Offer, error) {
+	recs, err := run(ctx, tx, offerByIDs, map[string]any{"ids": sortedUnique(ids)})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]partnergraph.Offer, len(recs))
+	for _, rec := range recs {
+		o, err := offerOf(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[o.ID] = o
+	}
+	return out, nil
+}
+
+// OffersOfLead implements partnergraph.LeadStore: by rank, then seq (a re-offer to the same
+// rank comes after the first). ENOTFOUND for an unknown lead; a lead without offers has none.
+func (s *Store) OffersOfLead(ctx context.Context, leadID string) ([]partnergraph.Offer, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.Offer, error) {
+		recs, err := run(ctx, tx, offerListByLead, map[string]any{"leadId": leadID})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", leadID)
+		}
+		out := []partnergraph.Offer{}
+		for _, rec := range recs {
+			v, err := optNode(rec, "o")
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				continue // the lead has no offers
+			}
+			o, err := offerFrom(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+		return out, nil
+	})
+	return out, wrap("list offers of lead", err)
+}
+
+// readOffers runs st, which returns offers under "o", in a read transaction; never nil.
+func (s *Store) readOffers(ctx context.Context, st statement, params map[string]any) ([]partnergraph.Offer, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.Offer, error) {
+		recs, err := run(ctx, tx, st, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]partnergraph.Offer, 0, len(recs))
+		for _, rec := range recs {
+			o, err := offerOf(rec)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+		return out, nil
+	})
+}
+
+// Inbox implements partnergraph.LeadStore: Seq is the cursor, so a subscriber that resumes
+// with the last Seq it saw misses nothing (seqs are handed out in commit order). EINVALID
+// naming "first" unless limit is in 1..MaxFeedSize. An unknown business has an empty inbox.
+func (s *Store) Inbox(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.Offer, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	out, err := s.readOffers(ctx, offerInbox, map[string]any{"businessId": businessID, "after": after, "limit": int64(limit)})
+	return out, wrap("read inbox", err)
+}
+
+// LeadEvents implements partnergraph.LeadStore, as Inbox does for offers. EINVALID naming
+// "first" unless limit is in 1..MaxFeedSize.
+func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.LeadEvent, error) {
+		recs, err := run(ctx, tx, eventFeed, map[string]any{"referrerId": referrerID, "after": after, "limit": int64(limit)})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]partnergraph.LeadEvent, 0, len(recs))
+		for _, rec := range recs {
+			e, err := eventOf(rec)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		return out, nil
+	})
+	return out, wrap("read lead events", err)
+}
+
+// DueOffers implements partnergraph.LeadStore: the PENDING offers that expired at or before
+// now, the longest overdue first (then by seq). EINVALID naming "now" for a zero time, and
+// "first" unless limit is in 1..MaxFeedSize.
+func (s *Store) DueOffers(ctx context.Context, now time.Time, limit int) ([]partnergraph.Offer, error) {
+	if err := checkTime("now", now); err != nil {
+		return nil, err
+	}
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	out, err := s.readOffers(ctx, offerDue, map[string]any{"now": now.UTC(), "limit": int64(limit)})
+	return out, wrap("find due offers", err)
+}
+
+// OffersSince implements partnergraph.LeadStore. Every offer counts, whatever became of it: a
+// daily cap limits what a business is sent, not what it kept. A business with no offers is
+// absent from the map (which reads as 0); a zero since counts every offer.
+func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error) {
+	out := make(map[string]int, len(businessIDs))
+	if len(businessIDs) == 0 {
+		return out, nil
+	}
+	// The zero time is 0001-01-01T00:00:00Z, before any offer.
+	params := map[string]any{"businessIds": sortedUnique(businessIDs), "since": since.UTC()}
+	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := run(ctx, tx, offerCountsSince, params)
+		if err != nil {
+			return struct{}{}, err
+		}
+		clear(out) // the driver may run this function again
+		for _, rec := range recs {
+			v := &values{m: rec.AsMap()}
+			id, n := v.str("businessId"), v.integer("offers")
+			if v.err != nil {
+				return struct{}{}, v.err
+			}
+			out[id] = int(n)
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, wrap("count offers", err)
+	}
+	return out, nil
+}
+
+// PurgeIdempotencyKeys implements partnergraph.LeadStore: it removes the idempotency key of
+// leads created before the time (uniqueness ignores leads without one, so the key can be used
+// again) and returns how many it removed. The keys go in batches of purgeBatchSize, each in a
+// transaction of its own: on an error the batches before it stay purged, and running it again
+// finishes the work. EINVALID naming "before" for a zero time or one within IdempotencyWindow
+// of now, since purging a recent key would let a retry create a second lead.
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
+	if err := checkTime("before", before); err != nil {
+		return 0, err
+	}
+	if before.After(time.Now().Add(-IdempotencyWindow)) {
+		return 0, partnergraph.Invalidf("before", "must be at least %s ago", IdempotencyWindow)
+	}
+	total := 0
+	for {
+		n, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (int64, error) {
+			recs, err := run(ctx, tx, leadPurgeKeys, map[string]any{"before": before.UTC(), "limit": int64(purgeBatchSize)})
+			if err != nil {
+				return 0, err
+			}
+			if len(recs) != 1 {
+				return 0, fmt.Errorf("lead_purge_keys returned %d rows", len(recs))
+			}
+			n, _, err := neo4j.GetRecordValue[int64](recs[0], "purged")
+			return n, err
+		})
+		if err != nil {
+			return total, wrap("purge idempotency keys", err)
+		}
+		total += int(n)
+		if n < purgeBatchSize {
+			return total, nil
+		}
+	}
+}

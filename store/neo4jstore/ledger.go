@@ -1,0 +1,156 @@
+package neo4jstore
+
+import (
+	"context"
+	"sort"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// ledgerRow is one row of ledger_rows: counts for kind "given" and "received", an amount for
+// "owed" and "earned".
+type ledgerRow struct {
+	kind, partnerID, currency string
+	leads, accepted, won      int
+	amountMinor               int64
+}
+
+func ledgerRowOf(rec *neo4j.Record) (ledgerRow, error) {
+	v := &values{m: rec.AsMap()}
+	r := ledgerRow{
+		kind:        v.str("kind"),
+		partnerID:   v.str("partnerId"),
+		currency:    v.str("currency"),
+		leads:       int(v.integer("leads")),
+		accepted:    int(v.integer("accepted")),
+		won:         int(v.integer("won")),
+		amountMinor: v.integer("amountMinor"),
+	}
+	return r, v.err
+}
+
+// ledgerLines turns ledger rows into lines: one per partner, by partner id. Money in different
+// currencies cannot be added, so a partner with commissions in several currencies has one line
+// per currency, by currency: the first carries the lead counts and the others only their
+// commissions, so that summing any column over the lines gives the right total. A partner
+// without commissions has Currency "". Never nil.
+func ledgerLines(rows []ledgerRow) []partnergraph.LedgerLine {
+	type counts struct{ n, accepted, won int }
+	type money struct{ owed, earn int64 }
+	given, received := map[string]counts{}, map[string]counts{}
+	commissions := map[string]map[string]money{}
+	partners := map[string]bool{}
+	for _, r := range rows {
+		partners[r.partnerID] = true
+		switch r.kind {
+		case "given":
+			given[r.partnerID] = counts{r.leads, r.accepted, r.won}
+		case "received":
+			received[r.partnerID] = counts{r.leads, r.accepted, r.won}
+		case "owed", "earned":
+			if commissions[r.partnerID] == nil {
+				commissions[r.partnerID] = map[string]money{}
+			}
+			m := commissions[r.partnerID][r.currency]
+			if r.kind == "owed" {
+				m.owed += r.amountMinor
+			} else {
+				m.earn += r.amountMinor
+			}
+			commissions[r.partnerID][r.currency] = m
+		}
+	}
+	ids := make([]string, 0, len(partners))
+	for id := range partners {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := []partnergraph.LedgerLine{}
+	for _, id := range ids {
+		g, r := given[id], received[id]
+		line := partnergraph.LedgerLine{PartnerID: id, LeadsGiven: g.n, LeadsReceived: r.n, AcceptedGiven: g.accepted,
+			AcceptedRecv: r.accepted, WonGiven: g.won, WonReceived: r.won}
+		currencies := make([]string, 0, len(commissions[id]))
+		for cur := range commissions[id] {
+			currencies = append(currencies, cur)
+		}
+		sort.Strings(currencies)
+		if len(currencies) == 0 {
+			out = append(out, line)
+			continue
+		}
+		for i, cur := range currencies {
+			if i > 0 {
+				line = partnergraph.LedgerLine{PartnerID: id}
+			}
+			m := commissions[id][cur]
+			line.Currency, line.CommissionOwed, line.CommissionEarn = cur, m.owed, m.earn
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// Ledger implements partnergraph.LeadStore: one line per partner, by partner id, counting the
+// offers each side made to the other (an offer is a lead given, whatever became of it) and
+// summing commissions, one line per currency (see ledgerLines). An unknown business has no
+// lines. One statement aggregates the business's own leads, offers and commissions, so the
+// server sends a row per partner and kind, not every offer.
+func (s *Store) Ledger(ctx context.Context, businessID string) ([]partnergraph.LedgerLine, error) {
+	rows, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]ledgerRow, error) {
+		recs, err := run(ctx, tx, ledgerRows, map[string]any{"businessId": businessID})
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]ledgerRow, 0, len(recs))
+		for _, rec := range recs {
+			r, err := ledgerRowOf(rec)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, r)
+		}
+		return rows, nil
+	})
+	if err != nil {
+		return nil, wrap("read ledger", err)
+	}
+	return ledgerLines(rows), nil
+}
+
+// Commissions implements partnergraph.LeadStore: newest first, paged by (createdAt, id)
+// descending. EINVALID naming "first" or "after". An unknown business has none.
+func (s *Store) Commissions(ctx context.Context, businessID string, p partnergraph.Page) (partnergraph.Slice[partnergraph.Commission], error) {
+	var zero partnergraph.Slice[partnergraph.Commission]
+	if err := p.Validate(); err != nil {
+		return zero, err
+	}
+	after, resume, err := decodeCursor(p.After, byCommission)
+	if err != nil {
+		return zero, err
+	}
+	params := map[string]any{"businessId": businessID, "afterCreatedAt": nil, "afterId": after.ID, "limit": int64(p.First + 1)}
+	if resume {
+		params["afterCreatedAt"] = after.time()
+	}
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (partnergraph.Slice[partnergraph.Commission], error) {
+		recs, err := run(ctx, tx, commissionList, params)
+		if err != nil {
+			return zero, err
+		}
+		items := make([]partnergraph.Commission, 0, len(recs))
+		cursors := make([]string, 0, len(recs))
+		for _, rec := range recs {
+			c, err := commissionOf(rec)
+			if err != nil {
+				return zero, err
+			}
+			items = append(items, c)
+			cursors = append(cursors, commissionCursor(c.CreatedAt, c.ID).encode())
+		}
+		return page(items, cursors, p.First), nil
+	})
+	return out, wrap("list commissions", err)
+}

@@ -1,0 +1,266 @@
+package neo4jstore
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// checkTransition returns EINVALID for a malformed transition, before any Cypher runs.
+func checkTransition(t *partnergraph.Transition) error {
+	if !partnergraph.ValidID(t.LeadID) {
+		return partnergraph.Invalidf("leadId", "must be a lead id")
+	}
+	if len(t.LeadFrom) == 0 {
+		return partnergraph.Invalidf("leadFrom", "must name at least one status")
+	}
+	if t.LeadTo != "" && !validLeadStatus(t.LeadTo) {
+		return partnergraph.Invalidf("leadTo", "is not a lead status")
+	}
+	for _, a := range t.Answer {
+		if !validOfferStatus(a.Status) || a.Status == partnergraph.OfferPending {
+			return partnergraph.Invalidf("answer.status", "must be ACCEPTED, DECLINED, EXPIRED or WITHDRAWN")
+		}
+	}
+	if t.ValueMinor < 0 {
+		return partnergraph.Invalidf("valueMinor", "must not be negative")
+	}
+	if t.ValueMinor != 0 && t.Currency == "" {
+		return partnergraph.Invalidf("currency", "is required with a value")
+	}
+	if t.Currency != "" {
+		if err := partnergraph.ValidCurrency(t.Currency); err != nil {
+			return partnergraph.WithFieldPrefix("currency", err)
+		}
+	}
+	return nil
+}
+
+// checkAnswers is the compare-and-set check of a transition's answers, in order, against the
+// offers as stored (found, keyed by id): ENOTFOUND for an unknown offer, ECONFLICT for an offer
+// of another lead or one that is not PENDING (an offer answered twice in one transition is not
+// PENDING the second time).
+func checkAnswers(leadID string, answers []partnergraph.OfferAnswer, found map[string]partnergraph.Offer) error {
+	answered := map[string]partnergraph.OfferStatus{}
+	for _, a := range answers {
+		o, ok := found[a.OfferID]
+		if !ok {
+			return partnergraph.Errorf(partnergraph.ENOTFOUND, "offer %q not found", a.OfferID)
+		}
+		if o.LeadID != leadID {
+			return partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is not an offer of lead %q", a.OfferID, leadID)
+		}
+		status := o.Status
+		if st, ok := answered[a.OfferID]; ok {
+			status = st
+		}
+		if status != partnergraph.OfferPending {
+			return partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is %s, not PENDING", a.OfferID, status)
+		}
+		answered[a.OfferID] = a.Status
+	}
+	return nil
+}
+
+// nextLead is the lead after the transition's own changes (status, reason, close time, value).
+func nextLead(l partnergraph.Lead, t *partnergraph.Transition, at time.Time) partnergraph.Lead {
+	if t.LeadTo != "" {
+		l.Status, l.Reason = t.LeadTo, t.Reason
+		if t.LeadTo == partnergraph.LeadWon || t.LeadTo == partnergraph.LeadLost {
+			l.ClosedAt = &at
+		}
+	}
+	if t.Currency != "" {
+		l.ValueMinor, l.Currency = t.ValueMinor, t.Currency
+	}
+	return l
+}
+
+// checkCommission returns ENOTFOUND naming the field for an unknown partnership, payer or
+// payee, and ECONFLICT for a taken id or a lead that already has a commission.
+func checkCommission(c *partnergraph.Commission, found refsFound) error {
+	if !found.partnerships[c.PartnershipID] {
+		return notFound("commission.partnershipId", "partnership", c.PartnershipID)
+	}
+	if !found.businesses[c.PayerID] {
+		return notFound("commission.payerId", "business", c.PayerID)
+	}
+	if !found.businesses[c.PayeeID] {
+		return notFound("commission.payeeId", "business", c.PayeeID)
+	}
+	if found.commissionsTaken[c.ID] {
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "commission %q already exists", c.ID)
+	}
+	if found.leadsWithCommission[c.LeadID] {
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q already has a commission", c.LeadID)
+	}
+	return nil
+}
+
+// applied is what one run of Apply's transaction wrote.
+type applied struct {
+	offers     []partnergraph.Offer
+	events     []partnergraph.LeadEvent
+	commission *partnergraph.Commission
+}
+
+// Apply implements partnergraph.LeadStore: one write transaction that takes the lead's write
+// lock (after the seq counter's, when it writes offers or events), then checks the lead's
+// status and each answered offer's PENDING status and writes; every transition of a lead takes
+// that lock, so two answers racing for a SHARED lead cannot both win. EINVALID for a malformed
+// transition (LeadFrom must name at least one status); ENOTFOUND for an unknown lead, offer,
+// business or partnership; ECONFLICT if the lead is not in LeadFrom, an answered offer is not
+// PENDING or belongs to another lead, a new id is taken, or the lead already has a commission.
+// On success the elements of t.NewOffers and t.Events and *t.Commission hold what was written
+// (ids, Seq); on error nothing is written and they are left as they were.
+func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
+	if err := checkTransition(&t); err != nil {
+		return err
+	}
+	at := orNow(t.At)
+	no := slices.Clone(t.NewOffers)
+	for i := range no {
+		if err := prepareOffer(&no[i], t.LeadID, at); err != nil {
+			return err
+		}
+	}
+	var c *partnergraph.Commission
+	if t.Commission != nil {
+		cc := *t.Commission
+		if err := prepareCommission(&cc, t.LeadID, at); err != nil {
+			return err
+		}
+		c = &cc
+	}
+	res, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (applied, error) {
+		return applyTransition(ctx, tx, &t, at, no, c)
+	})
+	if isConstraintViolation(err) {
+		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q: a new offer or commission conflicts with a stored one", t.LeadID)
+	}
+	if err != nil {
+		return wrap("apply lead transition", err)
+	}
+	copy(t.NewOffers, res.offers)
+	copy(t.Events, res.events)
+	if res.commission != nil {
+		*t.Commission = *res.commission
+	}
+	return nil
+}
+
+// applyTransition is one run of Apply's transaction. It changes none of its arguments.
+func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partnergraph.Transition, at time.Time, newOffers []partnergraph.Offer, c *partnergraph.Commission) (applied, error) {
+	seqs := len(newOffers) + len(t.Events)
+	if seqs > 0 {
+		// The counter first, then the lead: the order in which every lead writer locks.
+		if _, err := run(ctx, tx, seqLock, nil); err != nil {
+			return applied{}, err
+		}
+	}
+	recs, err := run(ctx, tx, leadLock, map[string]any{"id": t.LeadID})
+	if err != nil {
+		return applied{}, err
+	}
+	if len(recs) == 0 {
+		return applied{}, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", t.LeadID)
+	}
+	l, err := leadByIDIn(ctx, tx, t.LeadID)
+	if err != nil {
+		return applied{}, err
+	}
+	if !slices.Contains(t.LeadFrom, l.Status) {
+		return applied{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not %v", l.ID, l.Status, t.LeadFrom)
+	}
+	if len(t.Answer) > 0 {
+		ids := make([]string, len(t.Answer))
+		for i, a := range t.Answer {
+			ids[i] = a.OfferID
+		}
+		found, err := offersByID(ctx, tx, ids)
+		if err != nil {
+			return applied{}, err
+		}
+		if err := checkAnswers(l.ID, t.Answer, found); err != nil {
+			return applied{}, err
+		}
+	}
+	next := nextLead(*l, t, at)
+
+	q := refs{businessIDs: businessIDsOf(newOffers), offerIDs: offerIDsOf(newOffers)}
+	if c != nil {
+		q.businessIDs = append(q.businessIDs, c.PayerID, c.PayeeID)
+		q.partnershipIDs = []string{c.PartnershipID}
+		q.commissionIDs = []string{c.ID}
+		q.commissionLeadIDs = []string{c.LeadID}
+	}
+	var found refsFound
+	if len(newOffers) > 0 || c != nil {
+		if found, err = checkRefs(ctx, tx, q); err != nil {
+			return applied{}, err
+		}
+	}
+	if err := checkNewOffers(newOffers, found); err != nil {
+		return applied{}, err
+	}
+	out := applied{offers: slices.Clone(newOffers), events: slices.Clone(t.Events)}
+	for i := range out.events {
+		if err := prepareEvent(&out.events[i], &next, at); err != nil {
+			return applied{}, err
+		}
+	}
+	if c != nil {
+		if err := checkCommission(c, found); err != nil {
+			return applied{}, err
+		}
+		cc := *c
+		out.commission = &cc
+	}
+
+	if len(t.Answer) > 0 {
+		rows := make([]any, len(t.Answer))
+		for i, a := range t.Answer {
+			rows[i] = map[string]any{"id": a.OfferID, "status": string(a.Status), "declineReason": a.DeclineReason}
+		}
+		recs, err := run(ctx, tx, offerAnswer, map[string]any{"answers": rows, "at": at})
+		if err != nil {
+			return applied{}, err
+		}
+		if err := wantCount(recs, "answered", len(t.Answer)); err != nil {
+			return applied{}, err
+		}
+	}
+	if t.LeadTo != "" || t.Currency != "" {
+		_, err := run(ctx, tx, leadUpdate, map[string]any{
+			"id":         next.ID,
+			"status":     string(next.Status),
+			"reason":     next.Reason,
+			"closedAt":   optTime(next.ClosedAt),
+			"valueMinor": next.ValueMinor,
+			"currency":   next.Currency,
+		})
+		if err != nil {
+			return applied{}, err
+		}
+	}
+	if seqs > 0 {
+		first, err := takeSeqs(ctx, tx, seqs)
+		if err != nil {
+			return applied{}, err
+		}
+		assignSeqs(first, out.offers, out.events)
+	}
+	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
+		return applied{}, err
+	}
+	if c != nil {
+		if _, err := run(ctx, tx, commissionCreate, commissionParams(c)); err != nil {
+			return applied{}, err
+		}
+	}
+	return out, nil
+}
