@@ -16,6 +16,8 @@ import (
 
 func seedCmd(ctx context.Context, args []string) error {
 	f := newFlags("seed")
+	synthetic := f.Int("synthetic", 0, "load a synthetic network of this many businesses instead of the example")
+	rngSeed := f.Int64("seed", 1, "seed of the synthetic network: the same seed gives the same network")
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
@@ -25,11 +27,15 @@ func seedCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	stats, err := store.Import(ctx, withProgress(seed.Example(), "seed"))
+	records := seed.Example()
+	if *synthetic > 0 {
+		records = seed.Synthetic(*synthetic, *rngSeed)
+	}
+	stats, err := store.Import(ctx, withProgress(records, "seed"))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "seeded the example network: %v\n", stats)
+	fmt.Fprintf(os.Stderr, "seeded: %v\n", stats)
 	return nil
 }
 

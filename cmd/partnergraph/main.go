@@ -7,6 +7,8 @@
 //	partnergraph export    write every record as JSON Lines
 //	partnergraph token     mint a development token
 //	partnergraph migrate   apply schema migrations (they also run at every start)
+//	partnergraph eval      evaluate partner suggestions (precision@10, recall@10, MRR)
+//	partnergraph bench     benchmark suggestions on a synthetic network
 //
 // Every flag has an environment variable: --addr is PARTNERGRAPH_ADDR, and so on.
 package main
@@ -35,6 +37,8 @@ func commands() []command {
 		{"export", "write every record as JSON Lines: export [FILE]", exportCmd},
 		{"token", "mint a development token: token --sub S --role member", tokenCmd},
 		{"migrate", "apply the database's schema migrations and exit", migrateCmd},
+		{"eval", "evaluate partner suggestions against link-prediction baselines", evalCmd},
+		{"bench", "benchmark the matching projection on a synthetic network", benchCmd},
 	}
 }
 

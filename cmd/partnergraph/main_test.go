@@ -124,3 +124,20 @@ func TestServe(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestEvalAndBenchCommands(t *testing.T) {
+	ctx := context.Background()
+	if err := run(ctx, []string{"eval", "--synthetic", "500", "--members", "50"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"bench", "--n", "2000"}); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "s.db")
+	if err := run(ctx, []string{"seed", "--synthetic", "300", "--db", db}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRecords(t, db); n < 300 {
+		t.Fatalf("a synthetic network of 300 businesses has %d records", n)
+	}
+}

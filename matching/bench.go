@@ -1,0 +1,139 @@
+package matching
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// BenchQueries is how many suggestions and updates Bench times.
+const BenchQueries = 2000
+
+// BenchReport holds what Bench measured.
+type BenchReport struct {
+	Records      int
+	Stats        Stats
+	Build        time.Duration
+	HeapBytes    uint64 // heap in use after a collection, with the graph built
+	Suggest      Latency
+	Networks     Latency // SuggestNetworks
+	Update       Latency // one SetTrust
+	Compact      time.Duration
+	GOMAXPROCS   int // processors the latencies were measured on
+	SuggestFirst int // suggestions asked per query
+}
+
+// Latency summarises timings.
+type Latency struct {
+	P50, P99, Max time.Duration
+}
+
+func latency(ds []time.Duration) Latency {
+	slices.Sort(ds)
+	return Latency{P50: ds[len(ds)/2], P99: ds[len(ds)*99/100], Max: ds[len(ds)-1]}
+}
+
+// Bench builds a graph from the records (the synthetic generator's, for a network of a chosen
+// size) without a store, and measures what operators size a deployment by: the build time
+// (reading the records included), the heap the graph takes, the latency of suggestions for
+// BenchQueries random active members, of as many incremental updates (SetTrust between random
+// businesses), and of the compaction that folds updates into the base arrays (writers wait for
+// it, readers do not). Latencies are measured on one processor (GOMAXPROCS 1 for the
+// duration), one query at a time, so they are what one core delivers. It writes a table to w
+// unless w is nil. The seed draws the members and pairs. A matching package cannot import the
+// generator (package seed), so the caller passes its records: seed.Synthetic(n, seed).
+//
+// Errors: those of BuildRecords; EINVALID if the records hold fewer than two active
+// businesses; the context's error if it ends.
+func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], seed int64, w io.Writer) (BenchReport, error) {
+	var rep BenchReport
+	start := time.Now()
+	g, err := BuildRecords(ctx, records, func(n int) { rep.Records = n })
+	if err != nil {
+		return rep, err
+	}
+	rep.Build = time.Since(start)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rep.HeapBytes = ms.HeapAlloc
+	rep.Stats = g.Stats()
+
+	var active []int32
+	for v, st := range g.status {
+		if st == statusActive {
+			active = append(active, int32(v))
+		}
+	}
+	if len(active) < 2 {
+		return rep, partnergraph.Errorf(partnergraph.EINVALID, "bench needs at least two active businesses, got %d", len(active))
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0xbe9c))
+	rep.GOMAXPROCS, rep.SuggestFirst = 1, 20
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+
+	sug := make([]time.Duration, BenchQueries)
+	nets := make([]time.Duration, BenchQueries)
+	for i := range BenchQueries {
+		if i%100 == 0 {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+		}
+		id := g.ids[active[rng.IntN(len(active))]]
+		t0 := time.Now()
+		if _, err := g.Suggest(id, rep.SuggestFirst); err != nil {
+			return rep, err
+		}
+		t1 := time.Now()
+		if _, err := g.SuggestNetworks(id, 10); err != nil {
+			return rep, err
+		}
+		sug[i], nets[i] = t1.Sub(t0), time.Since(t1)
+	}
+	upd := make([]time.Duration, BenchQueries)
+	for i := range BenchQueries {
+		ia, ib := rng.IntN(len(active)), rng.IntN(len(active))
+		if ia == ib {
+			ib = (ia + 1) % len(active)
+		}
+		t := partnergraph.Trust{From: g.ids[active[ia]], To: g.ids[active[ib]], Score: rng.Float64()}
+		t0 := time.Now()
+		if err := g.SetTrust(t); err != nil {
+			return rep, err
+		}
+		upd[i] = time.Since(t0)
+	}
+	rep.Suggest, rep.Networks, rep.Update = latency(sug), latency(nets), latency(upd)
+	t0 := time.Now()
+	g.Compact()
+	rep.Compact = time.Since(t0)
+	if w != nil {
+		_, err = io.WriteString(w, rep.String())
+	}
+	return rep, err
+}
+
+// String prints the report as a table.
+func (r BenchReport) String() string {
+	s := r.Stats
+	lat := func(name string, l Latency) string {
+		return fmt.Sprintf("%-28s p50 %10v   p99 %10v   max %10v\n", name, l.P50, l.P99, l.Max)
+	}
+	return fmt.Sprintf("graph: %d businesses, %d links (%d trust edges, %d open partnerships), %d networks, %d memberships, %d records\n",
+		s.Businesses, s.Links, s.Trust, s.Partnerships, s.Networks, s.Memberships, r.Records) +
+		fmt.Sprintf("%-28s %v\n", "build", r.Build.Round(time.Millisecond)) +
+		fmt.Sprintf("%-28s %.1f MiB (%.0f bytes per business)\n", "heap after GC", float64(r.HeapBytes)/(1<<20), float64(r.HeapBytes)/float64(max(1, s.Businesses))) +
+		fmt.Sprintf("latency on %d core, %d queries each:\n", r.GOMAXPROCS, BenchQueries) +
+		lat(fmt.Sprintf("Suggest (first %d)", r.SuggestFirst), r.Suggest) +
+		lat("SuggestNetworks (first 10)", r.Networks) +
+		lat("update (SetTrust)", r.Update) +
+		fmt.Sprintf("%-28s %v (writers wait, readers go on)\n", "compaction", r.Compact.Round(time.Millisecond))
+}

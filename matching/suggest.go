@@ -1,0 +1,410 @@
+package matching
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// Signal names one input of a suggestion's score.
+type Signal string
+
+// The signals of partner and network suggestions.
+const (
+	SignalComplement Signal = "COMPLEMENT" // the services complement each other (curated or learned weights)
+	SignalSocial     Signal = "SOCIAL"     // common partners and trusted businesses (Adamic-Adar)
+	SignalPageRank   Signal = "PAGERANK"   // personalized PageRank from the member over trust and partnerships
+	SignalDistance   Signal = "DISTANCE"   // near the member, decaying with kilometres
+	SignalNetworks   Signal = "NETWORKS"   // networks both belong to
+	SignalQuality    Signal = "QUALITY"    // verified, trusted by many, accepts leads
+	SignalPartners   Signal = "PARTNERS"   // the member's partners and trusted businesses are in the network
+	SignalLocal      Signal = "LOCAL"      // the network is in the member's town or near it
+	SignalSize       Signal = "SIZE"       // the network has members to meet
+)
+
+// Component is one signal's part in a score: Score is the sum of Value·Weight over the
+// components, and the weights sum to 1.
+type Component struct {
+	Signal Signal
+	Value  float64 // in [0,1]
+	Weight float64 // in [0,1]
+}
+
+// Suggestion is a business the member should partner with.
+type Suggestion struct {
+	BusinessID string
+	Name       string
+	Score      float64 // in [0,1]
+	DistanceKm float64
+	Components []Component
+	Reasons    []string // why, strongest first, naming the businesses and networks involved
+}
+
+// socialScale is the raw Adamic-Adar score at which the social signal reaches 1 - 1/e: several
+// common neighbours that trust or partner both the member and the candidate. Tuned on the
+// held-out evaluation.
+const socialScale = 2
+
+// candidate is a business being ranked for a member, with what its reasons need.
+type candidate struct {
+	v      int32
+	score  float64
+	values [6]float64 // in the order of partnerSignals
+	fit    fit
+	dist   float64
+	soc    float64 // raw Adamic-Adar
+	shared int     // networks in common
+}
+
+var partnerSignals = [6]Signal{SignalComplement, SignalSocial, SignalPageRank, SignalDistance, SignalNetworks, SignalQuality}
+
+func (w Weights) normalized() [6]float64 {
+	a := [6]float64{w.Complement, w.Social, w.PageRank, w.Distance, w.Networks, w.Quality}
+	sum := 0.0
+	for _, v := range a {
+		sum += v
+	}
+	for i := range a {
+		// Rounded so that an API shows 0.2, not 0.19999999999999996.
+		a[i] = math.Round(a[i]/sum*1e6) / 1e6
+	}
+	return a
+}
+
+// Suggest returns up to first businesses the member should partner with, best first, each with
+// its score, the signals behind it and the reasons to show.
+//
+// Candidates are the active businesses near the member that offer a complementary service
+// (read from a spatial grid), those that share partners or trusted businesses with it, and
+// those its personalized PageRank reaches; so the work depends on the neighbourhood, not on
+// the size of the graph, and a member that has only just registered (services and a location)
+// still gets complementary, near and well-trusted businesses. Never suggested: the member
+// itself, businesses it has an open (proposed or active) or declined partnership with,
+// businesses that are not active, and competitors (the same most specific service, within the
+// member's service radius). A business with no complementary service and no link to the
+// member's network is not suggested either: nothing would make it a partner.
+//
+// Errors: EINVALID (field "first") unless 1 ≤ first ≤ 100; ENOTFOUND for an unknown business.
+func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
+	if first < 1 || first > partnergraph.MaxPageSize {
+		return nil, partnergraph.Invalidf("first", "must be between 1 and %d", partnergraph.MaxPageSize)
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	u, err := g.node(businessID)
+	if err != nil {
+		return nil, err
+	}
+	s := g.scratch.get()
+	defer g.scratch.put(s)
+	cs := g.rank(s, u, first)
+	w := g.weights.normalized()
+	out := make([]Suggestion, len(cs))
+	for i, c := range cs {
+		sg := Suggestion{BusinessID: g.ids[c.v], Name: g.names[c.v], Score: c.score, DistanceKm: c.dist}
+		sg.Components = make([]Component, len(partnerSignals))
+		for j, sig := range partnerSignals {
+			sg.Components[j] = Component{Signal: sig, Value: c.values[j], Weight: w[j]}
+		}
+		sg.Reasons = g.reasons(u, c, w)
+		out[i] = sg
+	}
+	return out, nil
+}
+
+// rank scores the member's candidates and returns the best k.
+func (g *Graph) rank(s *scratch, u int32, k int) []candidate {
+	s.reset(len(g.ids))
+	w := g.weights.normalized()
+	wt := g.weights
+	g.social(s, u)
+	g.pagerank(s, u)
+	g.spatial(s, u, wt)
+
+	// Businesses reached by PageRank alone are kept only among the pprTop best.
+	top := topK{k: pprTop}
+	for _, v := range s.touched {
+		if v != u && s.p[v] > 0 {
+			top.offer(v, float64(s.p[v]))
+		}
+	}
+	pprMin := math.Inf(1)
+	if top.full() {
+		pprMin = top.min()
+	}
+
+	mine, myNets := g.services.get(u), g.nets.get(u)
+	prim, radius, h := g.primary(u), float64(g.radius[u]), g.decayKm(u)
+	var cs []candidate
+	pmax := 0.0
+	for _, v := range s.touched {
+		f, p := s.flags[v], float64(s.p[v])
+		if v == u || !(f&(fNear|fNeighbour) != 0 || s.soc[v] > 0 || (p > 0 && (p >= pprMin || !top.full()))) {
+			continue
+		}
+		if g.status[v] != statusActive {
+			continue
+		}
+		l, linked := g.linkTo(u, v)
+		if linked && (l.st == pairActive || l.st == pairProposed || l.st == pairDeclined) {
+			continue
+		}
+		d := g.distanceKm(u, v)
+		if prim >= 0 && d <= radius && g.primary(v) == prim {
+			continue // a competitor
+		}
+		c := candidate{v: v, dist: d, soc: float64(s.soc[v]), fit: g.fitOf(mine, g.services.get(v))}
+		c.shared = countCommon(myNets, g.nets.get(v))
+		c.values[0] = c.fit.value
+		c.values[1] = 1 - math.Exp(-c.soc/socialScale)
+		if linked {
+			c.values[1] = math.Max(c.values[1], directTrust(l))
+		}
+		c.values[2] = p // normalized below
+		c.values[3] = math.Exp(-d / h)
+		c.values[4] = 1 - math.Pow(0.5, float64(c.shared))
+		c.values[5] = g.quality(v)
+		pmax = math.Max(pmax, p)
+		cs = append(cs, c)
+	}
+	kept := cs[:0]
+	for _, c := range cs {
+		if pmax > 0 {
+			c.values[2] /= pmax
+		}
+		if c.fit.value == 0 && c.soc == 0 && c.values[2] < 0.01 {
+			continue // nothing relates it to the member
+		}
+		for j, x := range c.values {
+			c.score += w[j] * x
+		}
+		kept = append(kept, c)
+	}
+	slices.SortFunc(kept, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.v, b.v))
+	})
+	return kept[:min(k, len(kept))]
+}
+
+// quality is what the candidate brings by itself: verification, the trust others give it, and
+// the share of leads it accepts (an even chance while unknown).
+func (g *Graph) quality(v int32) float64 {
+	q := 0.5 * (1 - math.Exp(-float64(g.inTrust[v])/2))
+	if g.verified[v] {
+		q += 0.3
+	}
+	a := float64(g.accept[v])
+	if math.IsNaN(a) {
+		a = 0.5
+	}
+	return q + 0.2*a
+}
+
+// directTrust is how much the member and the candidate trust each other: the mean of the
+// scores they gave, a tenth less when only one of them gave one. The member's own word about
+// a business outweighs what common contacts say, so it stands in for the social signal when
+// it is stronger.
+func directTrust(l link) float64 {
+	switch {
+	case l.out != 0 && l.in != 0:
+		return (trustScore(l.out) + trustScore(l.in)) / 2
+	case l.out != 0:
+		return 0.9 * trustScore(l.out)
+	case l.in != 0:
+		return 0.9 * trustScore(l.in)
+	}
+	return 0
+}
+
+// countCommon counts the values two sorted lists share.
+func countCommon(a, b []int32) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// reasons explains a candidate, the reason of the strongest signal first.
+func (g *Graph) reasons(u int32, c candidate, w [6]float64) []string {
+	type reason struct {
+		weight float64
+		text   string
+	}
+	var rs []reason
+	add := func(signal int, text string) {
+		if text != "" {
+			rs = append(rs, reason{w[signal] * c.values[signal], text})
+		}
+	}
+	if f := c.fit; f.value > 0 {
+		if f.reversed {
+			add(0, fmt.Sprintf("%s customers often need your %s (%s)", g.svcs[f.theirs].name, g.svcs[f.mine].name,
+				fmtWeight(g.compWeight(f.theirs, f.mine))))
+		} else {
+			add(0, fmt.Sprintf("offers %s, which complements your %s (%s)", g.svcs[f.theirs].name, g.svcs[f.mine].name,
+				fmtWeight(f.value)))
+		}
+	}
+	l, linked := g.linkTo(u, c.v)
+	if linked && (l.out != 0 || l.in != 0) {
+		add(1, directReason(l))
+	}
+	if c.soc > 0 {
+		add(1, g.socialReason(u, c.v))
+	}
+	if !linked && c.soc == 0 && c.values[2] >= 0.2 {
+		add(2, "close to your network of trust and partnerships")
+	}
+	add(3, fmtKm(c.dist)+" away")
+	if c.shared > 0 {
+		add(4, "both in "+g.sharedNames(u, c.v))
+	}
+	add(5, g.qualityReason(c.v))
+	slices.SortStableFunc(rs, func(a, b reason) int { return cmp.Compare(b.weight, a.weight) })
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.text
+	}
+	return out
+}
+
+func directReason(l link) string {
+	switch {
+	case l.out != 0 && l.in != 0:
+		return "you trust each other"
+	case l.out != 0:
+		return "you trust them (" + fmtWeight(trustScore(l.out)) + ")"
+	}
+	return "they trust you (" + fmtWeight(trustScore(l.in)) + ")"
+}
+
+// socialReason names the businesses the member and the candidate both have links to, the
+// strongest first: "trusted by 3 of your partners: Mike's Tyre, …".
+func (g *Graph) socialReason(u, v int32) string {
+	type via struct {
+		z      int32
+		weight float64
+	}
+	var zs []via
+	allTrust, allPartners, allTrusted := true, true, true
+	for _, l := range g.links.get(u) {
+		wz := l.weight()
+		if wz == 0 || l.to == v {
+			continue
+		}
+		m, ok := g.linkTo(l.to, v)
+		if !ok || m.weight() == 0 {
+			continue
+		}
+		zs = append(zs, via{l.to, wz * m.weight()})
+		allTrust = allTrust && m.out != 0
+		allPartners = allPartners && l.st == pairActive
+		allTrusted = allTrusted && l.out != 0
+	}
+	if len(zs) == 0 {
+		return ""
+	}
+	slices.SortFunc(zs, func(a, b via) int {
+		return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(g.names[a.z], g.names[b.z]))
+	})
+	verb := "connected to"
+	if allTrust {
+		verb = "trusted by"
+	}
+	one, many := "a business you work with:", "businesses you work with"
+	switch {
+	case allPartners:
+		one, many = "your partner", "of your partners"
+	case allTrusted:
+		one, many = "a business you trust:", "businesses you trust"
+	}
+	if len(zs) == 1 {
+		return fmt.Sprintf("%s %s %s", verb, one, g.names[zs[0].z])
+	}
+	names := make([]string, len(zs))
+	for i, z := range zs {
+		names[i] = g.names[z.z]
+	}
+	return fmt.Sprintf("%s %d %s: %s", verb, len(zs), many, listNames(names, 3))
+}
+
+func (g *Graph) sharedNames(u, v int32) string {
+	var names []string
+	a, b := g.nets.get(u), g.nets.get(v)
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			names = append(names, g.networks[a[i]].name)
+			i++
+			j++
+		}
+	}
+	slices.Sort(names)
+	return listNames(names, 3)
+}
+
+func (g *Graph) qualityReason(v int32) string {
+	var parts []string
+	if g.verified[v] {
+		parts = append(parts, "verified")
+	}
+	n := 0
+	for _, l := range g.links.get(v) {
+		if l.in != 0 {
+			n++
+		}
+	}
+	switch {
+	case n == 1:
+		parts = append(parts, "trusted by 1 business")
+	case n > 1:
+		parts = append(parts, fmt.Sprintf("trusted by %d businesses", n))
+	}
+	if a := g.accept[v]; !math.IsNaN(float64(a)) {
+		parts = append(parts, fmt.Sprintf("accepts %d%% of leads", int(math.Round(float64(a)*100))))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// listNames joins names as "A, B and C", or "A, B, C and 2 more" beyond max.
+func listNames(names []string, max int) string {
+	if len(names) > max {
+		return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// fmtWeight shows a weight with at most two decimals: 0.8, 0.85.
+func fmtWeight(w float64) string {
+	return strconv.FormatFloat(math.Round(w*100)/100, 'f', -1, 64)
+}
+
+// fmtKm shows a distance as "0.4 km", "4.2 km" or "42 km".
+func fmtKm(d float64) string {
+	if d < 10 {
+		return strconv.FormatFloat(d, 'f', 1, 64) + " km"
+	}
+	return strconv.FormatFloat(d, 'f', 0, 64) + " km"
+}
