@@ -9,6 +9,7 @@
 //	partnergraph migrate   apply schema migrations (they also run at every start)
 //	partnergraph eval      evaluate partner suggestions (precision@10, recall@10, MRR)
 //	partnergraph bench     benchmark suggestions on a synthetic network
+//	partnergraph bench-leads  benchmark the lead path at fixed rates
 //
 // Every flag has an environment variable: --addr is PARTNERGRAPH_ADDR, and so on.
 package main
@@ -39,6 +40,7 @@ func commands() []command {
 		{"migrate", "apply the database's schema migrations and exit", migrateCmd},
 		{"eval", "evaluate partner suggestions against link-prediction baselines", evalCmd},
 		{"bench", "benchmark the matching projection on a synthetic network", benchCmd},
+		{"bench-leads", "benchmark submitLead → offer on a subscription at fixed rates", leadBenchCmd},
 	}
 }
 

@@ -141,3 +141,9 @@ func TestEvalAndBenchCommands(t *testing.T) {
 		t.Fatalf("a synthetic network of 300 businesses has %d records", n)
 	}
 }
+
+func TestBenchLeadsCommand(t *testing.T) {
+	if err := run(context.Background(), []string{"bench-leads", "--rates", "50", "--duration", "1s"}); err != nil {
+		t.Fatal(err)
+	}
+}

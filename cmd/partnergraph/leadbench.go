@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/seed"
+	"github.com/partnergraph/partnergraph/store/sqlitestore"
+)
+
+// leadBenchCmd measures the lead path end to end on this machine: submitLead over HTTP →
+// routed and written to a file-backed SQLite store → offer received by websocket subscribers,
+// at fixed offered rates (open loop: latency counts from when a lead was due, so a slow server
+// cannot hide its queue).
+func leadBenchCmd(ctx context.Context, args []string) error {
+	f := newFlags("bench-leads")
+	rates := f.String("rates", "100,500,1000", "offered rates in leads per second")
+	duration := f.Duration("duration", 10*time.Second, "how long each rate runs")
+	workers := f.Int("workers", 64, "concurrent HTTP clients")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "leadbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	store, err := sqlitestore.Open(ctx, filepath.Join(dir, "pg.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if _, err := store.Import(ctx, seed.Example()); err != nil {
+		return err
+	}
+	// Daily caps would turn most of a benchmark's leads UNROUTABLE: lift them.
+	lift := 10000
+	recipients, err := store.Businesses(ctx, partnergraph.BusinessFilter{Services: []string{"personal-injury-attorney"}}, partnergraph.Page{First: 100})
+	if err != nil {
+		return err
+	}
+	for _, b := range recipients.Items {
+		if _, err := store.UpdateBusiness(ctx, b.ID, partnergraph.BusinessPatch{DailyLeadCap: &lift}); err != nil {
+			return err
+		}
+	}
+	g, err := matching.Build(ctx, store, nil)
+	if err != nil {
+		return err
+	}
+	verifier, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("b", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
+	if err != nil {
+		return err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := leads.New(store, g, leads.NewHub(), leads.Config{Log: quiet, Learner: g})
+	h := graph.NewHandler(graph.Options{Store: matching.Project(store, g, quiet), Matching: g, Leads: svc, Auth: verifier, Log: quiet})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/graphql"
+	admin, err := verifier.Mint(auth.Identity{Sub: "bench", Roles: []auth.Role{auth.Admin}}, time.Hour)
+	if err != nil {
+		return err
+	}
+
+	received := make(chan string, 100_000) // the notes (idempotency keys) of offers received
+	for _, b := range recipients.Items {
+		if err := subscribeOffers(ctx, url, admin, b.ID, received); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("lead path: submitLead (HTTP) → SQLite file store → offer on a websocket subscription; %d workers\n", *workers)
+	fmt.Printf("%10s %10s %10s %10s %10s %8s\n", "offered/s", "achieved/s", "p50", "p99", "max", "errors")
+	for i, r := range strings.Split(*rates, ",") {
+		rate, err := strconv.Atoi(strings.TrimSpace(r))
+		if err != nil || rate <= 0 {
+			return fmt.Errorf("--rates: %q is not a rate", r)
+		}
+		res := runRate(ctx, url, admin, rate, *duration, *workers, fmt.Sprintf("run%d", i), received)
+		fmt.Printf("%10d %10.0f %10s %10s %10s %8d\n", rate, res.achieved, res.p50, res.p99, res.max, res.errors)
+	}
+	return nil
+}
+
+type rateResult struct {
+	achieved      float64
+	p50, p99, max time.Duration
+	errors        int
+}
+
+// runRate offers rate leads a second for d and measures, for each, the time from when it was
+// due to when its offer reached a subscriber.
+func runRate(ctx context.Context, url, token string, rate int, d time.Duration, workers int, prefix string, received <-chan string) rateResult {
+	n := int(float64(rate) * d.Seconds())
+	due := make(map[string]time.Time, n)
+	var mu sync.Mutex
+	jobs := make(chan int, n)
+	errs := 0
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				key := fmt.Sprintf("%s-%07d", prefix, i)
+				if err := submit(client, url, token, key); err != nil {
+					mu.Lock()
+					errs++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	go func() {
+		for i := range n {
+			at := start.Add(time.Duration(float64(i) / float64(rate) * float64(time.Second)))
+			time.Sleep(time.Until(at))
+			mu.Lock()
+			due[fmt.Sprintf("%s-%07d", prefix, i)] = at
+			mu.Unlock()
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	var lat []time.Duration
+	timeout := time.After(d + 30*time.Second)
+	for len(lat)+errs < n {
+		select {
+		case key := <-received:
+			now := time.Now()
+			mu.Lock()
+			at, ok := due[key]
+			mu.Unlock()
+			if ok {
+				lat = append(lat, now.Sub(at))
+			}
+		case <-timeout:
+			n = len(lat) + errs // give up on the rest
+		}
+	}
+	elapsed := time.Since(start)
+	wg.Wait()
+	slices.Sort(lat)
+	res := rateResult{achieved: float64(len(lat)) / elapsed.Seconds(), errors: errs}
+	if len(lat) > 0 {
+		res.p50, res.p99, res.max = lat[len(lat)/2].Round(time.Microsecond*100), lat[len(lat)*99/100].Round(time.Microsecond*100), lat[len(lat)-1].Round(time.Microsecond*100)
+	}
+	return res
+}
+
+func submit(client *http.Client, url, token, key string) error {
+	body, _ := json.Marshal(map[string]any{
+		"query": `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id } } }`,
+		"variables": map[string]any{"in": map[string]any{
+			"referrerId": "QnVzaW5lc3M6ZGF2ZXMtY29sbGlzaW9u", "service": "personal-injury-attorney",
+			"location": map[string]any{"lat": 39.80, "lng": -89.65},
+			"customer": map[string]any{"name": "Bench Customer", "email": "bench@example.com"},
+			"consent":  map[string]any{"text": "The customer agreed to be referred.", "givenAt": "2026-11-20T10:00:00Z"},
+			"notes":    key, "idempotencyKey": key,
+		}},
+	})
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	var out struct{ Errors []any }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return err
+	}
+	if len(out.Errors) > 0 {
+		return fmt.Errorf("%v", out.Errors)
+	}
+	return nil
+}
+
+// subscribeOffers follows a business's inbox over graphql-transport-ws and sends each
+// offer's lead notes to received.
+func subscribeOffers(ctx context.Context, url, token, businessID string, received chan<- string) error {
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return err
+	}
+	c.SetReadLimit(1 << 20)
+	if err := wsjson.Write(ctx, c, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}}); err != nil {
+		return err
+	}
+	var ack struct{ Type string }
+	if err := wsjson.Read(ctx, c, &ack); err != nil || ack.Type != "connection_ack" {
+		return fmt.Errorf("subscribe: %v %v", ack, err)
+	}
+	gid := base64ID("Business", businessID)
+	err = wsjson.Write(ctx, c, map[string]any{"id": businessID, "type": "subscribe", "payload": map[string]any{
+		"query": `subscription($b: ID!) { leadOffers(businessId: $b) { lead { notes } } }`, "variables": map[string]any{"b": gid}}})
+	if err != nil {
+		return err
+	}
+	go func() {
+		defer c.CloseNow()
+		for {
+			var m struct {
+				Type    string
+				Payload struct {
+					Data struct {
+						LeadOffers struct{ Lead struct{ Notes string } }
+					}
+				}
+			}
+			if err := wsjson.Read(ctx, c, &m); err != nil {
+				return
+			}
+			if m.Type == "next" {
+				received <- m.Payload.Data.LeadOffers.Lead.Notes
+			}
+		}
+	}()
+	return nil
+}
+
+// base64ID is the API id of a store object (see graph's ids).
+func base64ID(kind, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + id))
+}
