@@ -23,8 +23,10 @@ type BenchReport struct {
 	Build        time.Duration
 	HeapBytes    uint64 // heap in use after a collection, with the graph built
 	Suggest      Latency
-	Networks     Latency // SuggestNetworks
-	Update       Latency // one SetTrust
+	Networks     Latency       // SuggestNetworks
+	Route        Latency       // routing candidates for one lead
+	TrustRank    time.Duration // the global trust floor's computation, before the first route
+	Update       Latency       // one SetTrust
 	Compact      time.Duration
 	GOMAXPROCS   int // processors the latencies were measured on
 	SuggestFirst int // suggestions asked per query
@@ -98,6 +100,27 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 		}
 		sug[i], nets[i] = t1.Sub(t0), time.Since(t1)
 	}
+	// Routing: a lead from a random member for the service of one of its neighbours (so
+	// that a trusted path likely exists), at the member's place.
+	t0 := time.Now()
+	g.refreshTrustRank()
+	rep.TrustRank = time.Since(t0)
+	route := make([]time.Duration, BenchQueries)
+	for i := range BenchQueries {
+		u := active[rng.IntN(len(active))]
+		svc := ""
+		if ls := g.links.get(u); len(ls) > 0 {
+			if ss := g.services.get(ls[rng.IntN(len(ls))].to); len(ss) > 0 {
+				svc = g.svcs[ss[0]].id
+			}
+		}
+		l := &partnergraph.Lead{ReferrerID: g.ids[u], ServiceID: svc, Location: g.point(u)}
+		t0 := time.Now()
+		if _, _, err := g.Route(l, nil, 5); err != nil {
+			return rep, err
+		}
+		route[i] = time.Since(t0)
+	}
 	upd := make([]time.Duration, BenchQueries)
 	for i := range BenchQueries {
 		ia, ib := rng.IntN(len(active)), rng.IntN(len(active))
@@ -111,8 +134,8 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 		}
 		upd[i] = time.Since(t0)
 	}
-	rep.Suggest, rep.Networks, rep.Update = latency(sug), latency(nets), latency(upd)
-	t0 := time.Now()
+	rep.Suggest, rep.Networks, rep.Route, rep.Update = latency(sug), latency(nets), latency(route), latency(upd)
+	t0 = time.Now()
 	g.Compact()
 	rep.Compact = time.Since(t0)
 	if w != nil {
@@ -134,6 +157,8 @@ func (r BenchReport) String() string {
 		fmt.Sprintf("latency on %d core, %d queries each:\n", r.GOMAXPROCS, BenchQueries) +
 		lat(fmt.Sprintf("Suggest (first %d)", r.SuggestFirst), r.Suggest) +
 		lat("SuggestNetworks (first 10)", r.Networks) +
+		lat("Route (a lead, 5 candidates)", r.Route) +
 		lat("update (SetTrust)", r.Update) +
+		fmt.Sprintf("%-28s %v (before the first route; again at most once a minute after writes)\n", "global trust (TrustRank)", r.TrustRank.Round(time.Millisecond)) +
 		fmt.Sprintf("%-28s %v (writers wait, readers go on)\n", "compaction", r.Compact.Round(time.Millisecond))
 }

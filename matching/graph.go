@@ -14,6 +14,7 @@ package matching
 import (
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/partnergraph/partnergraph"
@@ -121,13 +122,14 @@ type Graph struct {
 	scratch scratchPool
 
 	// routing
-	route       RouteOptions
-	trustRank   []float32 // global trust from verified businesses (TrustRank), by node
-	trustRankAt time.Time
-	trustDirty  bool
-	outcomes    map[[2]int32]adjustment // lead-outcome nudges of directed edges
-	answered    map[int32]int           // offers answered (or left to expire), by business
-	acceptedN   map[int32]int           // offers accepted, by business
+	route        RouteOptions
+	trustRank    []float32 // global trust from verified businesses (TrustRank), by node
+	trustRankAt  time.Time
+	trustDirty   bool
+	trustRanking atomic.Bool             // a background recomputation is running
+	outcomes     map[[2]int32]adjustment // lead-outcome nudges of directed edges
+	answered     map[int32]int           // offers answered (or left to expire), by business
+	acceptedN    map[int32]int           // offers accepted, by business
 }
 
 type serviceInfo struct {

@@ -69,7 +69,7 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 	floor := trustFloorShare / float64(max(1, len(g.ids)))
 	var cands []partnergraph.Candidate
 	for v, h := range best {
-		if v == u || exclude[g.ids[v]] || !g.serves(v, svc, l.Location) || float64(g.trustRank[v]) < floor {
+		if v == u || exclude[g.ids[v]] || !g.serves(v, svc, l.Location) || g.globalTrust(v) < floor {
 			continue
 		}
 		cands = append(cands, g.candidate(v, h, best, l.Location))
@@ -181,24 +181,47 @@ func (g *Graph) verifiedNear(u int32, svc uint16, p partnergraph.Point, exclude 
 	return out
 }
 
-// refreshTrustRank recomputes the global trust of every business when the graph changed and
-// the last computation is older than trustRankTTL: TrustRank, a PageRank over trust edges and
-// active partnerships whose random jumps land only on verified businesses.
+// refreshTrustRank keeps the global trust of every business (TrustRank, a PageRank over trust
+// edges and active partnerships whose random jumps land only on verified businesses) current.
+// The first route computes it; after writes, a route older than trustRankTTL starts a
+// recomputation in the background and goes on with the previous values, so that no lead waits
+// for it. The computation holds the read lock, so writers wait for it (see the bench figures).
 func (g *Graph) refreshTrustRank() {
 	g.mu.RLock()
-	fresh := len(g.trustRank) == len(g.ids) && (!g.trustDirty || time.Since(g.trustRankAt) < trustRankTTL)
+	have := len(g.trustRank) > 0
+	stale := g.trustDirty && time.Since(g.trustRankAt) >= trustRankTTL
 	g.mu.RUnlock()
-	if fresh {
-		return
+	switch {
+	case !have:
+		g.recomputeTrustRank()
+	case stale && g.trustRanking.CompareAndSwap(false, true):
+		go func() {
+			defer g.trustRanking.Store(false)
+			g.recomputeTrustRank()
+		}()
 	}
-	g.wmu.Lock() // one computation at a time; readers go on meanwhile
-	defer g.wmu.Unlock()
+}
+
+// RefreshTrust recomputes the global trust now, rather than at most once a minute: for tests,
+// and after bulk changes. Businesses added since the last computation count as untrusted
+// until the next one.
+func (g *Graph) RefreshTrust() { g.recomputeTrustRank() }
+
+func (g *Graph) recomputeTrustRank() {
 	g.mu.RLock()
 	rank := g.computeTrustRank()
 	g.mu.RUnlock()
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	g.trustRank, g.trustRankAt, g.trustDirty = rank, time.Now(), false
-	g.mu.Unlock()
+}
+
+// globalTrust is v's global trust; 0 for a business newer than the last computation.
+func (g *Graph) globalTrust(v int32) float64 {
+	if int(v) < len(g.trustRank) {
+		return float64(g.trustRank[v])
+	}
+	return 0
 }
 
 func (g *Graph) computeTrustRank() []float32 {

@@ -105,6 +105,7 @@ func TestRouteTrustFloor(t *testing.T) {
 	if err := g.SetTrust(partnergraph.Trust{From: "daves-collision", To: "shill-law", Score: 0.9}); err != nil {
 		t.Fatal(err)
 	}
+	g.RefreshTrust()
 	cands, _, _ := g.Route(attorneyLead(), nil, 20)
 	if !hasCandidate(cands, "shill-law") {
 		t.Fatal("a business trusted by a verified one is below the floor")
@@ -121,6 +122,7 @@ func TestRouteTrustFloor(t *testing.T) {
 	}
 	g.SetTrust(partnergraph.Trust{From: "island-a", To: "island-b", Score: 1})
 	g.SetTrust(partnergraph.Trust{From: "island-b", To: "island-a", Score: 1})
+	g.RefreshTrust()
 	l := attorneyLead()
 	l.ReferrerID = "island-a"
 	cands, reason, _ := g.Route(l, nil, 5)
