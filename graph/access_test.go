@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"github.com/coder/websocket/wsjson"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -271,6 +272,61 @@ func TestSubscriptionAccess(t *testing.T) {
 					t.Fatalf("got %s %s, want only an error %s", m.Type, m.Payload, want[caller])
 				}
 			})
+		}
+	}
+}
+
+// TestCustomerVisibility: a lead's customer details reach its referrer's owners, the owners of
+// the business that accepted it, and admins; nobody else, before or after it is accepted.
+func TestCustomerVisibility(t *testing.T) {
+	s := newTestServer(t)
+	offered, _, accepted := s.leadsForDave(t) // referred by Andy's Attorney Services to Dave's Collision
+	q := `query($id: ID!) { lead(id: $id) { customer { name email } consent { text } } }`
+	andy := s.token(t, "user-andy", auth.Member)
+	cases := []struct {
+		who, token string
+		lead       string
+		sees       bool
+	}{
+		{"referrer, offered", andy, offered, true},
+		{"referrer, accepted", andy, accepted, true},
+		{"recipient before accepting", s.callerToken(t, owner), offered, false},
+		{"recipient after accepting", s.callerToken(t, owner), accepted, true},
+		{"admin", s.callerToken(t, admin), offered, true},
+		{"member of another business", s.callerToken(t, other), accepted, false},
+		{"intake for the recipient", s.callerToken(t, intake), accepted, false},
+		{"anonymous", "", accepted, false},
+	}
+	for _, c := range cases {
+		t.Run(c.who, func(t *testing.T) {
+			r := s.do(t, c.token, q, map[string]any{"id": gid("Lead", c.lead)})
+			got := strings.Contains(string(r.Data), "sam@example.com") || strings.Contains(string(r.Data), "Sam agreed")
+			if got != c.sees {
+				t.Fatalf("sees the customer: %v, want %v (%s %+v)", got, c.sees, r.Data, r.Errors)
+			}
+		})
+	}
+}
+
+// TestCORS: only configured origins get CORS headers; there is never a wildcard.
+func TestCORS(t *testing.T) {
+	s := newTestServer(t)
+	for _, c := range []struct {
+		origin string
+		allow  bool
+	}{{"https://app.example", true}, {"https://evil.example", false}} {
+		req, _ := http.NewRequest(http.MethodOptions, s.url+"/graphql", nil)
+		req.Header.Set("Origin", c.origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		got := res.Header.Get("Access-Control-Allow-Origin")
+		if (got == c.origin) != c.allow || got == "*" {
+			t.Fatalf("origin %s: Access-Control-Allow-Origin %q", c.origin, got)
 		}
 	}
 }
