@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"os"
@@ -59,9 +60,38 @@ func benchCmd(ctx context.Context, args []string) error {
 	f := newFlags("bench")
 	n := f.Int("n", 100000, "businesses in the synthetic network (1000000 for the issue's targets)")
 	rngSeed := f.Int64("seed", 1, "seed of the synthetic network")
+	fromStore := f.Bool("from-store", false, "build from the database (--store, --db) instead of the generator: the build time is then the server's start-up")
+	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
 	}
-	_, err := matching.Bench(ctx, seed.Synthetic(*n, *rngSeed), *rngSeed, os.Stdout)
+	records := seed.Synthetic(*n, *rngSeed)
+	if *fromStore {
+		store, err := sf.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		records = exported(ctx, store)
+	}
+	_, err := matching.Bench(ctx, records, *rngSeed, os.Stdout)
 	return err
+}
+
+// errStopExport ends an export early when its reader stops.
+var errStopExport = errors.New("stop")
+
+// exported streams a store's export as records.
+func exported(ctx context.Context, store partnergraph.Store) iter.Seq2[partnergraph.Record, error] {
+	return func(yield func(partnergraph.Record, error) bool) {
+		err := store.Export(ctx, func(r partnergraph.Record) error {
+			if !yield(r, nil) {
+				return errStopExport
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopExport) {
+			yield(partnergraph.Record{}, err)
+		}
+	}
 }
