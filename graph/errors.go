@@ -3,9 +3,12 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/partnergraph/partnergraph"
@@ -22,8 +25,14 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &de):
 			gerr.Message = de.Error()
 			setExt(gerr, "code", string(de.Code))
-			if de.Field != "" {
-				setExt(gerr, "field", de.Field)
+			field := de.Field
+			if field == "" && de.Code == partnergraph.EINVALID && len(gerr.Path) > 1 {
+				// A scalar that failed to read knows no field: its path in the arguments does.
+				field = inputField(gerr.Path[1:])
+				gerr.Message = field + ": " + gerr.Message
+			}
+			if field != "" {
+				setExt(gerr, "field", field)
 			}
 		case gerr.Extensions["code"] != nil:
 		case gerr.Rule != "":
@@ -56,4 +65,14 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "panic", p)
 		return partnergraph.Errorf(partnergraph.EINTERNAL, "internal error")
 	}
+}
+
+// inputField spells an argument path as the field names of BAD_USER_INPUT errors do:
+// "input.consent.givenAt", "input.services.2".
+func inputField(p ast.Path) string {
+	parts := make([]string, len(p))
+	for i, e := range p {
+		parts[i] = fmt.Sprint(e)
+	}
+	return strings.Join(parts, ".")
 }

@@ -55,10 +55,49 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxComplexity caps a query's cost, counting each connection's items (default 5000).
 	MaxComplexity int
+
+	// RateLimitCostPerSecond refills each caller's budget of query cost (the complexity that
+	// MaxComplexity caps); callers are told apart by their token's subject, or by address when
+	// anonymous. An operation over budget gets RATE_LIMITED with retryAfterSeconds (over plain
+	// HTTP a 429 with Retry-After). 0 turns rate limiting off.
+	RateLimitCostPerSecond float64
+	// RateLimitBurst is the most cost a caller may spend at once (default MaxComplexity). An
+	// operation that costs more than the burst costs the whole burst.
+	RateLimitBurst int
+	// ClientIPHeader names the header in which a trusted reverse proxy passes the client's
+	// address ("X-Forwarded-For": its last entry; "X-Real-IP"). Empty: the peer's address.
+	// Set it only behind a proxy that overwrites the header, or clients choose their address.
+	ClientIPHeader string
+
+	// WebsocketInitTimeout closes, with 4408, a websocket that sends no connection_init in
+	// time (default 10 s).
+	WebsocketInitTimeout time.Duration
+	// WebsocketWriteTimeout drops a websocket whose client does not take a message in time, so
+	// that a consumer that stops reading holds no more than one message per operation
+	// (default 10 s).
+	WebsocketWriteTimeout time.Duration
+	// MaxSubscriptionsPerConnection caps the operations that run at once on one websocket
+	// (default 50); a subscribe over the cap gets an error TOO_MANY_SUBSCRIPTIONS.
+	MaxSubscriptionsPerConnection int
+	// MaxConnectionsPerCaller caps the websockets one caller (subject, or address when
+	// anonymous) holds at once (default 20); one more is closed with 1013 (try again later).
+	MaxConnectionsPerCaller int
+
+	// Metrics collects the Prometheus metrics; nil: the handler makes its own. Pass the one
+	// whose Store and Router decorators wrap the store and the lead service's router to see
+	// store and routing latency and leads by status.
+	Metrics *Metrics
+	// MetricsPath is where the handler serves Metrics (default "/metrics"); "-" serves them
+	// nowhere (serve Metrics.Handler on another listener).
+	MetricsPath string
+	// Shutdown, once begun, closes websockets with 1001 (going away) and ends SSE
+	// subscriptions; nil: never.
+	Shutdown *Shutdown
 }
 
 // NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
-// /readyz and, in development, GraphiQL at "/".
+// /readyz, /metrics and, in development, GraphiQL at "/". Every response carries an
+// X-Request-Id; every request is logged in one line, without personal data.
 func NewHandler(cfg Options) http.Handler {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
@@ -69,6 +108,38 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if _, ok := cfg.Log.Handler().(requestIDHandler); !ok {
+		cfg.Log = slog.New(requestIDHandler{cfg.Log.Handler()})
+	}
+	if cfg.RateLimitBurst <= 0 {
+		cfg.RateLimitBurst = cfg.MaxComplexity
+	}
+	if cfg.WebsocketInitTimeout == 0 {
+		cfg.WebsocketInitTimeout = 10 * time.Second
+	}
+	if cfg.WebsocketWriteTimeout == 0 {
+		cfg.WebsocketWriteTimeout = 10 * time.Second
+	}
+	if cfg.MaxSubscriptionsPerConnection == 0 {
+		cfg.MaxSubscriptionsPerConnection = 50
+	}
+	if cfg.MaxConnectionsPerCaller == 0 {
+		cfg.MaxConnectionsPerCaller = 20
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.MetricsPath == "" {
+		cfg.MetricsPath = "/metrics"
+	}
+	if cfg.Shutdown == nil {
+		cfg.Shutdown = NewShutdown()
+	}
+	obs := &observer{log: cfg.Log, metrics: cfg.Metrics, shutdown: cfg.Shutdown}
+	if cfg.RateLimitCostPerSecond > 0 {
+		obs.limiter = newCostLimiter(cfg.RateLimitCostPerSecond, cfg.RateLimitBurst)
+	}
+	conns := &connCounter{n: map[string]int{}}
 	c := Config{Resolvers: &Resolver{Store: cfg.Store, Matching: cfg.Matching, Leads: cfg.Leads, Poll: cfg.Poll}}
 	setComplexity(&c.Complexity)
 	srv := handler.New(NewExecutableSchema(c))
@@ -77,9 +148,11 @@ func NewHandler(cfg Options) http.Handler {
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(cfg.AllowedOrigins)},
+		// No InitTimeout: gqlgen's closes with 1002; wsLimits closes with 4408.
+		Implementation: &wsLimits{
+			accept:      websocket.AcceptOptions{OriginPatterns: originPatterns(cfg.AllowedOrigins)},
+			initTimeout: cfg.WebsocketInitTimeout, writeTimeout: cfg.WebsocketWriteTimeout,
+			maxSubs: cfg.MaxSubscriptionsPerConnection, shutdown: cfg.Shutdown, metrics: cfg.Metrics,
 		},
 		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			id, err := cfg.Auth.FromInitPayload(ctx, init)
@@ -88,6 +161,13 @@ func NewHandler(cfg Options) http.Handler {
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 			}
 			ctx = auth.WithIdentity(ctx, id)
+			release, ok := conns.acquire(callerKey(ctx), cfg.MaxConnectionsPerCaller)
+			if !ok {
+				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeTryAgainLater), "too many connections")
+				return ctx, nil, fmt.Errorf("%w: this caller holds %d, the most it may", errTooManyConnections, cfg.MaxConnectionsPerCaller)
+			}
+			// The request's context ends when the connection does.
+			context.AfterFunc(ctx, release)
 			if id != nil {
 				// The connection, and every subscription on it, ends when the token expires.
 				var cancel context.CancelFunc
@@ -111,6 +191,10 @@ func NewHandler(cfg Options) http.Handler {
 	}
 	srv.SetErrorPresenter(presentError(cfg.Log))
 	srv.SetRecoverFunc(recoverPanic(cfg.Log))
+	// The observer's operation middleware runs first: a rate-limited operation costs nothing more.
+	srv.AroundOperations(obs.aroundOperations)
+	srv.AroundResponses(obs.aroundResponses)
+	srv.AroundFields(obs.aroundFields)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		// Each operation gets its own loaders and access cache: nothing leaks between requests.
 		ctx = context.WithValue(ctx, loadersKey{}, newLoaders(cfg.Store))
@@ -133,15 +217,20 @@ func NewHandler(cfg Options) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	if cfg.MetricsPath != "-" {
+		mux.Handle("GET "+cfg.MetricsPath, cfg.Metrics.Handler())
+	}
 	if cfg.Dev {
 		mux.Handle("/", graphiql.Handler("/graphql"))
 	}
-	return cors.New(cors.Options{
+	h := cors.New(cors.Options{
 		AllowedOrigins: cfg.AllowedOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Authorization", "Content-Type"},
+		AllowedHeaders: []string{"Authorization", "Content-Type", requestIDHeader},
+		ExposedHeaders: []string{requestIDHeader, "Retry-After"},
 		MaxAge:         600,
 	}).Handler(mux)
+	return observeHTTP(h, cfg.Log, cfg.Metrics, cfg.ClientIPHeader)
 }
 
 // originPatterns turns allowed origins ("https://app.example") into the host patterns the

@@ -188,6 +188,9 @@ func TestLeadErrorsAndIntake(t *testing.T) {
 		{func(in map[string]any) { in["idempotencyKey"] = "short" }, "input.idempotencyKey"},
 		{func(in map[string]any) { in["service"] = "unicorns" }, "input.service"},
 		{func(in map[string]any) { in["mode"] = "SHARED"; in["maxOffers"] = 9 }, "input.maxOffers"},
+		{func(in map[string]any) {
+			in["consent"] = map[string]any{"text": "Pat agreed to be referred.", "givenAt": "yesterday"}
+		}, "input.consent.givenAt"},
 	}
 	for _, b := range bad {
 		in := leadInput("bad-input-0001")

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,14 @@ func serve(ctx context.Context, args []string) error {
 	expiryEvery := f.duration("expiry-interval", 15*time.Second, "how often unanswered offers are looked for")
 	poll := f.duration("subscription-poll", leads.DefaultPoll, "how often a subscription re-reads its feed unwoken (offers written by other replicas)")
 	fallback := f.bool("route-fallback-verified", false, "send a lead with no trusted path to the nearest verified business instead of making it UNROUTABLE")
+	rateCost := floatFlag(f, "rate-limit-cost-per-second", 1000, "query cost (complexity) each caller may spend per second, by token subject or, anonymous, by address; 0: no rate limit")
+	rateBurst := intFlag(f, "rate-limit-burst", 10000, "the most query cost a caller may spend at once")
+	ipHeader := f.string("client-ip-header", "", "header in which a trusted reverse proxy passes the client address (X-Forwarded-For: its last entry, X-Real-IP); empty: the peer address")
+	wsInit := f.duration("ws-init-timeout", 10*time.Second, "close a websocket that sends no connection_init in time (4408)")
+	wsWrite := f.duration("ws-write-timeout", 10*time.Second, "drop a websocket client that does not take a message in time (slow consumer)")
+	wsSubs := intFlag(f, "ws-max-subscriptions", 50, "operations that may run at once on one websocket")
+	wsConns := intFlag(f, "ws-max-connections-per-caller", 20, "websockets one caller (token subject, or address when anonymous) may hold at once")
+	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -55,11 +64,22 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	g.SetRouteOptions(matching.RouteOptions{FallbackVerified: *fallback})
+	// The metrics decorators time the store and routing, and count leads by status.
+	metrics := graph.NewMetrics()
+	timed := metrics.Store(store)
+	shutdownSignal := graph.NewShutdown()
 	opts := graph.Options{
-		Store: matching.Project(store, g, log), Matching: g, Poll: *poll,
+		Store: matching.Project(timed, g, log), Matching: g, Poll: *poll,
 		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
+		RateLimitCostPerSecond: *rateCost, RateLimitBurst: *rateBurst, ClientIPHeader: *ipHeader,
+		WebsocketInitTimeout: *wsInit, WebsocketWriteTimeout: *wsWrite,
+		MaxSubscriptionsPerConnection: *wsSubs, MaxConnectionsPerCaller: *wsConns,
+		Metrics: metrics, Shutdown: shutdownSignal,
 	}
-	opts.Leads = leads.New(store, g, leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log, Learner: g})
+	if *metricsAddr != "" {
+		opts.MetricsPath = "-"
+	}
+	opts.Leads = leads.New(timed, metrics.Router(g), leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log, Learner: g})
 	go opts.Leads.Run(ctx, *expiryEvery)
 	h := graph.NewHandler(opts)
 
@@ -67,7 +87,11 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	// Requests keep their context when the signal comes: Shutdown lets those in flight finish,
+	// and shutdownSignal ends the streams (websockets close with 1001 going away).
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	srv.RegisterOnShutdown(shutdownSignal.Begin)
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(os.Stderr, "PartnerGraph is listening on %s\n  GraphQL:  %s/graphql\n", base, base)
 	if *dev {
@@ -75,8 +99,22 @@ func serve(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "  health:   %s/healthz  %s/readyz\n  database: %s\n", base, base, *sf.db)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var msrv *http.Server
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics.Handler())
+		msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- msrv.Serve(mln) }()
+		fmt.Fprintf(os.Stderr, "  metrics:  http://%s/metrics\n", mln.Addr())
+	} else {
+		fmt.Fprintf(os.Stderr, "  metrics:  %s/metrics\n", base)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -88,7 +126,34 @@ func serve(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	// Websockets finish their close handshake before the store closes.
+	if err := shutdownSignal.Wait(sctx); err != nil {
+		log.Warn("websockets still closing at the shutdown timeout", "err", err)
+	}
+	if msrv != nil {
+		msrv.Shutdown(sctx)
+	}
 	return nil
+}
+
+// intFlag and floatFlag are numeric flags that default to PARTNERGRAPH_<NAME>, like the
+// flags type's own.
+func intFlag(f flags, name string, def int, usage string) *int {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			def = n
+		}
+	}
+	return f.Int(name, def, usage+" ("+envName(name)+")")
+}
+
+func floatFlag(f flags, name string, def float64, usage string) *float64 {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if x, err := strconv.ParseFloat(v, 64); err == nil {
+			def = x
+		}
+	}
+	return f.Float64(name, def, usage+" ("+envName(name)+")")
 }
 
 // buildProjection reads the whole graph from the store into memory, with progress in the log.

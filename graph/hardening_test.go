@@ -1,0 +1,199 @@
+package graph_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/store/sqlitestore"
+)
+
+// hardServer is newTestServer's server with options of the test's choosing, wired as the
+// serve command wires it: metrics decorators around the store and the router, a Shutdown,
+// and a log captured in memory.
+type hardServer struct {
+	*testServer
+	srv      *httptest.Server
+	logs     *syncBuffer
+	shutdown *graph.Shutdown
+}
+
+func newHardServer(t *testing.T, edit func(*graph.Options), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
+	t.Helper()
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "pg.db")
+	if err := os.WriteFile(db, seededDB(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlitestore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("k", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := matching.Build(ctx, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := graph.NewMetrics()
+	ls := m.Store(s)
+	var store partnergraph.Store = matching.Project(ls, g, nil)
+	for _, w := range wrap {
+		store = w(store)
+	}
+	svc := leads.New(ls, m.Router(g), leads.NewHub(), leads.Config{})
+	logs := &syncBuffer{}
+	sd := graph.NewShutdown()
+	opts := graph.Options{Store: store, Matching: g, Leads: svc, Poll: 100 * time.Millisecond,
+		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"},
+		Log:     slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Metrics: m, Shutdown: sd}
+	if edit != nil {
+		edit(&opts)
+	}
+	srv := httptest.NewUnstartedServer(graph.NewHandler(opts))
+	srv.Config.RegisterOnShutdown(sd.Begin)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &hardServer{testServer: &testServer{url: srv.URL, store: s, verifier: v, leads: svc}, srv: srv, logs: logs, shutdown: sd}
+}
+
+// syncBuffer is a log destination that tests read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// Reset empties the buffer.
+func (b *syncBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.b.Reset()
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// lines returns the JSON log records whose msg is msg.
+func (b *syncBuffer) lines(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(b.String()))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatalf("a log line is not JSON: %q", sc.Text())
+		}
+		if rec["msg"] == msg {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// rawResponse is an HTTP answer with its headers.
+type rawResponse struct {
+	status int
+	header http.Header
+	body   response
+	ext    map[string]any
+}
+
+// post sends a GraphQL request with extra headers and returns the whole answer.
+func (s *hardServer) post(t *testing.T, token, query string, vars map[string]any, headers ...string) rawResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out struct {
+		response
+		Extensions map[string]any `json:"extensions"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("status %d, body %s: %v", res.StatusCode, raw, err)
+	}
+	return rawResponse{status: res.StatusCode, header: res.Header, body: out.response, ext: out.Extensions}
+}
+
+// metrics scrapes /metrics.
+func (s *hardServer) metrics(t *testing.T) string {
+	t.Helper()
+	res, err := http.Get(s.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %d %s", res.StatusCode, b)
+	}
+	return string(b)
+}
+
+// metricValue returns the value of the sample whose line starts with prefix (a name and its
+// labels in Prometheus order), or -1.
+func metricValue(text, prefix string) float64 {
+	for _, line := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(line, prefix+" "); ok {
+			var v float64
+			if _, err := fmt.Sscan(rest, &v); err == nil {
+				return v
+			}
+		}
+	}
+	return -1
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

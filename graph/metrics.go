@@ -1,0 +1,362 @@
+package graph
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/leads"
+)
+
+// Metrics are the server's Prometheus metrics, in a registry of their own (so that tests can
+// run many handlers in one process). Serve them with Handler; NewHandler does at /metrics.
+//
+// Label values come from the schema and from our own error codes, never from what a client
+// sends: an operation is labelled by its first root field, not by its client-chosen name.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	httpRequests  *prometheus.CounterVec   // path, status
+	operations    *prometheus.CounterVec   // type, field, outcome
+	duration      *prometheus.HistogramVec // type, field
+	subscriptions prometheus.Gauge
+	wsOpen        prometheus.Gauge
+	wsClosed      *prometheus.CounterVec // code
+	slowConsumers prometheus.Counter
+	resolver      *prometheus.HistogramVec // field
+	routing       prometheus.Histogram
+	store         *prometheus.HistogramVec // method
+	leads         *prometheus.CounterVec   // status
+}
+
+// NewMetrics returns the metrics, registered with the Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	f := func(c prometheus.Collector) { reg.MustRegister(c) }
+	latency := prometheus.ExponentialBuckets(0.0005, 2.5, 12) // 0.5 ms .. ~30 s
+	m := &Metrics{
+		reg: reg,
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_http_requests_total", Help: "HTTP requests by path and status (101 for websocket upgrades).",
+		}, []string{"path", "status"}),
+		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_graphql_operations_total",
+			Help: "GraphQL operations by type, first root field and outcome (ok or the first error's extensions.code).",
+		}, []string{"type", "field", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "partnergraph_graphql_operation_duration_seconds", Help: "Time to answer a query or mutation, from reading the request.",
+			Buckets: latency,
+		}, []string{"type", "field"}),
+		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnergraph_graphql_subscriptions_open", Help: "Subscriptions running now (websocket and SSE).",
+		}),
+		wsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnergraph_websocket_connections_open", Help: "Websocket connections open now.",
+		}),
+		wsClosed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_websocket_closes_total", Help: "Websocket connections closed by the server, by close code.",
+		}, []string{"code"}),
+		slowConsumers: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "partnergraph_websocket_slow_consumers_total", Help: "Websocket connections dropped because a write did not finish in time.",
+		}),
+		resolver: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "partnergraph_resolver_duration_seconds", Help: "Time in the resolvers of suggestions and lead mutations (routing included).",
+			Buckets: latency,
+		}, []string{"field"}),
+		routing: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "partnergraph_routing_duration_seconds", Help: "Time to rank the candidates of one lead along trusted paths.",
+			Buckets: latency,
+		}),
+		store: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "partnergraph_store_duration_seconds", Help: "Time in Store methods.", Buckets: latency,
+		}, []string{"method"}),
+		leads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_leads_total", Help: "Leads that entered a status (submitted, accepted, re-routed, expired, closed).",
+		}, []string{"status"}),
+	}
+	f(collectors.NewGoCollector())
+	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, c := range []prometheus.Collector{m.httpRequests, m.operations, m.duration, m.subscriptions, m.wsOpen, m.wsClosed,
+		m.slowConsumers, m.resolver, m.routing, m.store, m.leads} {
+		f(c)
+	}
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// timedFields are the fields whose resolvers are timed: suggestions and the lead mutations,
+// where matching and routing run.
+var timedFields = map[string]map[string]bool{
+	"Query":    {"partnerSuggestions": true, "networkSuggestions": true},
+	"Mutation": {"submitLead": true, "acceptLead": true, "declineLead": true, "closeLead": true},
+}
+
+// Router times a lead router: routing latency.
+func (m *Metrics) Router(r leads.Router) leads.Router { return timedRouter{r, m} }
+
+type timedRouter struct {
+	leads.Router
+	m *Metrics
+}
+
+func (t timedRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error) {
+	start := time.Now()
+	defer func() { t.m.routing.Observe(time.Since(start).Seconds()) }()
+	return t.Router.Route(l, exclude, n)
+}
+
+// Store times the store's methods and counts the leads that enter each status (whoever moved
+// them: a mutation or the expiry loop). Methods added to partnergraph.Store later pass through
+// untimed until they are listed here.
+func (m *Metrics) Store(s partnergraph.Store) partnergraph.Store { return &timedStore{s, m} }
+
+var _ partnergraph.Store = (*timedStore)(nil)
+
+type timedStore struct {
+	partnergraph.Store
+	m *Metrics
+}
+
+// time starts timing a store method; call what it returns when the method returns.
+func (m *Metrics) time(method string) func() {
+	start := time.Now()
+	return func() { m.store.WithLabelValues(method).Observe(time.Since(start).Seconds()) }
+}
+
+func (s *timedStore) CreateBusiness(ctx context.Context, b *partnergraph.Business, ownerSub string) error {
+	defer s.m.time("CreateBusiness")()
+	return s.Store.CreateBusiness(ctx, b, ownerSub)
+}
+
+func (s *timedStore) Business(ctx context.Context, id string) (*partnergraph.Business, error) {
+	defer s.m.time("Business")()
+	return s.Store.Business(ctx, id)
+}
+
+func (s *timedStore) BusinessesByID(ctx context.Context, ids []string) (map[string]*partnergraph.Business, error) {
+	defer s.m.time("BusinessesByID")()
+	return s.Store.BusinessesByID(ctx, ids)
+}
+
+func (s *timedStore) UpdateBusiness(ctx context.Context, id string, patch partnergraph.BusinessPatch) (*partnergraph.Business, error) {
+	defer s.m.time("UpdateBusiness")()
+	return s.Store.UpdateBusiness(ctx, id, patch)
+}
+
+func (s *timedStore) Businesses(ctx context.Context, f partnergraph.BusinessFilter, p partnergraph.Page) (partnergraph.Slice[*partnergraph.Business], error) {
+	defer s.m.time("Businesses")()
+	return s.Store.Businesses(ctx, f, p)
+}
+
+func (s *timedStore) SetBusinessServices(ctx context.Context, businessID string, serviceIDs []string) error {
+	defer s.m.time("SetBusinessServices")()
+	return s.Store.SetBusinessServices(ctx, businessID, serviceIDs)
+}
+
+func (s *timedStore) ServicesOf(ctx context.Context, businessIDs []string) (map[string][]string, error) {
+	defer s.m.time("ServicesOf")()
+	return s.Store.ServicesOf(ctx, businessIDs)
+}
+
+func (s *timedStore) AddOwner(ctx context.Context, sub, businessID string) error {
+	defer s.m.time("AddOwner")()
+	return s.Store.AddOwner(ctx, sub, businessID)
+}
+
+func (s *timedStore) OwnedBy(ctx context.Context, sub string) ([]string, error) {
+	defer s.m.time("OwnedBy")()
+	return s.Store.OwnedBy(ctx, sub)
+}
+
+func (s *timedStore) PutService(ctx context.Context, svc partnergraph.Service) error {
+	defer s.m.time("PutService")()
+	return s.Store.PutService(ctx, svc)
+}
+
+func (s *timedStore) Services(ctx context.Context) ([]partnergraph.Service, error) {
+	defer s.m.time("Services")()
+	return s.Store.Services(ctx)
+}
+
+func (s *timedStore) SetComplement(ctx context.Context, c partnergraph.Complement) error {
+	defer s.m.time("SetComplement")()
+	return s.Store.SetComplement(ctx, c)
+}
+
+func (s *timedStore) RemoveComplement(ctx context.Context, from, to string) error {
+	defer s.m.time("RemoveComplement")()
+	return s.Store.RemoveComplement(ctx, from, to)
+}
+
+func (s *timedStore) Complements(ctx context.Context) ([]partnergraph.Complement, error) {
+	defer s.m.time("Complements")()
+	return s.Store.Complements(ctx)
+}
+
+func (s *timedStore) CreateNetwork(ctx context.Context, n *partnergraph.Network, organizerID string) error {
+	defer s.m.time("CreateNetwork")()
+	return s.Store.CreateNetwork(ctx, n, organizerID)
+}
+
+func (s *timedStore) Network(ctx context.Context, id string) (*partnergraph.Network, error) {
+	defer s.m.time("Network")()
+	return s.Store.Network(ctx, id)
+}
+
+func (s *timedStore) NetworksByID(ctx context.Context, ids []string) (map[string]*partnergraph.Network, error) {
+	defer s.m.time("NetworksByID")()
+	return s.Store.NetworksByID(ctx, ids)
+}
+
+func (s *timedStore) Networks(ctx context.Context, p partnergraph.Page) (partnergraph.Slice[*partnergraph.Network], error) {
+	defer s.m.time("Networks")()
+	return s.Store.Networks(ctx, p)
+}
+
+func (s *timedStore) Join(ctx context.Context, ms partnergraph.Membership) (partnergraph.Membership, error) {
+	defer s.m.time("Join")()
+	return s.Store.Join(ctx, ms)
+}
+
+func (s *timedStore) Leave(ctx context.Context, businessID, networkID string) error {
+	defer s.m.time("Leave")()
+	return s.Store.Leave(ctx, businessID, networkID)
+}
+
+func (s *timedStore) Memberships(ctx context.Context, f partnergraph.MembershipFilter, p partnergraph.Page) (partnergraph.Slice[partnergraph.Membership], error) {
+	defer s.m.time("Memberships")()
+	return s.Store.Memberships(ctx, f, p)
+}
+
+func (s *timedStore) MembershipsOf(ctx context.Context, businessIDs []string) (map[string][]partnergraph.Membership, error) {
+	defer s.m.time("MembershipsOf")()
+	return s.Store.MembershipsOf(ctx, businessIDs)
+}
+
+func (s *timedStore) SetTrust(ctx context.Context, t partnergraph.Trust) (partnergraph.Trust, error) {
+	defer s.m.time("SetTrust")()
+	return s.Store.SetTrust(ctx, t)
+}
+
+func (s *timedStore) RemoveTrust(ctx context.Context, from, to string) error {
+	defer s.m.time("RemoveTrust")()
+	return s.Store.RemoveTrust(ctx, from, to)
+}
+
+func (s *timedStore) TrustEdge(ctx context.Context, from, to string) (partnergraph.Trust, error) {
+	defer s.m.time("TrustEdge")()
+	return s.Store.TrustEdge(ctx, from, to)
+}
+
+func (s *timedStore) TrustEdges(ctx context.Context, f partnergraph.TrustFilter, p partnergraph.Page) (partnergraph.Slice[partnergraph.Trust], error) {
+	defer s.m.time("TrustEdges")()
+	return s.Store.TrustEdges(ctx, f, p)
+}
+
+func (s *timedStore) TrustCounts(ctx context.Context, businessIDs []string) (map[string]partnergraph.TrustCount, error) {
+	defer s.m.time("TrustCounts")()
+	return s.Store.TrustCounts(ctx, businessIDs)
+}
+
+func (s *timedStore) CreatePartnership(ctx context.Context, p *partnergraph.Partnership) error {
+	defer s.m.time("CreatePartnership")()
+	return s.Store.CreatePartnership(ctx, p)
+}
+
+func (s *timedStore) Partnership(ctx context.Context, id string) (*partnergraph.Partnership, error) {
+	defer s.m.time("Partnership")()
+	return s.Store.Partnership(ctx, id)
+}
+
+func (s *timedStore) SetPartnershipStatus(ctx context.Context, id string, from []partnergraph.PartnershipStatus, to partnergraph.PartnershipStatus) (*partnergraph.Partnership, error) {
+	defer s.m.time("SetPartnershipStatus")()
+	return s.Store.SetPartnershipStatus(ctx, id, from, to)
+}
+
+func (s *timedStore) Partnerships(ctx context.Context, f partnergraph.PartnershipFilter, p partnergraph.Page) (partnergraph.Slice[*partnergraph.Partnership], error) {
+	defer s.m.time("Partnerships")()
+	return s.Store.Partnerships(ctx, f, p)
+}
+
+func (s *timedStore) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
+	defer s.m.time("Import")()
+	return s.Store.Import(ctx, records)
+}
+
+func (s *timedStore) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
+	defer s.m.time("SubmitLead")()
+	existing, created, err := s.Store.SubmitLead(ctx, l, offers, events)
+	if err == nil && created && existing != nil {
+		s.m.leads.WithLabelValues(string(existing.Status)).Inc()
+	}
+	return existing, created, err
+}
+
+func (s *timedStore) Lead(ctx context.Context, id string) (*partnergraph.Lead, error) {
+	defer s.m.time("Lead")()
+	return s.Store.Lead(ctx, id)
+}
+
+func (s *timedStore) Offer(ctx context.Context, id string) (*partnergraph.Offer, error) {
+	defer s.m.time("Offer")()
+	return s.Store.Offer(ctx, id)
+}
+
+func (s *timedStore) OffersOfLead(ctx context.Context, leadID string) ([]partnergraph.Offer, error) {
+	defer s.m.time("OffersOfLead")()
+	return s.Store.OffersOfLead(ctx, leadID)
+}
+
+func (s *timedStore) Inbox(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.Offer, error) {
+	defer s.m.time("Inbox")()
+	return s.Store.Inbox(ctx, businessID, after, limit)
+}
+
+func (s *timedStore) LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
+	defer s.m.time("LeadEvents")()
+	return s.Store.LeadEvents(ctx, referrerID, after, limit)
+}
+
+func (s *timedStore) Apply(ctx context.Context, t partnergraph.Transition) error {
+	defer s.m.time("Apply")()
+	err := s.Store.Apply(ctx, t)
+	if err == nil && t.LeadTo != "" {
+		s.m.leads.WithLabelValues(string(t.LeadTo)).Inc()
+	}
+	return err
+}
+
+func (s *timedStore) DueOffers(ctx context.Context, now time.Time, limit int) ([]partnergraph.Offer, error) {
+	defer s.m.time("DueOffers")()
+	return s.Store.DueOffers(ctx, now, limit)
+}
+
+func (s *timedStore) OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error) {
+	defer s.m.time("OffersSince")()
+	return s.Store.OffersSince(ctx, businessIDs, since)
+}
+
+func (s *timedStore) Ledger(ctx context.Context, businessID string) ([]partnergraph.LedgerLine, error) {
+	defer s.m.time("Ledger")()
+	return s.Store.Ledger(ctx, businessID)
+}
+
+func (s *timedStore) Commissions(ctx context.Context, businessID string, p partnergraph.Page) (partnergraph.Slice[partnergraph.Commission], error) {
+	defer s.m.time("Commissions")()
+	return s.Store.Commissions(ctx, businessID, p)
+}
+
+func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
+	defer s.m.time("PurgeIdempotencyKeys")()
+	return s.Store.PurgeIdempotencyKeys(ctx, before)
+}
