@@ -25,9 +25,9 @@ import (
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
 
-// hardServer is newTestServer's server with options of the test's choosing, wired as the
-// serve command wires it: metrics decorators around the store and the router, a Shutdown,
-// and a log captured in memory.
+// hardServer is the test server with options of the test's choosing, wired as the serve
+// command wires it: metrics decorators around the store and the router, a Shutdown, and a log
+// captured in memory. newTestServer is the same with the default options.
 type hardServer struct {
 	*testServer
 	srv      *httptest.Server

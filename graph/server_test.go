@@ -7,19 +7,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/leads"
-	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
@@ -35,34 +31,7 @@ type testServer struct {
 
 func newTestServer(t *testing.T, wrap ...func(partnergraph.Store) partnergraph.Store) *testServer {
 	t.Helper()
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "pg.db")
-	if err := os.WriteFile(db, seededDB(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := sqlitestore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("k", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := matching.Build(ctx, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var store partnergraph.Store = matching.Project(s, g, nil)
-	for _, w := range wrap {
-		store = w(store)
-	}
-	svc := leads.New(s, g, leads.NewHub(), leads.Config{Learner: g})
-	h := graph.NewHandler(graph.Options{Store: store, Matching: g, Leads: svc, Poll: 100 * time.Millisecond,
-		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"}})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &testServer{url: srv.URL, store: s, verifier: v, leads: svc}
+	return newHardServer(t, nil, wrap...).testServer
 }
 
 var seeded struct {
