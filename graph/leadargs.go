@@ -19,7 +19,7 @@ func (r *Resolver) leadService() (*leads.Service, error) {
 
 // leadStore is the store of leads; lead fields are only reached once a lead was loaded, so the
 // service exists.
-func (r *Resolver) leadStore() leads.Store { return r.Leads.Store() }
+func (r *Resolver) leadStore() partnergraph.Store { return r.Leads.Store() }
 
 // leadByID loads a lead that the caller may see (NOT_FOUND otherwise).
 func (r *Resolver) leadByID(ctx context.Context, id string) (*partnergraph.Lead, error) {

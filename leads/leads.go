@@ -28,9 +28,6 @@ type Learner interface {
 	Learn(path []string, outcome string, at time.Time)
 }
 
-// Store is what the lifecycle reads and writes.
-type Store = partnergraph.Store
-
 // Config tunes the lifecycle.
 type Config struct {
 	// OfferTTL is how long a recipient has to answer an offer (default 30 minutes).
@@ -45,7 +42,7 @@ type Config struct {
 
 // Service runs the lead lifecycle over a store and a router.
 type Service struct {
-	store  Store
+	store  partnergraph.Store
 	router Router
 	hub    *Hub
 	ttl    time.Duration
@@ -55,7 +52,7 @@ type Service struct {
 }
 
 // New returns a Service. Subscribers are woken through hub.
-func New(store Store, router Router, hub *Hub, cfg Config) *Service {
+func New(store partnergraph.Store, router Router, hub *Hub, cfg Config) *Service {
 	if cfg.OfferTTL == 0 {
 		cfg.OfferTTL = 30 * time.Minute
 	}
@@ -422,4 +419,4 @@ func (s *Service) activePartnership(ctx context.Context, a, b string) (*partnerg
 }
 
 // Store returns the store the service reads and writes, for the API's lead queries.
-func (s *Service) Store() Store { return s.store }
+func (s *Service) Store() partnergraph.Store { return s.store }

@@ -89,7 +89,7 @@ func wantCode(t *testing.T, err error, code partnergraph.Code) {
 	}
 }
 
-func newService(s leads.Store, r leads.Router, c *clock) *leads.Service {
+func newService(s partnergraph.Store, r leads.Router, c *clock) *leads.Service {
 	return leads.New(s, r, leads.NewHub(), leads.Config{OfferTTL: 30 * time.Minute, Now: c.now})
 }
 
