@@ -29,6 +29,9 @@ const (
 	trustFloorShare = 0.01
 	// trustRankTTL is how stale the global trust may grow before a route recomputes it.
 	trustRankTTL = time.Minute
+	// routeBeam bounds how many businesses each hop expands: the most trusted ones. Hubs
+	// would otherwise make a 3-hop search touch much of a large graph.
+	routeBeam = 256
 )
 
 // RouteOptions tune routing.
@@ -90,7 +93,8 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 }
 
 // trustedPaths finds, for every business within MaxHops of u along trust edges (and active
-// partnerships), the most reliable path to it: hop-bounded relaxation of the product of trust.
+// partnerships), the most reliable path to it: hop-bounded relaxation of the product of trust,
+// expanding at each hop only the routeBeam most trusted businesses reached.
 func (g *Graph) trustedPaths(u int32) map[int32]hop {
 	best := map[int32]hop{u: {trust: 1, prev: -1}}
 	frontier := []int32{u}
@@ -112,6 +116,10 @@ func (g *Graph) trustedPaths(u int32) map[int32]hop {
 					next = append(next, lk.to)
 				}
 			}
+		}
+		if len(next) > routeBeam {
+			slices.SortFunc(next, func(a, b int32) int { return cmp.Compare(best[b].trust, best[a].trust) })
+			next = next[:routeBeam]
 		}
 		frontier = next
 	}
