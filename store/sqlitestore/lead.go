@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -621,17 +622,24 @@ func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since tim
 	if !since.IsZero() {
 		from = since.UnixNano()
 	}
+	// Since the start of a UTC day (the daily cap's question), the per-day counts answer in
+	// one row per business; any other time counts the offers themselves.
+	const day = int64(24 * time.Hour)
+	query := `SELECT business_id, count(*) FROM offers WHERE business_id IN (%s) AND created_at >= ? GROUP BY business_id`
+	arg := from
+	if from > 0 && from%day == 0 {
+		query = `SELECT business_id, sum(n) FROM offer_counts WHERE business_id IN (%s) AND day >= ? GROUP BY business_id`
+		arg = from / day
+	}
 	out := make(map[string]int, len(businessIDs))
 	err := inChunks(businessIDs, func(chunk []string) error {
-		return eachRow(ctx, s.r, `SELECT business_id, count(*) FROM offers
-			WHERE business_id IN (`+placeholders(len(chunk))+`) AND created_at >= ? GROUP BY business_id`,
-			append(anys(chunk), from), func(rows *sql.Rows) error {
-				var id string
-				var n int
-				err := rows.Scan(&id, &n)
-				out[id] = n
-				return err
-			})
+		return eachRow(ctx, s.r, fmt.Sprintf(query, placeholders(len(chunk))), append(anys(chunk), arg), func(rows *sql.Rows) error {
+			var id string
+			var n int
+			err := rows.Scan(&id, &n)
+			out[id] = n
+			return err
+		})
 	})
 	return out, wrap("count offers", err)
 }
