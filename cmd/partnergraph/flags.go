@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,24 @@ func (f flags) bool(name string, def bool, usage string) *bool {
 		def = v == "1" || strings.EqualFold(v, "true")
 	}
 	return f.Bool(name, def, usage+" ("+envName(name)+")")
+}
+
+func (f flags) int(name string, def int, usage string) *int {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			def = n
+		}
+	}
+	return f.Int(name, def, usage+" ("+envName(name)+")")
+}
+
+func (f flags) float(name string, def float64, usage string) *float64 {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if x, err := strconv.ParseFloat(v, 64); err == nil {
+			def = x
+		}
+	}
+	return f.Float64(name, def, usage+" ("+envName(name)+")")
 }
 
 func (f flags) duration(name string, def time.Duration, usage string) *time.Duration {

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,13 +29,13 @@ func serve(ctx context.Context, args []string) error {
 	expiryEvery := f.duration("expiry-interval", 15*time.Second, "how often unanswered offers are looked for")
 	poll := f.duration("subscription-poll", leads.DefaultPoll, "how often a subscription re-reads its feed unwoken (offers written by other replicas)")
 	fallback := f.bool("route-fallback-verified", false, "send a lead with no trusted path to the nearest verified business instead of making it UNROUTABLE")
-	rateCost := floatFlag(f, "rate-limit-cost-per-second", 1000, "query cost (complexity) each caller may spend per second, by token subject or, anonymous, by address; 0: no rate limit")
-	rateBurst := intFlag(f, "rate-limit-burst", 10000, "the most query cost a caller may spend at once")
+	rateCost := f.float("rate-limit-cost-per-second", 1000, "query cost (complexity) each caller may spend per second, by token subject or, anonymous, by address; 0: no rate limit")
+	rateBurst := f.int("rate-limit-burst", 10000, "the most query cost a caller may spend at once")
 	ipHeader := f.string("client-ip-header", "", "header in which a trusted reverse proxy passes the client address (X-Forwarded-For: its last entry, X-Real-IP); empty: the peer address")
 	wsInit := f.duration("ws-init-timeout", 10*time.Second, "close a websocket that sends no connection_init in time (4408)")
 	wsWrite := f.duration("ws-write-timeout", 10*time.Second, "drop a websocket client that does not take a message in time (slow consumer)")
-	wsSubs := intFlag(f, "ws-max-subscriptions", 50, "operations that may run at once on one websocket")
-	wsConns := intFlag(f, "ws-max-connections-per-caller", 20, "websockets one caller (token subject, or address when anonymous) may hold at once")
+	wsSubs := f.int("ws-max-subscriptions", 50, "operations that may run at once on one websocket")
+	wsConns := f.int("ws-max-connections-per-caller", 20, "websockets one caller (token subject, or address when anonymous) may hold at once")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
@@ -134,26 +133,6 @@ func serve(ctx context.Context, args []string) error {
 		msrv.Shutdown(sctx)
 	}
 	return nil
-}
-
-// intFlag and floatFlag are numeric flags that default to PARTNERGRAPH_<NAME>, like the
-// flags type's own.
-func intFlag(f flags, name string, def int, usage string) *int {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		if n, err := strconv.Atoi(v); err == nil {
-			def = n
-		}
-	}
-	return f.Int(name, def, usage+" ("+envName(name)+")")
-}
-
-func floatFlag(f flags, name string, def float64, usage string) *float64 {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		if x, err := strconv.ParseFloat(v, 64); err == nil {
-			def = x
-		}
-	}
-	return f.Float64(name, def, usage+" ("+envName(name)+")")
 }
 
 // buildProjection reads the whole graph from the store into memory, with progress in the log.
