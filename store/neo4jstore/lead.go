@@ -13,10 +13,6 @@ import (
 
 var _ partnergraph.LeadStore = (*Store)(nil)
 
-// MaxFeedSize caps how many offers or events one call to Inbox, LeadEvents or DueOffers
-// returns: enough for a subscriber to catch up in a few calls, small enough to bound memory.
-const MaxFeedSize = 1000
-
 // IdempotencyWindow is how long an idempotency key is kept at least: a client may retry a
 // submission for this long and still get the lead it created.
 const IdempotencyWindow = 24 * time.Hour
@@ -36,144 +32,6 @@ const purgeBatchSize = 1000
 
 // The domain has no Valid methods for these enums (yet); they are checked here to return
 // EINVALID rather than store a value that the other stores refuse.
-
-func validLeadStatus(s partnergraph.LeadStatus) bool {
-	switch s {
-	case partnergraph.LeadOffered, partnergraph.LeadAccepted, partnergraph.LeadUnroutable, partnergraph.LeadWon, partnergraph.LeadLost:
-		return true
-	}
-	return false
-}
-
-func validOfferStatus(s partnergraph.OfferStatus) bool {
-	switch s {
-	case partnergraph.OfferPending, partnergraph.OfferAccepted, partnergraph.OfferDeclined, partnergraph.OfferExpired, partnergraph.OfferWithdrawn:
-		return true
-	}
-	return false
-}
-
-// checkTime rejects a zero time.
-func checkTime(field string, t time.Time) error {
-	if t.IsZero() {
-		return partnergraph.Invalidf(field, "is required")
-	}
-	return nil
-}
-
-// checkLimit returns EINVALID naming "first" (the API's name for a page size) unless limit is
-// in 1..MaxFeedSize.
-func checkLimit(limit int) error {
-	if limit < 1 || limit > MaxFeedSize {
-		return partnergraph.Invalidf("first", "must be between 1 and %d", MaxFeedSize)
-	}
-	return nil
-}
-
-// prepareOffer fills what the store owns in a new offer (id, lead, status, creation time) and
-// rejects values the store does not keep. It does not touch the caller's copy.
-func prepareOffer(o *partnergraph.Offer, leadID string, at time.Time) error {
-	if o.ID == "" {
-		o.ID = partnergraph.NewID()
-	}
-	if !partnergraph.ValidID(o.ID) {
-		return partnergraph.Invalidf("offer.id", "must be 1-64 letters, digits, '-', '_' or '.'")
-	}
-	if o.LeadID == "" {
-		o.LeadID = leadID
-	}
-	if o.LeadID != leadID {
-		return partnergraph.Invalidf("offer.leadId", "is %q, not the lead %q", o.LeadID, leadID)
-	}
-	if !partnergraph.ValidID(o.BusinessID) {
-		return partnergraph.Invalidf("offer.businessId", "must be a business id")
-	}
-	if o.Status == "" {
-		o.Status = partnergraph.OfferPending
-	}
-	if !validOfferStatus(o.Status) {
-		return partnergraph.Invalidf("offer.status", "is not an offer status")
-	}
-	if err := checkTime("offer.expiresAt", o.ExpiresAt); err != nil {
-		return err
-	}
-	if o.CreatedAt.IsZero() {
-		o.CreatedAt = at
-	}
-	o.CreatedAt, o.ExpiresAt = o.CreatedAt.UTC(), o.ExpiresAt.UTC()
-	o.Seq = 0
-	return nil
-}
-
-// prepareEvent fills an event's lead, referrer, status (the lead's, after the write) and time.
-func prepareEvent(e *partnergraph.LeadEvent, l *partnergraph.Lead, at time.Time) error {
-	if e.LeadID == "" {
-		e.LeadID = l.ID
-	}
-	if e.LeadID != l.ID {
-		return partnergraph.Invalidf("event.leadId", "is %q, not the lead %q", e.LeadID, l.ID)
-	}
-	// The feed is the referrer's: an event filed under another business would leak the lead.
-	if e.ReferrerID == "" {
-		e.ReferrerID = l.ReferrerID
-	}
-	if e.ReferrerID != l.ReferrerID {
-		return partnergraph.Invalidf("event.referrerId", "is %q, not the lead's referrer %q", e.ReferrerID, l.ReferrerID)
-	}
-	if e.Status == "" {
-		e.Status = l.Status
-	}
-	if !validLeadStatus(e.Status) {
-		return partnergraph.Invalidf("event.status", "is not a lead status")
-	}
-	if e.At.IsZero() {
-		e.At = at
-	}
-	e.At = e.At.UTC()
-	e.Seq = 0
-	return nil
-}
-
-// prepareCommission fills a commission's id, lead, status and time and checks its amounts.
-func prepareCommission(c *partnergraph.Commission, leadID string, at time.Time) error {
-	if c.ID == "" {
-		c.ID = partnergraph.NewID()
-	}
-	if !partnergraph.ValidID(c.ID) {
-		return partnergraph.Invalidf("commission.id", "must be 1-64 letters, digits, '-', '_' or '.'")
-	}
-	if c.LeadID == "" {
-		c.LeadID = leadID
-	}
-	if c.LeadID != leadID {
-		return partnergraph.Invalidf("commission.leadId", "is %q, not the lead %q", c.LeadID, leadID)
-	}
-	for _, f := range []struct{ field, id string }{{"commission.partnershipId", c.PartnershipID}, {"commission.payerId", c.PayerID}, {"commission.payeeId", c.PayeeID}} {
-		if !partnergraph.ValidID(f.id) {
-			return partnergraph.Invalidf(f.field, "must be an id")
-		}
-	}
-	if c.PayerID == c.PayeeID {
-		return partnergraph.Invalidf("commission.payeeId", "a business cannot pay itself")
-	}
-	if c.AmountMinor < 0 {
-		return partnergraph.Invalidf("commission.amountMinor", "must not be negative")
-	}
-	if err := partnergraph.ValidCurrency(c.Currency); err != nil {
-		return partnergraph.WithFieldPrefix("commission.currency", err)
-	}
-	if c.Status == "" {
-		c.Status = partnergraph.CommissionOwed
-	}
-	if c.Status != partnergraph.CommissionOwed && c.Status != partnergraph.CommissionPaid {
-		return partnergraph.Invalidf("commission.status", "must be OWED or PAID")
-	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = at
-	}
-	c.CreatedAt = c.CreatedAt.UTC()
-	return nil
-}
 
 // takeSeqs hands out n seqs from the counter, which the transaction has locked (seq_lock),
 // and returns the first.
@@ -377,7 +235,7 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	if nl.Status == "" {
 		nl.Status = partnergraph.LeadOffered
 	}
-	if !validLeadStatus(nl.Status) {
+	if !nl.Status.Valid() {
 		return nil, false, partnergraph.Invalidf("status", "is not a lead status")
 	}
 	if nl.Currency != "" {
@@ -388,13 +246,13 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	nl.CreatedAt = orNow(nl.CreatedAt)
 	no := slices.Clone(offers)
 	for i := range no {
-		if err := prepareOffer(&no[i], nl.ID, nl.CreatedAt); err != nil {
+		if err := no[i].Prepare(nl.ID, nl.CreatedAt); err != nil {
 			return nil, false, err
 		}
 	}
 	ne := slices.Clone(events)
 	for i := range ne {
-		if err := prepareEvent(&ne[i], &nl, nl.CreatedAt); err != nil {
+		if err := ne[i].Prepare(&nl, nl.CreatedAt); err != nil {
 			return nil, false, err
 		}
 	}
@@ -593,9 +451,9 @@ func (s *Store) readOffers(ctx context.Context, st statement, params map[string]
 
 // Inbox implements partnergraph.LeadStore: Seq is the cursor, so a subscriber that resumes
 // with the last Seq it saw misses nothing (seqs are handed out in commit order). EINVALID
-// naming "first" unless limit is in 1..MaxFeedSize. An unknown business has an empty inbox.
+// naming "first" unless limit is in 1..partnergraph.MaxFeedSize. An unknown business has an empty inbox.
 func (s *Store) Inbox(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.Offer, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := partnergraph.CheckFeedLimit(limit); err != nil {
 		return nil, err
 	}
 	out, err := s.readOffers(ctx, offerInbox, map[string]any{"businessId": businessID, "after": after, "limit": int64(limit)})
@@ -603,9 +461,9 @@ func (s *Store) Inbox(ctx context.Context, businessID string, after int64, limit
 }
 
 // LeadEvents implements partnergraph.LeadStore, as Inbox does for offers. EINVALID naming
-// "first" unless limit is in 1..MaxFeedSize.
+// "first" unless limit is in 1..partnergraph.MaxFeedSize.
 func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
-	if err := checkLimit(limit); err != nil {
+	if err := partnergraph.CheckFeedLimit(limit); err != nil {
 		return nil, err
 	}
 	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.LeadEvent, error) {
@@ -628,12 +486,12 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 
 // DueOffers implements partnergraph.LeadStore: the PENDING offers that expired at or before
 // now, the longest overdue first (then by seq). EINVALID naming "now" for a zero time, and
-// "first" unless limit is in 1..MaxFeedSize.
+// "first" unless limit is in 1..partnergraph.MaxFeedSize.
 func (s *Store) DueOffers(ctx context.Context, now time.Time, limit int) ([]partnergraph.Offer, error) {
-	if err := checkTime("now", now); err != nil {
+	if err := partnergraph.RequireTime("now", now); err != nil {
 		return nil, err
 	}
-	if err := checkLimit(limit); err != nil {
+	if err := partnergraph.CheckFeedLimit(limit); err != nil {
 		return nil, err
 	}
 	out, err := s.readOffers(ctx, offerDue, map[string]any{"now": now.UTC(), "limit": int64(limit)})
@@ -679,7 +537,7 @@ func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since tim
 // finishes the work. EINVALID naming "before" for a zero time or one within IdempotencyWindow
 // of now, since purging a recent key would let a retry create a second lead.
 func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
-	if err := checkTime("before", before); err != nil {
+	if err := partnergraph.RequireTime("before", before); err != nil {
 		return 0, err
 	}
 	if before.After(time.Now().Add(-IdempotencyWindow)) {

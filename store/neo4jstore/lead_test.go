@@ -324,40 +324,6 @@ func TestNextLead(t *testing.T) {
 	}
 }
 
-func TestPrepare(t *testing.T) {
-	at := time.Date(2026, 3, 3, 0, 0, 0, 0, time.FixedZone("x", 7200))
-	o := partnergraph.Offer{BusinessID: "b", Seq: 99, ExpiresAt: at.Add(time.Hour)}
-	if err := prepareOffer(&o, "L", at); err != nil {
-		t.Fatal(err)
-	}
-	if o.ID == "" || o.LeadID != "L" || o.Status != partnergraph.OfferPending || o.Seq != 0 ||
-		!o.CreatedAt.Equal(at) || o.CreatedAt.Location() != time.UTC || o.ExpiresAt.Location() != time.UTC {
-		t.Fatalf("prepared offer = %+v", o)
-	}
-	wantErr(t, prepareOffer(&partnergraph.Offer{BusinessID: "b"}, "L", at), partnergraph.EINVALID, "offer.expiresAt")
-	wantErr(t, prepareOffer(&partnergraph.Offer{BusinessID: "b", LeadID: "M", ExpiresAt: at}, "L", at), partnergraph.EINVALID, "offer.leadId")
-
-	l := &partnergraph.Lead{ID: "L", ReferrerID: "ref", Status: partnergraph.LeadAccepted}
-	e := partnergraph.LeadEvent{Message: "m", Seq: 5}
-	if err := prepareEvent(&e, l, at); err != nil {
-		t.Fatal(err)
-	}
-	if e.LeadID != "L" || e.ReferrerID != "ref" || e.Status != partnergraph.LeadAccepted || e.Seq != 0 || !e.At.Equal(at) {
-		t.Fatalf("prepared event = %+v", e)
-	}
-	wantErr(t, prepareEvent(&partnergraph.LeadEvent{ReferrerID: "someone-else"}, l, at), partnergraph.EINVALID, "event.referrerId")
-
-	c := partnergraph.Commission{PartnershipID: "p", PayerID: "a", PayeeID: "b", AmountMinor: 1, Currency: "USD"}
-	if err := prepareCommission(&c, "L", at); err != nil {
-		t.Fatal(err)
-	}
-	if c.ID == "" || c.LeadID != "L" || c.Status != partnergraph.CommissionOwed || !c.CreatedAt.Equal(at) {
-		t.Fatalf("prepared commission = %+v", c)
-	}
-	c.AmountMinor = -1
-	wantErr(t, prepareCommission(&c, "L", at), partnergraph.EINVALID, "commission.amountMinor")
-}
-
 // The ledger of X in the contract suite's scenario (storetest.testLeadLedger), as the rows
 // ledger_rows returns for it.
 func TestLedgerLines(t *testing.T) {

@@ -254,7 +254,7 @@ func TestValidationBeforeCypher(t *testing.T) {
 			return err
 		}, "event.referrerId"},
 		{"inbox size", func() error { _, err := s.Inbox(ctx, "b", 0, 0); return err }, "first"},
-		{"lead events size", func() error { _, err := s.LeadEvents(ctx, "b", 0, MaxFeedSize+1); return err }, "first"},
+		{"lead events size", func() error { _, err := s.LeadEvents(ctx, "b", 0, partnergraph.MaxFeedSize+1); return err }, "first"},
 		{"due offers time", func() error { _, err := s.DueOffers(ctx, time.Time{}, 10); return err }, "now"},
 		{"due offers size", func() error { _, err := s.DueOffers(ctx, time.Now(), -1); return err }, "first"},
 		{"transition from", func() error { return s.Apply(ctx, partnergraph.Transition{LeadID: "l"}) }, "leadFrom"},

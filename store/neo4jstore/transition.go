@@ -18,11 +18,11 @@ func checkTransition(t *partnergraph.Transition) error {
 	if len(t.LeadFrom) == 0 {
 		return partnergraph.Invalidf("leadFrom", "must name at least one status")
 	}
-	if t.LeadTo != "" && !validLeadStatus(t.LeadTo) {
+	if t.LeadTo != "" && !t.LeadTo.Valid() {
 		return partnergraph.Invalidf("leadTo", "is not a lead status")
 	}
 	for _, a := range t.Answer {
-		if !validOfferStatus(a.Status) || a.Status == partnergraph.OfferPending {
+		if !a.Status.Valid() || a.Status == partnergraph.OfferPending {
 			return partnergraph.Invalidf("answer.status", "must be ACCEPTED, DECLINED, EXPIRED or WITHDRAWN")
 		}
 	}
@@ -124,14 +124,14 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	at := orNow(t.At)
 	no := slices.Clone(t.NewOffers)
 	for i := range no {
-		if err := prepareOffer(&no[i], t.LeadID, at); err != nil {
+		if err := no[i].Prepare(t.LeadID, at); err != nil {
 			return err
 		}
 	}
 	var c *partnergraph.Commission
 	if t.Commission != nil {
 		cc := *t.Commission
-		if err := prepareCommission(&cc, t.LeadID, at); err != nil {
+		if err := cc.Prepare(t.LeadID, at); err != nil {
 			return err
 		}
 		c = &cc
@@ -209,7 +209,7 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 	}
 	out := applied{offers: slices.Clone(newOffers), events: slices.Clone(t.Events)}
 	for i := range out.events {
-		if err := prepareEvent(&out.events[i], &next, at); err != nil {
+		if err := out.events[i].Prepare(&next, at); err != nil {
 			return applied{}, err
 		}
 	}

@@ -1,0 +1,152 @@
+package partnergraph
+
+import "time"
+
+// Checks that every LeadStore makes of what it is asked to write, in one place so that the
+// stores agree.
+
+// MaxFeedSize caps how many offers or events one call to Inbox, LeadEvents or DueOffers
+// returns.
+const MaxFeedSize = 1000
+
+// Valid reports whether s is a known lead status.
+func (s LeadStatus) Valid() bool {
+	switch s {
+	case LeadOffered, LeadAccepted, LeadUnroutable, LeadWon, LeadLost:
+		return true
+	}
+	return false
+}
+
+// Valid reports whether s is a known offer status.
+func (s OfferStatus) Valid() bool {
+	switch s {
+	case OfferPending, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn:
+		return true
+	}
+	return false
+}
+
+// RequireTime returns EINVALID naming field for a zero time, which no store can keep.
+func RequireTime(field string, t time.Time) error {
+	if t.IsZero() {
+		return Invalidf(field, "is required")
+	}
+	return nil
+}
+
+// CheckFeedLimit returns EINVALID naming "first" (the API's name for a page size) unless
+// limit is in 1..MaxFeedSize.
+func CheckFeedLimit(limit int) error {
+	if limit < 1 || limit > MaxFeedSize {
+		return Invalidf("first", "must be between 1 and %d", MaxFeedSize)
+	}
+	return nil
+}
+
+// Prepare fills what a store owns in a new offer of the lead (id, lead, status, creation
+// time, no Seq yet) and returns EINVALID, naming "offer.<field>", for what no store can keep.
+func (o *Offer) Prepare(leadID string, at time.Time) error {
+	if o.ID == "" {
+		o.ID = NewID()
+	}
+	if !ValidID(o.ID) {
+		return Invalidf("offer.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if o.LeadID == "" {
+		o.LeadID = leadID
+	}
+	if o.LeadID != leadID {
+		return Invalidf("offer.leadId", "is %q, not the lead %q", o.LeadID, leadID)
+	}
+	if !ValidID(o.BusinessID) {
+		return Invalidf("offer.businessId", "must be a business id")
+	}
+	if o.Status == "" {
+		o.Status = OfferPending
+	}
+	if !o.Status.Valid() {
+		return Invalidf("offer.status", "is not an offer status")
+	}
+	if err := RequireTime("offer.expiresAt", o.ExpiresAt); err != nil {
+		return err
+	}
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = at
+	}
+	o.CreatedAt, o.ExpiresAt = o.CreatedAt.UTC(), o.ExpiresAt.UTC()
+	o.Seq = 0
+	return nil
+}
+
+// Prepare fills a new event's lead, referrer, status (the lead's, after the write) and time,
+// and returns EINVALID naming "event.<field>" for one that belongs to another lead or referrer.
+func (e *LeadEvent) Prepare(l *Lead, at time.Time) error {
+	if e.LeadID == "" {
+		e.LeadID = l.ID
+	}
+	if e.LeadID != l.ID {
+		return Invalidf("event.leadId", "is %q, not the lead %q", e.LeadID, l.ID)
+	}
+	// The feed is the referrer's: an event filed under another business would leak the lead.
+	if e.ReferrerID == "" {
+		e.ReferrerID = l.ReferrerID
+	}
+	if e.ReferrerID != l.ReferrerID {
+		return Invalidf("event.referrerId", "is %q, not the lead's referrer %q", e.ReferrerID, l.ReferrerID)
+	}
+	if e.Status == "" {
+		e.Status = l.Status
+	}
+	if !e.Status.Valid() {
+		return Invalidf("event.status", "is not a lead status")
+	}
+	if e.At.IsZero() {
+		e.At = at
+	}
+	e.At = e.At.UTC()
+	e.Seq = 0
+	return nil
+}
+
+// Prepare fills a new commission's id, lead, status and time and returns EINVALID naming
+// "commission.<field>" for bad ids or amounts.
+func (c *Commission) Prepare(leadID string, at time.Time) error {
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	if !ValidID(c.ID) {
+		return Invalidf("commission.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if c.LeadID == "" {
+		c.LeadID = leadID
+	}
+	if c.LeadID != leadID {
+		return Invalidf("commission.leadId", "is %q, not the lead %q", c.LeadID, leadID)
+	}
+	for _, f := range []struct{ field, id string }{{"commission.partnershipId", c.PartnershipID}, {"commission.payerId", c.PayerID}, {"commission.payeeId", c.PayeeID}} {
+		if !ValidID(f.id) {
+			return Invalidf(f.field, "must be an id")
+		}
+	}
+	if c.PayerID == c.PayeeID {
+		return Invalidf("commission.payeeId", "a business cannot pay itself")
+	}
+	if c.AmountMinor < 0 {
+		return Invalidf("commission.amountMinor", "must not be negative")
+	}
+	if err := ValidCurrency(c.Currency); err != nil {
+		return WithFieldPrefix("commission.currency", err)
+	}
+	if c.Status == "" {
+		c.Status = CommissionOwed
+	}
+	if c.Status != CommissionOwed && c.Status != CommissionPaid {
+		return Invalidf("commission.status", "must be OWED or PAID")
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = at
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return nil
+}

@@ -1,0 +1,50 @@
+package partnergraph_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+func wantErr(t *testing.T, err error, code partnergraph.Code, field string) {
+	t.Helper()
+	e, ok := err.(*partnergraph.Error)
+	if !ok || e.Code != code || e.Field != field {
+		t.Fatalf("error %v, want %s on %q", err, code, field)
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	at := time.Date(2026, 3, 3, 0, 0, 0, 0, time.FixedZone("x", 7200))
+	o := partnergraph.Offer{BusinessID: "b", Seq: 99, ExpiresAt: at.Add(time.Hour)}
+	if err := o.Prepare("L", at); err != nil {
+		t.Fatal(err)
+	}
+	if o.ID == "" || o.LeadID != "L" || o.Status != partnergraph.OfferPending || o.Seq != 0 ||
+		!o.CreatedAt.Equal(at) || o.CreatedAt.Location() != time.UTC || o.ExpiresAt.Location() != time.UTC {
+		t.Fatalf("prepared offer = %+v", o)
+	}
+	wantErr(t, (&partnergraph.Offer{BusinessID: "b"}).Prepare("L", at), partnergraph.EINVALID, "offer.expiresAt")
+	wantErr(t, (&partnergraph.Offer{BusinessID: "b", LeadID: "M", ExpiresAt: at}).Prepare("L", at), partnergraph.EINVALID, "offer.leadId")
+
+	l := &partnergraph.Lead{ID: "L", ReferrerID: "ref", Status: partnergraph.LeadAccepted}
+	e := partnergraph.LeadEvent{Message: "m", Seq: 5}
+	if err := e.Prepare(l, at); err != nil {
+		t.Fatal(err)
+	}
+	if e.LeadID != "L" || e.ReferrerID != "ref" || e.Status != partnergraph.LeadAccepted || e.Seq != 0 || !e.At.Equal(at) {
+		t.Fatalf("prepared event = %+v", e)
+	}
+	wantErr(t, (&partnergraph.LeadEvent{ReferrerID: "someone-else"}).Prepare(l, at), partnergraph.EINVALID, "event.referrerId")
+
+	c := partnergraph.Commission{PartnershipID: "p", PayerID: "a", PayeeID: "b", AmountMinor: 1, Currency: "USD"}
+	if err := c.Prepare("L", at); err != nil {
+		t.Fatal(err)
+	}
+	if c.ID == "" || c.LeadID != "L" || c.Status != partnergraph.CommissionOwed || !c.CreatedAt.Equal(at) {
+		t.Fatalf("prepared commission = %+v", c)
+	}
+	c.AmountMinor = -1
+	wantErr(t, c.Prepare("L", at), partnergraph.EINVALID, "commission.amountMinor")
+}
