@@ -150,3 +150,33 @@ func (c *Commission) Prepare(leadID string, at time.Time) error {
 	c.CreatedAt = c.CreatedAt.UTC()
 	return nil
 }
+
+// Validate returns EINVALID for a malformed transition, before a store touches anything.
+func (t *Transition) Validate() error {
+	if !ValidID(t.LeadID) {
+		return Invalidf("leadId", "must be a lead id")
+	}
+	if len(t.LeadFrom) == 0 {
+		return Invalidf("leadFrom", "must name at least one status")
+	}
+	if t.LeadTo != "" && !t.LeadTo.Valid() {
+		return Invalidf("leadTo", "is not a lead status")
+	}
+	for _, a := range t.Answer {
+		if !a.Status.Valid() || a.Status == OfferPending {
+			return Invalidf("answer.status", "must be ACCEPTED, DECLINED, EXPIRED or WITHDRAWN")
+		}
+	}
+	if t.ValueMinor < 0 {
+		return Invalidf("valueMinor", "must not be negative")
+	}
+	if t.ValueMinor != 0 && t.Currency == "" {
+		return Invalidf("currency", "is required with a value")
+	}
+	if t.Currency != "" {
+		if err := ValidCurrency(t.Currency); err != nil {
+			return WithFieldPrefix("currency", err)
+		}
+	}
+	return nil
+}

@@ -331,30 +331,8 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 // has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
 // what was written (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
-	if !partnergraph.ValidID(t.LeadID) {
-		return partnergraph.Invalidf("leadId", "must be a lead id")
-	}
-	if len(t.LeadFrom) == 0 {
-		return partnergraph.Invalidf("leadFrom", "must name at least one status")
-	}
-	if t.LeadTo != "" && !t.LeadTo.Valid() {
-		return partnergraph.Invalidf("leadTo", "is not a lead status")
-	}
-	for _, a := range t.Answer {
-		if !a.Status.Valid() || a.Status == partnergraph.OfferPending {
-			return partnergraph.Invalidf("answer.status", "must be ACCEPTED, DECLINED, EXPIRED or WITHDRAWN")
-		}
-	}
-	if t.ValueMinor < 0 {
-		return partnergraph.Invalidf("valueMinor", "must not be negative")
-	}
-	if t.ValueMinor != 0 && t.Currency == "" {
-		return partnergraph.Invalidf("currency", "is required with a value")
-	}
-	if t.Currency != "" {
-		if err := partnergraph.ValidCurrency(t.Currency); err != nil {
-			return partnergraph.WithFieldPrefix("currency", err)
-		}
+	if err := t.Validate(); err != nil {
+		return err
 	}
 	at := fromNanos(nanosOrNow(t.At))
 	no := slices.Clone(t.NewOffers)
