@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"github.com/partnergraph/partnergraph/graph"
 	"io"
 	"net/http"
 	"strings"
@@ -62,5 +63,29 @@ func TestBodyLimits(t *testing.T) {
 	}
 	if strings.Contains(string(body), "SECRET-MARKER") {
 		t.Fatalf("the error echoes the body: %s", body)
+	}
+}
+
+// TestProductionMode: without development mode there is no introspection, no field
+// suggestion in errors, and no GraphiQL.
+func TestProductionMode(t *testing.T) {
+	for _, dev := range []bool{true, false} {
+		s := newHardServer(t, func(o *graph.Options) { o.Dev = dev })
+		r := s.do(t, "", `{ __schema { queryType { name } } }`, nil)
+		if introspects := len(r.Errors) == 0; introspects != dev {
+			t.Fatalf("dev %v: introspection works: %v (%+v)", dev, introspects, r.Errors)
+		}
+		r = s.do(t, "", `{ businesse { edges { cursor } } }`, nil)
+		if suggests := len(r.Errors) > 0 && strings.Contains(r.Errors[0].Message, "Did you mean"); suggests != dev {
+			t.Fatalf("dev %v: suggestions: %v (%q)", dev, suggests, r.Errors)
+		}
+		res, err := http.Get(s.url + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if graphiql := res.StatusCode == http.StatusOK; graphiql != dev {
+			t.Fatalf("dev %v: GraphiQL at / answers %d", dev, res.StatusCode)
+		}
 	}
 }
