@@ -28,8 +28,22 @@ for t in "${targets[@]}"; do
 		continue
 	fi
 	printf '\n== %s (%s, %s)\n' "$name" "$pkg" "$fuzztime"
-	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg"; then
-		failed=1
+	log=$(mktemp)
+	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" 2>&1 | tee "$log" | grep -v '^fuzz: elapsed'; then
+		:
 	fi
+	# A finding writes its input under testdata/fuzz and says so. The fuzzing engine can also
+	# end a run with "context deadline exceeded" when a worker is busy as the time runs out
+	# (seen here on FuzzDecodeRecord with no input saved): that is not a finding, so it warns.
+	if grep -q 'Failing input written to\|panic:' "$log"; then
+		failed=1
+	elif grep -q '^FAIL' "$log"; then
+		if grep -q 'context deadline exceeded' "$log"; then
+			echo "warning: $name ended with 'context deadline exceeded' and no failing input: not a finding"
+		else
+			failed=1
+		fi
+	fi
+	rm -f "$log"
 done
 exit $failed
