@@ -2,7 +2,6 @@ package neo4jstore
 
 import (
 	"context"
-	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -31,66 +30,21 @@ func ledgerRowOf(rec *neo4j.Record) (ledgerRow, error) {
 	return r, v.err
 }
 
-// ledgerLines turns ledger rows into lines: one per partner, by partner id. Money in different
-// currencies cannot be added, so a partner with commissions in several currencies has one line
-// per currency, by currency: the first carries the lead counts and the others only their
-// commissions, so that summing any column over the lines gives the right total. A partner
-// without commissions has Currency "". Never nil.
+// ledgerLines turns ledger rows into the domain's ledger facts and lines.
 func ledgerLines(rows []ledgerRow) []partnergraph.LedgerLine {
-	type counts struct{ n, accepted, won int }
-	type money struct{ owed, earn int64 }
-	given, received := map[string]counts{}, map[string]counts{}
-	commissions := map[string]map[string]money{}
-	partners := map[string]bool{}
-	for _, r := range rows {
-		partners[r.partnerID] = true
+	facts := make([]partnergraph.LedgerFact, len(rows))
+	for i, r := range rows {
+		f := partnergraph.LedgerFact{PartnerID: r.partnerID, Given: r.kind == "given", Received: r.kind == "received",
+			Leads: r.leads, Accepted: r.accepted, Won: r.won, Currency: r.currency}
 		switch r.kind {
-		case "given":
-			given[r.partnerID] = counts{r.leads, r.accepted, r.won}
-		case "received":
-			received[r.partnerID] = counts{r.leads, r.accepted, r.won}
-		case "owed", "earned":
-			if commissions[r.partnerID] == nil {
-				commissions[r.partnerID] = map[string]money{}
-			}
-			m := commissions[r.partnerID][r.currency]
-			if r.kind == "owed" {
-				m.owed += r.amountMinor
-			} else {
-				m.earn += r.amountMinor
-			}
-			commissions[r.partnerID][r.currency] = m
+		case "owed":
+			f.Owed = r.amountMinor
+		case "earned":
+			f.Earned = r.amountMinor
 		}
+		facts[i] = f
 	}
-	ids := make([]string, 0, len(partners))
-	for id := range partners {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := []partnergraph.LedgerLine{}
-	for _, id := range ids {
-		g, r := given[id], received[id]
-		line := partnergraph.LedgerLine{PartnerID: id, LeadsGiven: g.n, LeadsReceived: r.n, AcceptedGiven: g.accepted,
-			AcceptedRecv: r.accepted, WonGiven: g.won, WonReceived: r.won}
-		currencies := make([]string, 0, len(commissions[id]))
-		for cur := range commissions[id] {
-			currencies = append(currencies, cur)
-		}
-		sort.Strings(currencies)
-		if len(currencies) == 0 {
-			out = append(out, line)
-			continue
-		}
-		for i, cur := range currencies {
-			if i > 0 {
-				line = partnergraph.LedgerLine{PartnerID: id}
-			}
-			m := commissions[id][cur]
-			line.Currency, line.CommissionOwed, line.CommissionEarn = cur, m.owed, m.earn
-			out = append(out, line)
-		}
-	}
-	return out
+	return partnergraph.LedgerLines(facts)
 }
 
 // Ledger implements partnergraph.LeadStore: one line per partner, by partner id, counting the

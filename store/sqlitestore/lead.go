@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/partnergraph/partnergraph"
@@ -487,11 +486,7 @@ func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since tim
 //
 // One statement computes it, so that the counts and the sums come from one snapshot.
 func (s *Store) Ledger(ctx context.Context, businessID string) ([]partnergraph.LedgerLine, error) {
-	type counts struct{ n, accepted, won int }
-	type money struct{ owed, earn int64 }
-	given, received := map[string]counts{}, map[string]counts{}
-	commissions := map[string]map[string]money{}
-	partners := map[string]bool{}
+	var facts []partnergraph.LedgerFact
 	err := eachRow(ctx, s.r, `
 		SELECT 'given', o.business_id, '', count(*), sum(o.status = 'ACCEPTED'), sum(o.status = 'ACCEPTED' AND l.status = 'WON'), 0, 0
 		FROM leads l JOIN offers o ON o.lead_id = l.id
@@ -505,58 +500,19 @@ func (s *Store) Ledger(ctx context.Context, businessID string) ([]partnergraph.L
 			sum(CASE WHEN payer_id = :b THEN amount_minor ELSE 0 END), sum(CASE WHEN payee_id = :b THEN amount_minor ELSE 0 END)
 		FROM commissions WHERE (payer_id = :b OR payee_id = :b) AND payer_id <> payee_id GROUP BY 2, 3`,
 		[]any{sql.Named("b", businessID)}, func(rows *sql.Rows) error {
-			var kind, partner, currency string
-			var c counts
-			var m money
-			if err := rows.Scan(&kind, &partner, &currency, &c.n, &c.accepted, &c.won, &m.owed, &m.earn); err != nil {
+			var kind string
+			var f partnergraph.LedgerFact
+			if err := rows.Scan(&kind, &f.PartnerID, &f.Currency, &f.Leads, &f.Accepted, &f.Won, &f.Owed, &f.Earned); err != nil {
 				return err
 			}
-			partners[partner] = true
-			switch kind {
-			case "given":
-				given[partner] = c
-			case "received":
-				received[partner] = c
-			default:
-				if commissions[partner] == nil {
-					commissions[partner] = map[string]money{}
-				}
-				commissions[partner][currency] = m
-			}
+			f.Given, f.Received = kind == "given", kind == "received"
+			facts = append(facts, f)
 			return nil
 		})
 	if err != nil {
 		return nil, wrap("read ledger", err)
 	}
-	ids := make([]string, 0, len(partners))
-	for id := range partners {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	out := []partnergraph.LedgerLine{}
-	for _, id := range ids {
-		g, r := given[id], received[id]
-		line := partnergraph.LedgerLine{PartnerID: id, LeadsGiven: g.n, LeadsReceived: r.n, AcceptedGiven: g.accepted,
-			AcceptedRecv: r.accepted, WonGiven: g.won, WonReceived: r.won}
-		currencies := make([]string, 0, len(commissions[id]))
-		for cur := range commissions[id] {
-			currencies = append(currencies, cur)
-		}
-		sort.Strings(currencies)
-		if len(currencies) == 0 {
-			out = append(out, line)
-			continue
-		}
-		for i, cur := range currencies {
-			if i > 0 {
-				line = partnergraph.LedgerLine{PartnerID: id}
-			}
-			m := commissions[id][cur]
-			line.Currency, line.CommissionOwed, line.CommissionEarn = cur, m.owed, m.earn
-			out = append(out, line)
-		}
-	}
-	return out, nil
+	return partnergraph.LedgerLines(facts), nil
 }
 
 // Commissions implements partnergraph.LeadStore: newest first, paged by (created_at, id).
