@@ -279,6 +279,10 @@ type LeadStore interface {
 	Ledger(ctx context.Context, businessID string) ([]LedgerLine, error)
 	// Commissions lists commissions the business pays or earns, newest first.
 	Commissions(ctx context.Context, businessID string, p Page) (Slice[Commission], error)
+	// Outcomes calls fn for every offer answered (ACCEPTED, DECLINED, EXPIRED) at or after
+	// since, in the order they were answered, with its lead: what routing and suggestions
+	// learn from, replayed when the projection is built. fn's error ends the walk.
+	Outcomes(ctx context.Context, since time.Time, fn func(o Offer, l Lead) error) error
 	// PurgeIdempotencyKeys forgets the keys of leads created before the time (at least 24 h
 	// ago), so that they can be reused; the leads stay.
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error)

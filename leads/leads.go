@@ -25,7 +25,7 @@ type Router interface {
 // lead (WON, LOST), with the path the lead travelled, so that routing learns from outcomes.
 // matching.Graph is one.
 type Learner interface {
-	Learn(path []string, outcome string, at time.Time)
+	Learn(o partnergraph.Offer, l partnergraph.Lead, outcome string, at time.Time)
 }
 
 // Config tunes the lifecycle.
@@ -194,15 +194,15 @@ func (s *Service) Accept(ctx context.Context, offerID string) (*partnergraph.Off
 	if err != nil {
 		return nil, err
 	}
-	s.learned(o.Path, string(partnergraph.OfferAccepted), now)
+	s.learned(*o, *l, string(partnergraph.OfferAccepted), now)
 	s.wake(l.ReferrerID, nil)
 	return s.store.Offer(ctx, o.ID)
 }
 
 // learned tells the learner, if any, of an outcome.
-func (s *Service) learned(path []string, outcome string, at time.Time) {
+func (s *Service) learned(o partnergraph.Offer, l partnergraph.Lead, outcome string, at time.Time) {
 	if s.learn != nil {
-		s.learn.Learn(path, outcome, at)
+		s.learn.Learn(o, l, outcome, at)
 	}
 }
 
@@ -307,7 +307,7 @@ func (s *Service) moveOn(ctx context.Context, l *partnergraph.Lead, o *partnergr
 	if err := s.store.Apply(ctx, t); err != nil {
 		return err
 	}
-	s.learned(o.Path, string(status), now)
+	s.learned(*o, *l, string(status), now)
 	s.wake(l.ReferrerID, t.NewOffers)
 	return nil
 }
@@ -361,7 +361,7 @@ func (s *Service) Close(ctx context.Context, leadID string, outcome partnergraph
 	if err := s.store.Apply(ctx, t); err != nil {
 		return nil, nil, err
 	}
-	s.learned(won.Path, string(outcome), now)
+	s.learned(*won, *l, string(outcome), now)
 	s.wake(l.ReferrerID, nil)
 	l, err = s.store.Lead(ctx, l.ID)
 	return l, t.Commission, err

@@ -130,6 +130,8 @@ type Graph struct {
 	outcomes     map[[2]int32]adjustment // lead-outcome nudges of directed edges
 	answered     map[int32]int           // offers answered (or left to expire), by business
 	acceptedN    map[int32]int           // offers accepted, by business
+	pairTried    map[[2]uint16]int       // leads accepted, by (referrer\'s service, lead\'s service)
+	pairWon      map[[2]uint16]int       // leads won, by the same pair
 }
 
 type serviceInfo struct {

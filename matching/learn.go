@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"context"
 	"math"
 	"time"
 
@@ -36,29 +37,31 @@ func (a adjustment) now(t time.Time) float64 {
 	return a.delta * math.Exp2(-t.Sub(a.at).Hours()/outcomeHalfLife.Hours())
 }
 
-// Learn records what became of an offer made along path (business ids from the referrer to
-// the recipient) at time at: outcome is ACCEPTED, DECLINED or EXPIRED (the offer's answer), or
-// WON or LOST (the lead's close). Unknown outcomes and businesses are skipped.
-func (g *Graph) Learn(path []string, outcome string, at time.Time) {
+// Learn records what became of offer o of lead l at time at: outcome is ACCEPTED, DECLINED
+// or EXPIRED (the offer's answer), or WON or LOST (the lead's close). It nudges the trust of the
+// edges of the offer's path, counts the recipient's answers for its acceptance rate, and, for
+// accepted and won leads, learns how often the referrer's services lead to the lead's service
+// (the LEARNED layer of complements). Unknown outcomes, businesses and services are skipped.
+func (g *Graph) Learn(o partnergraph.Offer, l partnergraph.Lead, outcome string, at time.Time) {
 	nudge, ok := nudges[outcome]
-	if !ok || len(path) == 0 {
+	if !ok || len(o.Path) == 0 {
 		return
 	}
 	g.write(func() error {
 		if g.outcomes == nil {
 			g.outcomes = map[[2]int32]adjustment{}
 			g.answered, g.acceptedN = map[int32]int{}, map[int32]int{}
+			g.pairTried, g.pairWon = map[[2]uint16]int{}, map[[2]uint16]int{}
 		}
 		var prev int32 = -1
-		for _, id := range path {
+		for _, id := range o.Path {
 			v, ok := g.index[id]
 			if !ok {
 				return nil
 			}
 			if prev >= 0 && nudge != 0 {
 				k := [2]int32{prev, v}
-				d := g.outcomes[k].now(at) + nudge
-				g.outcomes[k] = adjustment{delta: math.Max(-outcomeBound, math.Min(outcomeBound, d)), at: at}
+				g.outcomes[k] = g.outcomes[k].add(nudge, at)
 			}
 			prev = v
 		}
@@ -70,8 +73,66 @@ func (g *Graph) Learn(path []string, outcome string, at time.Time) {
 			}
 			g.accept[prev] = float32((float64(g.acceptedN[prev]) + priorOffers/2) / (float64(g.answered[prev]) + priorOffers))
 		}
+		g.learnComplements(l, outcome)
 		return nil
 	})
+}
+
+// learnComplements counts, for each service of the referrer, the leads for l's service that a
+// partner accepted and that were won, and sets the LEARNED complement weight to the smoothed
+// share won: what the network's outcomes say of how the two services go together.
+func (g *Graph) learnComplements(l partnergraph.Lead, outcome string) {
+	if outcome != string(partnergraph.OfferAccepted) && outcome != string(partnergraph.LeadWon) {
+		return
+	}
+	ref, ok := g.index[l.ReferrerID]
+	to, ok2 := g.svcIndex[l.ServiceID]
+	if !ok || !ok2 {
+		return
+	}
+	for _, from := range g.services.get(ref) {
+		if from == to {
+			continue
+		}
+		k := [2]uint16{from, to}
+		if outcome == string(partnergraph.LeadWon) {
+			g.pairWon[k]++
+		} else {
+			g.pairTried[k]++
+		}
+		w := (float64(g.pairWon[k]) + 0.5) / (float64(g.pairTried[k]) + 1)
+		g.setComplement(partnergraph.Complement{From: g.svcs[from].id, To: l.ServiceID, Weight: math.Min(1, w), Source: partnergraph.SourceLearned})
+	}
+}
+
+// Replay learns every outcome the store holds since the time, in the order they happened, so
+// that a projection built at start knows what the lead lifecycle taught the last one.
+func (g *Graph) Replay(ctx context.Context, s partnergraph.Store, since time.Time) (int, error) {
+	n := 0
+	err := s.Outcomes(ctx, since, func(o partnergraph.Offer, l partnergraph.Lead) error {
+		if o.RespondedAt != nil {
+			g.Learn(o, l, string(o.Status), *o.RespondedAt)
+			n++
+		}
+		if o.Status == partnergraph.OfferAccepted && l.ClosedAt != nil && (l.Status == partnergraph.LeadWon || l.Status == partnergraph.LeadLost) {
+			g.Learn(o, l, string(l.Status), *l.ClosedAt)
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// add returns the adjustment with a nudge at time at added, bounded; outcomes replayed out of
+// order decay to the later of the two times, so the result does not depend on their order
+// (but for the bound).
+func (a adjustment) add(nudge float64, at time.Time) adjustment {
+	if a.at.IsZero() || at.After(a.at) {
+		d := a.now(at) + nudge
+		return adjustment{delta: math.Max(-outcomeBound, math.Min(outcomeBound, d)), at: at}
+	}
+	d := a.delta + nudge*math.Exp2(-a.at.Sub(at).Hours()/outcomeHalfLife.Hours())
+	return adjustment{delta: math.Max(-outcomeBound, math.Min(outcomeBound, d)), at: a.at}
 }
 
 // routeTrust is the trust routing gives the step from u along lk: the edge's trust (or its

@@ -171,17 +171,18 @@ func TestOutcomesFeedRouting(t *testing.T) {
 	}
 	trust0, score0 := path()
 	now := time.Now()
-	edge := []string{"daves-collision", "andys-attorney"}
+	offer := partnergraph.Offer{Path: []string{"daves-collision", "andys-attorney"}}
+	lead := *attorneyLead()
 	for range 3 {
-		g.Learn(edge, string(partnergraph.OfferExpired), now)
+		g.Learn(offer, lead, string(partnergraph.OfferExpired), now)
 	}
 	trust1, score1 := path()
 	if trust1 >= trust0 || score1 >= score0 {
 		t.Fatalf("after three expiries: trust %.3f → %.3f, score %.3f → %.3f; want both lower", trust0, trust1, score0, score1)
 	}
 	for range 100 {
-		g.Learn(edge, string(partnergraph.OfferAccepted), now)
-		g.Learn(edge, string(partnergraph.LeadWon), now)
+		g.Learn(offer, lead, string(partnergraph.OfferAccepted), now)
+		g.Learn(offer, lead, string(partnergraph.LeadWon), now)
 	}
 	trust2, _ := path()
 	if trust2 <= trust1 || trust2 > trust0+0.2+1e-9 || trust2 > 1 {

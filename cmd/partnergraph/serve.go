@@ -142,8 +142,13 @@ func buildProjection(ctx context.Context, store partnergraph.Store, log *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("build the matching projection: %w", err)
 	}
+	// What lead outcomes taught the last process: a year of them, older ones having faded.
+	n, err := g.Replay(ctx, store, time.Now().AddDate(-1, 0, 0))
+	if err != nil {
+		return nil, fmt.Errorf("replay lead outcomes: %w", err)
+	}
 	st := g.Stats()
-	log.Info("matching projection ready", "businesses", st.Businesses, "took", time.Since(start).Round(time.Millisecond))
+	log.Info("matching projection ready", "businesses", st.Businesses, "outcomes", n, "took", time.Since(start).Round(time.Millisecond))
 	return g, nil
 }
 

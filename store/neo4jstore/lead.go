@@ -565,3 +565,47 @@ func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int
 		}
 	}
 }
+
+// Outcomes implements partnergraph.LeadStore: pages of answered offers, each page's leads
+// read one by one in the same read transaction (a start-up replay, not a hot path).
+func (s *Store) Outcomes(ctx context.Context, since time.Time, fn func(partnergraph.Offer, partnergraph.Lead) error) error {
+	after, seq := since.UTC(), int64(-1)
+	type outcome struct {
+		o partnergraph.Offer
+		l *partnergraph.Lead
+	}
+	for {
+		page, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]outcome, error) {
+			recs, err := run(ctx, tx, offerOutcomes, map[string]any{"after": after, "seq": seq, "limit": int64(1000)})
+			if err != nil {
+				return nil, err
+			}
+			out := make([]outcome, 0, len(recs))
+			for _, rec := range recs {
+				o, err := offerOf(rec)
+				if err != nil {
+					return nil, err
+				}
+				l, err := leadByIDIn(ctx, tx, o.LeadID)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, outcome{o, l})
+			}
+			return out, nil
+		})
+		if err != nil {
+			return wrap("read outcomes", err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, x := range page {
+			if err := fn(x.o, *x.l); err != nil {
+				return err
+			}
+		}
+		last := page[len(page)-1].o
+		after, seq = last.RespondedAt.UTC(), last.Seq
+	}
+}

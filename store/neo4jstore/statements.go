@@ -102,6 +102,7 @@ var (
 	offerListByLead  = stmt("offer_list_by_lead")
 	offerInbox       = stmt("offer_inbox")
 	offerDue         = stmt("offer_due")
+	offerOutcomes    = stmt("offer_outcomes")
 	offerCountsSince = stmt("offer_counts_since")
 	eventCreate      = stmt("event_create")
 	eventFeed        = stmt("event_feed")

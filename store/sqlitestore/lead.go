@@ -580,3 +580,51 @@ func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int
 	})
 	return int(n), wrap("purge idempotency keys", err)
 }
+
+// Outcomes implements partnergraph.LeadStore, a page of answered offers at a time with their
+// leads read in one query per page.
+func (s *Store) Outcomes(ctx context.Context, since time.Time, fn func(partnergraph.Offer, partnergraph.Lead) error) error {
+	after, seq := int64(math.MinInt64), int64(-1)
+	if !since.IsZero() {
+		after = since.UnixNano()
+	}
+	for {
+		var offers []partnergraph.Offer
+		err := eachRow(ctx, s.r, `SELECT `+offerColumns+` FROM offers
+			WHERE status IN ('ACCEPTED', 'DECLINED', 'EXPIRED') AND (responded_at, seq) > (?, ?)
+			ORDER BY responded_at, seq LIMIT 1000`, []any{after, seq}, func(rows *sql.Rows) error {
+			o, err := scanOffer(rows)
+			offers = append(offers, o)
+			return err
+		})
+		if err != nil || len(offers) == 0 {
+			return wrap("read outcomes", err)
+		}
+		ids := make([]string, 0, len(offers))
+		for _, o := range offers {
+			ids = append(ids, o.LeadID)
+		}
+		leads := map[string]*partnergraph.Lead{}
+		err = inChunks(ids, func(chunk []string) error {
+			return eachRow(ctx, s.r, `SELECT `+leadColumns+` FROM leads WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk), func(rows *sql.Rows) error {
+				l, err := scanLead(rows)
+				if err == nil {
+					leads[l.ID] = l
+				}
+				return err
+			})
+		})
+		if err != nil {
+			return wrap("read outcomes", err)
+		}
+		for _, o := range offers {
+			if l := leads[o.LeadID]; l != nil {
+				if err := fn(o, *l); err != nil {
+					return err
+				}
+			}
+		}
+		last := offers[len(offers)-1]
+		after, seq = last.RespondedAt.UnixNano(), last.Seq
+	}
+}

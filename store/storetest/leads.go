@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -42,6 +43,7 @@ func RunLeads(t *testing.T, open func(t *testing.T) interface {
 		{"Ledger", testLeadLedger},
 		{"Commissions", testLeadCommissions},
 		{"PurgeIdempotencyKeys", testLeadPurgeIdempotencyKeys},
+		{"Outcomes", testLeadOutcomes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -981,5 +983,50 @@ func testLeadPurgeIdempotencyKeys(t *testing.T, f *leadFixture) {
 	must(t, err)
 	if created || got.ID != recent.ID {
 		t.Fatalf("retry of a kept key = %s, created %v; want %s", got.ID, created, recent.ID)
+	}
+}
+
+// testLeadOutcomes: every answered offer since a time, in the order answered, with its lead;
+// pending and withdrawn offers are not outcomes.
+func testLeadOutcomes(t *testing.T, f *leadFixture) {
+	t0 := time.Now().UTC().Truncate(time.Millisecond)
+	l1 := f.lead(f.ref)
+	o1 := f.submit(t, l1, offer(f.a, 1))
+	f.apply(t, partnergraph.Transition{LeadID: l1.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered}, At: t0.Add(time.Minute),
+		Answer: []partnergraph.OfferAnswer{{OfferID: o1[0].ID, Status: partnergraph.OfferDeclined}}, NewOffers: []partnergraph.Offer{offer(f.b, 2)}})
+	o2 := f.inbox(t, f.b)
+	f.apply(t, partnergraph.Transition{LeadID: l1.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered}, LeadTo: partnergraph.LeadAccepted,
+		At: t0.Add(2 * time.Minute), Answer: []partnergraph.OfferAnswer{{OfferID: o2[0].ID, Status: partnergraph.OfferAccepted}}})
+	f.apply(t, partnergraph.Transition{LeadID: l1.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted}, LeadTo: partnergraph.LeadWon,
+		At: t0.Add(3 * time.Minute)})
+	l2 := f.lead(f.ref)
+	f.submit(t, l2, offer(f.c, 1)) // still pending: not an outcome
+
+	type seen struct {
+		offer  string
+		status partnergraph.OfferStatus
+		lead   partnergraph.LeadStatus
+	}
+	walk := func(since time.Time) []seen {
+		var out []seen
+		must(t, f.s.Outcomes(ctx, since, func(o partnergraph.Offer, l partnergraph.Lead) error {
+			if o.LeadID != l.ID || o.RespondedAt == nil {
+				t.Fatalf("outcome offer %+v with lead %+v", o, l)
+			}
+			out = append(out, seen{o.ID, o.Status, l.Status})
+			return nil
+		}))
+		return out
+	}
+	want := []seen{{o1[0].ID, partnergraph.OfferDeclined, partnergraph.LeadWon}, {o2[0].ID, partnergraph.OfferAccepted, partnergraph.LeadWon}}
+	if got := walk(time.Time{}); !slices.Equal(got, want) {
+		t.Fatalf("Outcomes = %+v, want %+v", got, want)
+	}
+	if got := walk(t0.Add(90 * time.Second)); !slices.Equal(got, want[1:]) {
+		t.Fatalf("Outcomes since the decline = %+v, want %+v", got, want[1:])
+	}
+	stop := errors.New("stop")
+	if err := f.s.Outcomes(ctx, time.Time{}, func(partnergraph.Offer, partnergraph.Lead) error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("Outcomes does not return fn's error: %v", err)
 	}
 }
