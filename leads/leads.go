@@ -4,7 +4,10 @@
 package leads
 
 import (
+	"cmp"
 	"context"
+	"math"
+	"slices"
 
 	"fmt"
 	"log/slog"
@@ -27,6 +30,9 @@ type Router interface {
 type Learner interface {
 	Learn(o partnergraph.Offer, l partnergraph.Lead, outcome string, at time.Time)
 }
+
+// nearTie is the score step within which candidates count as tied, and recent load decides.
+const nearTie = 0.02
 
 // Config tunes the lifecycle.
 type Config struct {
@@ -126,6 +132,14 @@ func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude 
 	if err != nil {
 		return nil, "", err
 	}
+	// Fairness among near-ties: candidates whose scores round to the same nearTie step go
+	// to the one with fewer offers today, so one business does not take every close call.
+	slices.SortStableFunc(cands, func(a, b partnergraph.Candidate) int {
+		if c := cmp.Compare(math.Floor(b.Score/nearTie), math.Floor(a.Score/nearTie)); c != 0 {
+			return c
+		}
+		return cmp.Compare(counts[a.BusinessID], counts[b.BusinessID])
+	})
 	var offers []partnergraph.Offer
 	capped := 0
 	for _, c := range cands {

@@ -376,3 +376,21 @@ func TestFollowResumesAfterRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestNearTiesGoToTheLessLoaded: with equal scores, a business that already had offers today
+// yields the next lead to one that had none.
+func TestNearTiesGoToTheLessLoaded(t *testing.T) {
+	s := seeded(t, sqlitestore.Memory)
+	svc := newService(s, listRouter{"andys-attorney", "harper-cole-law"}, &clock{t: time.Now().UTC()})
+	var got []string
+	for i := range 4 {
+		l, _, err := svc.Submit(ctx, newLead(fmt.Sprintf("key-fair-%d", i)))
+		must(t, err)
+		offers, _ := s.OffersOfLead(ctx, l.ID)
+		got = append(got, offers[0].BusinessID)
+	}
+	want := []string{"andys-attorney", "harper-cole-law", "andys-attorney", "harper-cole-law"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("tied candidates got %v, want them taking turns %v", got, want)
+	}
+}
