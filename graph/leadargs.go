@@ -86,30 +86,27 @@ func (r *Resolver) offerArg(ctx context.Context, gid string) (*partnergraph.Offe
 	return o, nil
 }
 
-// commissionOf returns the lead's commission, or nil.
+// commissionOf returns the lead's commission, or nil: it is among its referrer's, newest first.
 func (r *Resolver) commissionOf(ctx context.Context, l *partnergraph.Lead) (*partnergraph.Commission, error) {
 	if l.Status != partnergraph.LeadWon {
 		return nil, nil
 	}
-	for _, businessID := range []string{l.ReferrerID} {
-		page := partnergraph.Page{First: partnergraph.MaxPageSize}
-		for {
-			cs, err := r.leadStore().Commissions(ctx, businessID, page)
-			if err != nil {
-				return nil, err
-			}
-			for _, c := range cs.Items {
-				if c.LeadID == l.ID {
-					return &c, nil
-				}
-			}
-			if !cs.HasNext {
-				break
-			}
-			page.After = cs.Cursors[len(cs.Cursors)-1]
+	page := partnergraph.Page{First: partnergraph.MaxPageSize}
+	for {
+		cs, err := r.leadStore().Commissions(ctx, l.ReferrerID, page)
+		if err != nil {
+			return nil, err
 		}
+		for _, c := range cs.Items {
+			if c.LeadID == l.ID {
+				return &c, nil
+			}
+		}
+		if !cs.HasNext {
+			return nil, nil
+		}
+		page.After = cs.Cursors[len(cs.Cursors)-1]
 	}
-	return nil, nil
 }
 
 // feedArgs checks a subscription's arguments: the caller must act for the business.
