@@ -45,7 +45,7 @@ func (s *Store) CreateBusiness(ctx context.Context, b *partnergraph.Business, ow
 		nb.ID = partnergraph.NewID()
 	}
 	nb.CreatedAt = fromNanos(nanosOrNow(nb.CreatedAt))
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO businesses (`+businessColumns+`) VALUES (`+placeholders(15)+`)`, businessArgs(&nb)...)
 		if isUnique(err) {
 			return partnergraph.Errorf(partnergraph.ECONFLICT, "business %q already exists", nb.ID)
@@ -113,7 +113,7 @@ func inChunks(ids []string, fn func([]string) error) error {
 // UpdateBusiness implements partnergraph.Store.
 func (s *Store) UpdateBusiness(ctx context.Context, id string, patch partnergraph.BusinessPatch) (*partnergraph.Business, error) {
 	var out *partnergraph.Business
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		b, err := business(ctx, tx, id)
 		if err != nil {
 			return err
@@ -230,7 +230,7 @@ func (s *Store) SetBusinessServices(ctx context.Context, businessID string, serv
 	ids := slices.Clone(serviceIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		if err := mustExist(ctx, tx, "businesses", "business", "businessId", businessID); err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func (s *Store) SetBusinessServices(ctx context.Context, businessID string, serv
 	return wrap("set business services", err)
 }
 
-func setServices(ctx context.Context, tx *sql.Tx, businessID string, ids []string) error {
+func setServices(ctx context.Context, tx *txn, businessID string, ids []string) error {
 	for _, id := range ids {
 		if err := mustExist(ctx, tx, "services", "service", "services", id); err != nil {
 			return err
@@ -277,7 +277,7 @@ func (s *Store) AddOwner(ctx context.Context, sub, businessID string) error {
 	if sub == "" {
 		return partnergraph.Invalidf("sub", "must not be empty")
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		if err := mustExist(ctx, tx, "businesses", "business", "businessId", businessID); err != nil {
 			return err
 		}

@@ -116,7 +116,7 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	}
 
 	var existing *partnergraph.Lead
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		old, err := scanLead(tx.QueryRowContext(ctx, `SELECT `+leadColumns+` FROM leads WHERE idempotency_key = ?`, nl.IdempotencyKey))
 		if err == nil {
 			if old.InputHash != nl.InputHash {
@@ -161,7 +161,7 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	return l, true, nil
 }
 
-func insertLead(ctx context.Context, tx *sql.Tx, l *partnergraph.Lead) error {
+func insertLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO leads (id, idempotency_key, input_hash, referrer_id, service_id,
 		lat, lng, customer_name, customer_email, customer_phone, consent_text, consent_given_at, notes, mode,
 		max_offers, status, reason, value_minor, currency, created_at, closed_at) VALUES (`+placeholders(21)+`)`,
@@ -177,7 +177,7 @@ func insertLead(ctx context.Context, tx *sql.Tx, l *partnergraph.Lead) error {
 }
 
 // insertOffer writes o and sets o.Seq to the seq the database gave it.
-func insertOffer(ctx context.Context, tx *sql.Tx, o *partnergraph.Offer) error {
+func insertOffer(ctx context.Context, tx *txn, o *partnergraph.Offer) error {
 	if err := mustExist(ctx, tx, "businesses", "business", "businessId", o.BusinessID); err != nil {
 		return err
 	}
@@ -205,12 +205,12 @@ func insertOffer(ctx context.Context, tx *sql.Tx, o *partnergraph.Offer) error {
 }
 
 // insertEvent writes e and sets e.Seq.
-func insertEvent(ctx context.Context, tx *sql.Tx, e *partnergraph.LeadEvent) error {
+func insertEvent(ctx context.Context, tx *txn, e *partnergraph.LeadEvent) error {
 	return tx.QueryRowContext(ctx, `INSERT INTO lead_events (lead_id, referrer_id, status, message, at) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
 		e.LeadID, e.ReferrerID, e.Status, e.Message, e.At.UnixNano()).Scan(&e.Seq)
 }
 
-func insertCommission(ctx context.Context, tx *sql.Tx, c *partnergraph.Commission) error {
+func insertCommission(ctx context.Context, tx *txn, c *partnergraph.Commission) error {
 	if err := mustExist(ctx, tx, "partnerships", "partnership", "commission.partnershipId", c.PartnershipID); err != nil {
 		return err
 	}
@@ -350,7 +350,7 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	}
 	ne := slices.Clone(t.Events)
 
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		l, err := lead(ctx, tx, t.LeadID)
 		if err != nil {
 			return err
@@ -409,7 +409,7 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 }
 
 // answerOffer is the compare-and-set of one offer from PENDING, and says why when it fails.
-func answerOffer(ctx context.Context, tx *sql.Tx, leadID string, a partnergraph.OfferAnswer, at time.Time) error {
+func answerOffer(ctx context.Context, tx *txn, leadID string, a partnergraph.OfferAnswer, at time.Time) error {
 	res, err := tx.ExecContext(ctx, `UPDATE offers SET status = ?, decline_reason = ?, responded_at = ?
 		WHERE id = ? AND lead_id = ? AND status = 'PENDING'`, a.Status, a.DeclineReason, at.UnixNano(), a.OfferID, leadID)
 	if err != nil {
@@ -570,7 +570,7 @@ func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int
 		return 0, partnergraph.Invalidf("before", "must be at least %s ago", IdempotencyWindow)
 	}
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE leads SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND created_at < ?`, before.UnixNano())
 		if err != nil {
 			return err

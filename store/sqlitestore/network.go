@@ -29,7 +29,7 @@ func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, orga
 		nn.ID = partnergraph.NewID()
 	}
 	nn.CreatedAt = fromNanos(nanosOrNow(nn.CreatedAt))
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		if organizerID != "" {
 			if err := mustExist(ctx, tx, "businesses", "business", "organizerId", organizerID); err != nil {
 				return err
@@ -41,7 +41,7 @@ func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, orga
 		if organizerID == "" {
 			return nil
 		}
-		return insertMembership(ctx, tx, partnergraph.Membership{BusinessID: organizerID, NetworkID: nn.ID, Role: partnergraph.RoleOrganizer, Since: nn.CreatedAt})
+		return insertMembership(ctx, tx, partnergraph.Membership{BusinessID: organizerID, NetworkID: nn.ID, Role: partnergraph.RoleOrganizer, Since: nn.CreatedAt}, false)
 	})
 	if err != nil {
 		return wrap("create network", err)
@@ -50,7 +50,7 @@ func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, orga
 	return nil
 }
 
-func insertNetwork(ctx context.Context, tx *sql.Tx, n *partnergraph.Network) error {
+func insertNetwork(ctx context.Context, tx *txn, n *partnergraph.Network) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO networks (`+networkColumns+`) VALUES (?, ?, ?, ?, ?)`,
 		n.ID, n.Name, n.Region, n.Visibility, n.CreatedAt.UnixNano())
 	if isUnique(err) {
@@ -116,30 +116,29 @@ func (s *Store) Join(ctx context.Context, m partnergraph.Membership) (partnergra
 		return m, err
 	}
 	m.Since = fromNanos(nanosOrNow(m.Since))
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "businesses", "business", "businessId", m.BusinessID); err != nil {
-			return err
-		}
-		if err := mustExist(ctx, tx, "networks", "network", "networkId", m.NetworkID); err != nil {
-			return err
-		}
-		return insertMembership(ctx, tx, m)
-	})
+	err := s.write(ctx, func(tx *txn) error { return insertMembership(ctx, tx, m, false) })
 	return m, wrap("join network", err)
 }
 
-func insertMembership(ctx context.Context, tx *sql.Tx, m partnergraph.Membership) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (network_id, business_id, role, since) VALUES (?, ?, ?, ?)`,
+// insertMembership inserts m, or with replace (for imports) overwrites the membership of the
+// same business and network.
+func insertMembership(ctx context.Context, tx *txn, m partnergraph.Membership, replace bool) error {
+	upsert := ""
+	if replace {
+		upsert = ` ON CONFLICT (network_id, business_id) DO UPDATE SET role = excluded.role, since = excluded.since`
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (network_id, business_id, role, since) VALUES (?, ?, ?, ?)`+upsert,
 		m.NetworkID, m.BusinessID, m.Role, m.Since.UnixNano())
 	if isUnique(err) {
 		return partnergraph.Errorf(partnergraph.ECONFLICT, "business %q is already a member of network %q", m.BusinessID, m.NetworkID)
 	}
-	return err
+	return explainForeignKey(ctx, tx, err,
+		ref{"businesses", "business", "businessId", m.BusinessID}, ref{"networks", "network", "networkId", m.NetworkID})
 }
 
 // Leave implements partnergraph.Store.
 func (s *Store) Leave(ctx context.Context, businessID, networkID string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE network_id = ? AND business_id = ?`, networkID, businessID)
 		return deleted(res, err, "business %q is not a member of network %q", businessID, networkID)
 	})

@@ -41,7 +41,7 @@ func (s *Store) CreatePartnership(ctx context.Context, p *partnergraph.Partnersh
 		np.ID = partnergraph.NewID()
 	}
 	np.CreatedAt = fromNanos(nanosOrNow(np.CreatedAt))
-	err := s.write(ctx, func(tx *sql.Tx) error { return putPartnership(ctx, tx, &np, false) })
+	err := s.write(ctx, func(tx *txn) error { return putPartnership(ctx, tx, &np, false) })
 	if err != nil {
 		return wrap("create partnership", err)
 	}
@@ -50,13 +50,7 @@ func (s *Store) CreatePartnership(ctx context.Context, p *partnergraph.Partnersh
 }
 
 // putPartnership inserts p, or with replace (for imports) overwrites the one with its id.
-func putPartnership(ctx context.Context, tx *sql.Tx, p *partnergraph.Partnership, replace bool) error {
-	if err := mustExist(ctx, tx, "businesses", "business", "proposerId", p.ProposerID); err != nil {
-		return err
-	}
-	if err := mustExist(ctx, tx, "businesses", "business", "partnerId", p.PartnerID); err != nil {
-		return err
-	}
+func putPartnership(ctx context.Context, tx *txn, p *partnergraph.Partnership, replace bool) error {
 	// An import replaces by id; the pair's one-open rule still holds, since an upsert on the
 	// id conflicts with the pair index like an insert does.
 	upsert := ""
@@ -77,7 +71,8 @@ func putPartnership(ctx context.Context, tx *sql.Tx, p *partnergraph.Partnership
 		}
 		return partnergraph.Errorf(partnergraph.ECONFLICT, "%q and %q already have an open partnership", p.ProposerID, p.PartnerID)
 	}
-	return err
+	return explainForeignKey(ctx, tx, err,
+		ref{"businesses", "business", "proposerId", p.ProposerID}, ref{"businesses", "business", "partnerId", p.PartnerID})
 }
 
 // Partnership implements partnergraph.Store.
@@ -99,7 +94,7 @@ func (s *Store) SetPartnershipStatus(ctx context.Context, id string, from []part
 		return nil, partnergraph.Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
 	}
 	var out *partnergraph.Partnership
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		p, err := partnership(ctx, tx, id)
 		if err != nil {
 			return err

@@ -12,11 +12,11 @@ func (s *Store) PutService(ctx context.Context, svc partnergraph.Service) error 
 	if err := svc.Validate(); err != nil {
 		return err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error { return putService(ctx, tx, svc) })
+	err := s.write(ctx, func(tx *txn) error { return putService(ctx, tx, svc) })
 	return wrap("put service", err)
 }
 
-func putService(ctx context.Context, tx *sql.Tx, svc partnergraph.Service) error {
+func putService(ctx context.Context, tx *txn, svc partnergraph.Service) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO services (id, name, sector) VALUES (?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector`, svc.ID, svc.Name, svc.Sector)
 	return err
@@ -39,11 +39,11 @@ func (s *Store) SetComplement(ctx context.Context, c partnergraph.Complement) er
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error { return setComplement(ctx, tx, c) })
+	err := s.write(ctx, func(tx *txn) error { return setComplement(ctx, tx, c) })
 	return wrap("set complement", err)
 }
 
-func setComplement(ctx context.Context, tx *sql.Tx, c partnergraph.Complement) error {
+func setComplement(ctx context.Context, tx *txn, c partnergraph.Complement) error {
 	if err := mustExist(ctx, tx, "services", "service", "from", c.From); err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func setComplement(ctx context.Context, tx *sql.Tx, c partnergraph.Complement) e
 
 // RemoveComplement implements partnergraph.Store.
 func (s *Store) RemoveComplement(ctx context.Context, from, to string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM complements WHERE from_id = ? AND to_id = ?`, from, to)
 		return deleted(res, err, "complement %s → %s not found", from, to)
 	})

@@ -23,27 +23,22 @@ func (s *Store) SetTrust(ctx context.Context, t partnergraph.Trust) (partnergrap
 		return t, err
 	}
 	t.UpdatedAt = fromNanos(now())
-	err := s.write(ctx, func(tx *sql.Tx) error { return putTrust(ctx, tx, t) })
+	err := s.write(ctx, func(tx *txn) error { return putTrust(ctx, tx, t) })
 	return t, wrap("set trust", err)
 }
 
-func putTrust(ctx context.Context, tx *sql.Tx, t partnergraph.Trust) error {
-	if err := mustExist(ctx, tx, "businesses", "business", "from", t.From); err != nil {
-		return err
-	}
-	if err := mustExist(ctx, tx, "businesses", "business", "to", t.To); err != nil {
-		return err
-	}
+func putTrust(ctx context.Context, tx *txn, t partnergraph.Trust) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO trust (`+trustColumns+`) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (from_id, to_id) DO UPDATE SET score = excluded.score, note = excluded.note,
 		source = excluded.source, updated_at = excluded.updated_at`,
 		t.From, t.To, t.Score, t.Note, t.Source, nanosOrNow(t.UpdatedAt))
-	return err
+	return explainForeignKey(ctx, tx, err,
+		ref{"businesses", "business", "from", t.From}, ref{"businesses", "business", "to", t.To})
 }
 
 // RemoveTrust implements partnergraph.Store.
 func (s *Store) RemoveTrust(ctx context.Context, from, to string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM trust WHERE from_id = ? AND to_id = ?`, from, to)
 		return deleted(res, err, "no trust edge from %q to %q", from, to)
 	})
