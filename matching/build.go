@@ -22,14 +22,61 @@ const ProgressEvery = 100_000
 // in memory. Errors: those of Store.Export; ENOTFOUND for an edge or membership that refers to
 // a business or network not exported before it; the context's error if it ends.
 func Build(ctx context.Context, s partnergraph.Store, progress func(records int)) (*Graph, error) {
-	b := newBuilder()
-	err := s.Export(ctx, func(r partnergraph.Record) error {
-		return b.step(ctx, r, progress)
-	})
-	if err != nil {
-		return nil, err
+	return BuildRecords(ctx, Exported(ctx, s), progress)
+}
+
+// exportBatch is how many records Exported hands over at a time.
+const exportBatch = 4096
+
+// Exported streams the store's export as records. The store is read on a goroutine of its
+// own, a few batches ahead of the caller: reading and decoding rows is most of a build, so
+// the build then keeps two cores busy instead of one.
+func Exported(ctx context.Context, s partnergraph.Store) iter.Seq2[partnergraph.Record, error] {
+	return func(yield func(partnergraph.Record, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		batches := make(chan []partnergraph.Record, 4)
+		var exportErr error // written before batches is closed
+		go func() {
+			defer close(batches)
+			send := func(batch []partnergraph.Record) error {
+				select {
+				case batches <- batch:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			batch := make([]partnergraph.Record, 0, exportBatch)
+			exportErr = s.Export(ctx, func(r partnergraph.Record) error {
+				batch = append(batch, r)
+				if len(batch) < exportBatch {
+					return nil
+				}
+				err := send(batch)
+				batch = make([]partnergraph.Record, 0, exportBatch)
+				return err
+			})
+			if len(batch) > 0 { // the records before an error, too, as the store gave them
+				if err := send(batch); exportErr == nil {
+					exportErr = err
+				}
+			}
+		}()
+		for batch := range batches {
+			for _, r := range batch {
+				if !yield(r, nil) {
+					cancel()
+					for range batches { // let the reader see the cancellation and end
+					}
+					return
+				}
+			}
+		}
+		if exportErr != nil {
+			yield(partnergraph.Record{}, exportErr)
+		}
 	}
-	return b.finish(progress), nil
 }
 
 // BuildRecords is Build for a stream of records, such as a JSON Lines file or the synthetic

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"os"
@@ -72,26 +71,8 @@ func benchCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		defer store.Close()
-		records = exported(ctx, store)
+		records = matching.Exported(ctx, store)
 	}
 	_, err := matching.Bench(ctx, records, *rngSeed, os.Stdout)
 	return err
-}
-
-// errStopExport ends an export early when its reader stops.
-var errStopExport = errors.New("stop")
-
-// exported streams a store's export as records.
-func exported(ctx context.Context, store partnergraph.Store) iter.Seq2[partnergraph.Record, error] {
-	return func(yield func(partnergraph.Record, error) bool) {
-		err := store.Export(ctx, func(r partnergraph.Record) error {
-			if !yield(r, nil) {
-				return errStopExport
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStopExport) {
-			yield(partnergraph.Record{}, err)
-		}
-	}
 }
