@@ -100,21 +100,12 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 		}
 		sug[i], nets[i] = t1.Sub(t0), time.Since(t1)
 	}
-	// Routing: a lead from a random member for the service of one of its neighbours (so
-	// that a trusted path likely exists), at the member's place.
 	t0 := time.Now()
 	g.refreshTrustRank()
 	rep.TrustRank = time.Since(t0)
 	route := make([]time.Duration, BenchQueries)
 	for i := range BenchQueries {
-		u := active[rng.IntN(len(active))]
-		svc := ""
-		if ls := g.links.get(u); len(ls) > 0 {
-			if ss := g.services.get(ls[rng.IntN(len(ls))].to); len(ss) > 0 {
-				svc = g.svcs[ss[0]].id
-			}
-		}
-		l := &partnergraph.Lead{ReferrerID: g.ids[u], ServiceID: svc, Location: g.point(u)}
+		l := benchLead(g, rng, active)
 		t0 := time.Now()
 		if _, _, err := g.Route(l, nil, 5); err != nil {
 			return rep, err
@@ -142,6 +133,19 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 		_, err = io.WriteString(w, rep.String())
 	}
 	return rep, err
+}
+
+// benchLead is a lead from a random active member for the service of one of its neighbours
+// (so that a trusted path likely exists), at the member's place.
+func benchLead(g *Graph, rng *rand.Rand, active []int32) *partnergraph.Lead {
+	u := active[rng.IntN(len(active))]
+	svc := ""
+	if ls := g.links.get(u); len(ls) > 0 {
+		if ss := g.services.get(ls[rng.IntN(len(ls))].to); len(ss) > 0 {
+			svc = g.svcs[ss[0]].id
+		}
+	}
+	return &partnergraph.Lead{ReferrerID: g.ids[u], ServiceID: svc, Location: g.point(u)}
 }
 
 // String prints the report as a table.

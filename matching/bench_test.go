@@ -109,6 +109,32 @@ func BenchmarkSuggestNetworks(b *testing.B) {
 	}
 }
 
+// BenchmarkRoute routes a lead from a random active member for the service of one of its
+// neighbours, at the member's place, as the bench command does.
+func BenchmarkRoute(b *testing.B) {
+	g, _, _ := syntheticGraph(b)
+	g.refreshTrustRank()
+	var active []int32
+	for v, st := range g.status {
+		if st == statusActive {
+			active = append(active, int32(v))
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	var lat []time.Duration
+	for b.Loop() {
+		l := benchLead(g, rng, active)
+		t0 := time.Now()
+		if _, _, err := g.Route(l, nil, 5); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
 // BenchmarkUpdate is one incremental update: a trust edge between two random businesses.
 func BenchmarkUpdate(b *testing.B) {
 	g, _, _ := syntheticGraph(b)
