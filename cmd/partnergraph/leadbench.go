@@ -97,14 +97,14 @@ func leadBenchCmd(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Printf("lead path: submitLead (HTTP) → SQLite file store → offer on a websocket subscription; %d workers\n", *workers)
-	fmt.Printf("%10s %10s %10s %10s %10s %8s\n", "offered/s", "achieved/s", "p50", "p99", "max", "errors")
+	fmt.Printf("%10s %10s %10s %10s %10s %8s %9s\n", "offered/s", "achieved/s", "p50", "p99", "max", "errors", "unrouted")
 	for i, r := range strings.Split(*rates, ",") {
 		rate, err := strconv.Atoi(strings.TrimSpace(r))
 		if err != nil || rate <= 0 {
 			return fmt.Errorf("--rates: %q is not a rate", r)
 		}
 		res := runRate(ctx, url, admin, rate, *duration, *workers, fmt.Sprintf("run%d", i), received)
-		fmt.Printf("%10d %10.0f %10s %10s %10s %8d\n", rate, res.achieved, res.p50, res.p99, res.max, res.errors)
+		fmt.Printf("%10d %10.0f %10s %10s %10s %8d %9d\n", rate, res.achieved, res.p50, res.p99, res.max, res.errors, res.unrouted)
 	}
 	return nil
 }
@@ -113,6 +113,7 @@ type rateResult struct {
 	achieved      float64
 	p50, p99, max time.Duration
 	errors        int
+	unrouted      int // accepted but UNROUTABLE: once the recipients' daily caps are used up
 }
 
 // runRate offers rate leads a second for d and measures, for each, the time from when it was
@@ -122,7 +123,7 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 	due := make(map[string]time.Time, n)
 	var mu sync.Mutex
 	jobs := make(chan int, n)
-	errs := 0
+	errs, unrouted := 0, 0
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -132,11 +133,14 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 			defer wg.Done()
 			for i := range jobs {
 				key := fmt.Sprintf("%s-%07d", prefix, i)
-				if err := submit(client, url, token, key); err != nil {
-					mu.Lock()
+				routed, err := submit(client, url, token, key)
+				mu.Lock()
+				if err != nil {
 					errs++
-					mu.Unlock()
+				} else if !routed {
+					unrouted++
 				}
+				mu.Unlock()
 			}
 		}()
 	}
@@ -153,7 +157,12 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 	}()
 	var lat []time.Duration
 	timeout := time.After(d + 30*time.Second)
-	for len(lat)+errs < n {
+	settled := func() int { // leads that will not, or did, reach a subscriber
+		mu.Lock()
+		defer mu.Unlock()
+		return len(lat) + errs + unrouted
+	}
+	for settled() < n {
 		select {
 		case key := <-received:
 			now := time.Now()
@@ -163,23 +172,25 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 			if ok {
 				lat = append(lat, now.Sub(at))
 			}
+		case <-time.After(100 * time.Millisecond): // look again at the errors and unrouted
 		case <-timeout:
-			n = len(lat) + errs // give up on the rest
+			n = settled() // give up on the rest
 		}
 	}
 	elapsed := time.Since(start)
 	wg.Wait()
 	slices.Sort(lat)
-	res := rateResult{achieved: float64(len(lat)) / elapsed.Seconds(), errors: errs}
+	res := rateResult{achieved: float64(len(lat)) / elapsed.Seconds(), errors: errs, unrouted: unrouted}
 	if len(lat) > 0 {
 		res.p50, res.p99, res.max = lat[len(lat)/2].Round(time.Microsecond*100), lat[len(lat)*99/100].Round(time.Microsecond*100), lat[len(lat)-1].Round(time.Microsecond*100)
 	}
 	return res
 }
 
-func submit(client *http.Client, url, token, key string) error {
+// submit submits one lead and reports whether it was routed (offered to a business).
+func submit(client *http.Client, url, token, key string) (bool, error) {
 	body, _ := json.Marshal(map[string]any{
-		"query": `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id } } }`,
+		"query": `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`,
 		"variables": map[string]any{"in": map[string]any{
 			"referrerId": "QnVzaW5lc3M6ZGF2ZXMtY29sbGlzaW9u", "service": "personal-injury-attorney",
 			"location": map[string]any{"lat": 39.80, "lng": -89.65},
@@ -193,17 +204,22 @@ func submit(client *http.Client, url, token, key string) error {
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := client.Do(req)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer res.Body.Close()
-	var out struct{ Errors []any }
+	var out struct {
+		Data struct {
+			SubmitLead struct{ Lead struct{ Status string } }
+		}
+		Errors []any
+	}
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		return err
+		return false, err
 	}
 	if len(out.Errors) > 0 {
-		return fmt.Errorf("%v", out.Errors)
+		return false, fmt.Errorf("%v", out.Errors)
 	}
-	return nil
+	return out.Data.SubmitLead.Lead.Status != "UNROUTABLE", nil
 }
 
 // subscribeOffers follows a business's inbox over graphql-transport-ws and sends each

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -37,6 +38,11 @@ const Memory = ":memory:"
 type Store struct {
 	w *sql.DB // one connection: every write transaction
 	r *sql.DB // a pool for reads; the same as w for an in-memory database
+
+	writes    chan *writeReq // to the writer goroutine, which commits them in groups
+	closing   chan struct{}  // closed by Close
+	writerEnd chan struct{}  // closed when the writer goroutine has returned
+	closeOnce sync.Once
 }
 
 var _ partnergraph.Store = (*Store)(nil)
@@ -75,8 +81,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetMaxOpenConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
-		s := &Store{w: db, r: db}
-		return s, s.migrate(ctx)
+		s := newStore(db, db)
+		if err := s.migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		return s, nil
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -97,7 +107,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(8)
-	s := &Store{w: w, r: r}
+	s := newStore(w, r)
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -105,8 +115,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+func newStore(w, r *sql.DB) *Store {
+	s := &Store{w: w, r: r, writes: make(chan *writeReq), closing: make(chan struct{}), writerEnd: make(chan struct{})}
+	go s.writer()
+	return s
+}
+
+// Close waits for the writes under way, then closes the database. Writes after Close fail.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.writerEnd
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -150,18 +168,122 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE), committing if it returns nil.
+// maxGroup is the most writes committed in one transaction.
+const maxGroup = 128
+
+// errClosed is the error of a write after Close.
+var errClosed = errors.New("sqlitestore: the store is closed")
+
+// writeReq is one caller's write, waiting for the writer goroutine.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *txn) error
+	done chan error
+}
+
+// write runs fn in a write transaction and returns once it is committed (durably, for a
+// file), or rolled back with fn's error if fn returns one.
 func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
-	sqlTx, err := s.w.BeginTx(ctx, nil)
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return errClosed
+	}
+	return <-req.done
+}
+
+// writer commits the writes that callers hand it, all the writes waiting at a time in one
+// transaction (group commit): each commit of a file costs a sync of the disk, and at a
+// thousand leads a second one sync per lead was what the disk could not keep up with.
+func (s *Store) writer() {
+	defer close(s.writerEnd)
+	for {
+		var first *writeReq
+		select {
+		case first = <-s.writes:
+		case <-s.closing:
+			return
+		}
+		group := []*writeReq{first}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case req := <-s.writes:
+				group = append(group, req)
+			default:
+				break more
+			}
+		}
+		errs := s.commit(group)
+		for i, req := range group {
+			req.done <- errs[i]
+		}
+	}
+}
+
+// commit runs the group's writes in one transaction, each inside a savepoint, so that a write
+// that fails is rolled back alone and the others commit. A write alone in its group needs no
+// savepoint. It returns each write's error.
+func (s *Store) commit(group []*writeReq) []error {
+	errs := make([]error, len(group))
+	fail := func(err error) []error {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return errs
+	}
+	// The transaction outlives any one caller's context; each write's statements run under
+	// its own caller's context.
+	sqlTx, err := s.w.BeginTx(context.Background(), nil)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	tx := &txn{Tx: sqlTx}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
+	if len(group) == 1 {
+		if errs[0] = runWrite(group[0], tx); errs[0] != nil {
+			sqlTx.Rollback()
+			return errs
+		}
+		if err := sqlTx.Commit(); err != nil {
+			return fail(err)
+		}
+		return errs
+	}
+	for i, req := range group {
+		if _, err := sqlTx.Exec(`SAVEPOINT write`); err != nil {
+			sqlTx.Rollback()
+			return fail(err)
+		}
+		if errs[i] = runWrite(req, tx); errs[i] != nil {
+			// Some errors (a full disk, say) make SQLite roll the whole transaction back;
+			// then the savepoint is gone and the group fails together.
+			if _, err := sqlTx.Exec(`ROLLBACK TO write`); err != nil {
+				sqlTx.Rollback()
+				return fail(err)
+			}
+		}
+		if _, err := sqlTx.Exec(`RELEASE write`); err != nil {
+			sqlTx.Rollback()
+			return fail(err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fail(err)
+	}
+	return errs
+}
+
+// runWrite runs one caller's write, unless its caller has given up waiting.
+func runWrite(req *writeReq, tx *txn) error {
+	if err := req.ctx.Err(); err != nil {
 		return err
 	}
-	return sqlTx.Commit()
+	return req.fn(tx)
 }
 
 // txn is a write transaction that prepares each distinct statement once: an import runs the
