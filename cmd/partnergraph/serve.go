@@ -147,6 +147,8 @@ func buildProjection(ctx context.Context, store partnergraph.Store, log *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("replay lead outcomes: %w", err)
 	}
+	// The global trust floor, now rather than on the first lead, which would wait for it.
+	g.RefreshTrust()
 	st := g.Stats()
 	log.Info("matching projection ready", "businesses", st.Businesses, "outcomes", n, "took", time.Since(start).Round(time.Millisecond))
 	return g, nil
