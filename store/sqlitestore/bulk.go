@@ -32,6 +32,9 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Recor
 			if err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil { // a shared transaction's statements ignore it
+				return err
+			}
 			if err := importRecord(ctx, tx, r); err != nil {
 				return partnergraph.AtLine(r.Line, wrap("import "+r.Kind(), err))
 			}
@@ -75,17 +78,17 @@ func deferIndexes(ctx context.Context, tx *txn) (rebuild func() error, err error
 		return none, err
 	}
 	for _, name := range names {
-		if _, err := tx.Tx.ExecContext(ctx, `DROP `+name); err != nil {
+		if _, err := tx.Tx.ExecContext(tx.ctx(ctx), `DROP `+name); err != nil {
 			return none, err
 		}
 	}
 	return func() error {
 		for _, create := range creates {
-			if _, err := tx.Tx.ExecContext(ctx, create); err != nil {
+			if _, err := tx.Tx.ExecContext(tx.ctx(ctx), create); err != nil {
 				return err
 			}
 		}
-		_, err := tx.Tx.ExecContext(ctx, `INSERT INTO businesses_fts (businesses_fts) VALUES ('rebuild')`)
+		_, err := tx.Tx.ExecContext(tx.ctx(ctx), `INSERT INTO businesses_fts (businesses_fts) VALUES ('rebuild')`)
 		return err
 	}, nil
 }

@@ -155,7 +155,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 			// A migration holds several statements, which one prepared statement cannot.
-			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.Tx.ExecContext(tx.ctx(ctx), string(body)); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, now())
@@ -254,6 +254,7 @@ func (s *Store) commit(group []*writeReq) []error {
 		}
 		return errs
 	}
+	tx.shared = true
 	for i, req := range group {
 		if _, err := sqlTx.Exec(`SAVEPOINT write`); err != nil {
 			sqlTx.Rollback()
@@ -292,6 +293,20 @@ func runWrite(req *writeReq, tx *txn) error {
 type txn struct {
 	*sql.Tx
 	stmts map[string]*sql.Stmt
+	// shared is set when the transaction holds several callers' writes. Their statements
+	// then ignore the end of their caller's context: SQLite answers an interrupted write
+	// by rolling back the whole transaction, so one client that hangs up would fail the
+	// writes of everyone in its group. A write takes milliseconds; whether its caller
+	// still waits is checked before it starts.
+	shared bool
+}
+
+// ctx is the context a statement of the transaction runs under.
+func (tx *txn) ctx(ctx context.Context) context.Context {
+	if tx.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (tx *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -310,6 +325,7 @@ func (tx *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = tx.ctx(ctx)
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -318,6 +334,7 @@ func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.
 }
 
 func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.ctx(ctx)
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -326,6 +343,7 @@ func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sq
 }
 
 func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.ctx(ctx)
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		// A Row cannot be built with an error from outside database/sql: let the transaction

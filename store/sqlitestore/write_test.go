@@ -86,6 +86,30 @@ func TestCommitGroup(t *testing.T) {
 		group[i] = &writeReq{ctx: ctx, fn: probeWrite(ctx, i)}
 	}
 	checkProbes(t, s, s.commit(group), abandoned)
+
+	// A caller that hangs up while its write runs in a shared transaction must not fail
+	// the others: the write finishes, and the group commits.
+	hangUp, hang := context.WithCancel(context.Background())
+	defer hang()
+	bg := context.Background()
+	group = []*writeReq{
+		{ctx: bg, fn: func(tx *txn) error { _, err := tx.ExecContext(bg, `INSERT INTO probe (name) VALUES ('before')`); return err }},
+		{ctx: hangUp, fn: func(tx *txn) error {
+			hang()
+			_, err := tx.ExecContext(hangUp, `INSERT INTO probe (name) VALUES ('hung-up')`)
+			return err
+		}},
+		{ctx: bg, fn: func(tx *txn) error { _, err := tx.ExecContext(bg, `INSERT INTO probe (name) VALUES ('after')`); return err }},
+	}
+	for i, err := range s.commit(group) {
+		if err != nil {
+			t.Errorf("write %d of the group with a caller that hung up: %v", i, err)
+		}
+	}
+	var rows int
+	if err := s.r.QueryRow(`SELECT count(*) FROM probe WHERE name IN ('before', 'hung-up', 'after')`).Scan(&rows); err != nil || rows != 3 {
+		t.Errorf("%d of 3 rows committed (%v)", rows, err)
+	}
 }
 
 // Concurrent writers through write: whatever groups the writer forms, each write commits
