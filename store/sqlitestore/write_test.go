@@ -93,13 +93,19 @@ func TestCommitGroup(t *testing.T) {
 	defer hang()
 	bg := context.Background()
 	group = []*writeReq{
-		{ctx: bg, fn: func(tx *txn) error { _, err := tx.ExecContext(bg, `INSERT INTO probe (name) VALUES ('before')`); return err }},
+		{ctx: bg, fn: func(tx *txn) error {
+			_, err := tx.ExecContext(bg, `INSERT INTO probe (name) VALUES ('before')`)
+			return err
+		}},
 		{ctx: hangUp, fn: func(tx *txn) error {
 			hang()
 			_, err := tx.ExecContext(hangUp, `INSERT INTO probe (name) VALUES ('hung-up')`)
 			return err
 		}},
-		{ctx: bg, fn: func(tx *txn) error { _, err := tx.ExecContext(bg, `INSERT INTO probe (name) VALUES ('after')`); return err }},
+		{ctx: bg, fn: func(tx *txn) error {
+			_, err := tx.ExecContext(bg, `INSERT INTO probe (name) VALUES ('after')`)
+			return err
+		}},
 	}
 	for i, err := range s.commit(group) {
 		if err != nil {
