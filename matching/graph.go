@@ -125,7 +125,8 @@ type Graph struct {
 	route        RouteOptions
 	trustRank    []float32 // global trust from verified businesses (TrustRank), by node
 	trustRankAt  time.Time
-	trustDirty   bool
+	writes       uint64                  // changes made to the graph
+	trustWrites  uint64                  // the value of writes that trustRank was computed at
 	trustRanking atomic.Bool             // a background recomputation is running
 	outcomes     map[[2]int32]adjustment // lead-outcome nudges of directed edges
 	answered     map[int32]int           // offers answered (or left to expire), by business

@@ -265,7 +265,7 @@ func (g *Graph) verifiedNear(u int32, svc uint16, p partnergraph.Point, exclude 
 func (g *Graph) refreshTrustRank() {
 	g.mu.RLock()
 	have := len(g.trustRank) > 0
-	stale := g.trustDirty && time.Since(g.trustRankAt) >= trustRankTTL
+	stale := g.writes != g.trustWrites && time.Since(g.trustRankAt) >= trustRankTTL
 	g.mu.RUnlock()
 	switch {
 	case !have:
@@ -285,12 +285,13 @@ func (g *Graph) RefreshTrust() { g.recomputeTrustRank() }
 
 func (g *Graph) recomputeTrustRank() {
 	g.mu.RLock()
-	walk := g.readTrustWalk()
+	walk, writes := g.readTrustWalk(), g.writes
 	g.mu.RUnlock()
 	rank := walk.rank()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.trustRank, g.trustRankAt, g.trustDirty = rank, time.Now(), false
+	// Writes made while it was computed keep it stale, to be computed again.
+	g.trustRank, g.trustRankAt, g.trustWrites = rank, time.Now(), writes
 }
 
 // globalTrust is v's global trust; 0 for a business newer than the last computation.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/seed"
 )
 
@@ -122,4 +123,19 @@ func referenceTrustRank(g *Graph) []float32 {
 		rank, next = next, rank
 	}
 	return rank
+}
+
+// The global trust is stale exactly when the graph has changed since the walk it was computed
+// from was read.
+func TestTrustRankStaleness(t *testing.T) {
+	g := exampleGraph(t)
+	g.RefreshTrust()
+	if g.writes != g.trustWrites {
+		t.Fatalf("fresh TrustRank counted as stale: writes %d, computed at %d", g.writes, g.trustWrites)
+	}
+	ids := g.ids
+	must(t, g.SetTrust(partnergraph.Trust{From: ids[0], To: ids[1], Score: 0.9}))
+	if g.writes == g.trustWrites {
+		t.Fatal("TrustRank not stale after a write")
+	}
 }

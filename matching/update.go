@@ -14,7 +14,7 @@ func (g *Graph) write(fn func() error) error {
 	g.mu.Lock()
 	err := fn()
 	if err == nil {
-		g.trustDirty = true // routing's global trust is recomputed on its next use
+		g.writes++ // routing's global trust is recomputed on its next use
 	}
 	g.mu.Unlock()
 	if err == nil {

@@ -19,20 +19,17 @@ const importCacheKiB = 1 << 20
 // record anywhere leaves the database as it was.
 func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
 	stats := partnergraph.ImportStats{}
-	if _, err := s.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importCacheKiB)); err != nil {
-		return nil, wrap("import", err)
-	}
-	defer s.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, writeCacheKiB))
-	err := s.write(ctx, func(tx *txn) error {
+	err := s.writeAlone(ctx, func(tx *txn) error {
+		if _, err := tx.Tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importCacheKiB)); err != nil {
+			return err
+		}
+		defer tx.Tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, writeCacheKiB))
 		rebuild, err := deferIndexes(ctx, tx)
 		if err != nil {
 			return err
 		}
 		for r, err := range records {
 			if err != nil {
-				return err
-			}
-			if err := ctx.Err(); err != nil { // a shared transaction's statements ignore it
 				return err
 			}
 			if err := importRecord(ctx, tx, r); err != nil {
@@ -70,7 +67,7 @@ func deferIndexes(ctx context.Context, tx *txn) (rebuild func() error, err error
 		if err := rows.Scan(&typ, &name, &create); err != nil {
 			return err
 		}
-		names = append(names, strings.ToUpper(typ)+" "+name)
+		names = append(names, strings.ToUpper(typ)+` "`+name+`"`)
 		creates = append(creates, create)
 		return nil
 	})
@@ -78,17 +75,17 @@ func deferIndexes(ctx context.Context, tx *txn) (rebuild func() error, err error
 		return none, err
 	}
 	for _, name := range names {
-		if _, err := tx.Tx.ExecContext(tx.ctx(ctx), `DROP `+name); err != nil {
+		if _, err := tx.Tx.ExecContext(ctx, `DROP `+name); err != nil {
 			return none, err
 		}
 	}
 	return func() error {
 		for _, create := range creates {
-			if _, err := tx.Tx.ExecContext(tx.ctx(ctx), create); err != nil {
+			if _, err := tx.Tx.ExecContext(ctx, create); err != nil {
 				return err
 			}
 		}
-		_, err := tx.Tx.ExecContext(tx.ctx(ctx), `INSERT INTO businesses_fts (businesses_fts) VALUES ('rebuild')`)
+		_, err := tx.Tx.ExecContext(ctx, `INSERT INTO businesses_fts (businesses_fts) VALUES ('rebuild')`)
 		return err
 	}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -176,23 +177,54 @@ var errClosed = errors.New("sqlitestore: the store is closed")
 
 // writeReq is one caller's write, waiting for the writer goroutine.
 type writeReq struct {
-	ctx  context.Context
-	fn   func(tx *txn) error
-	done chan error
+	ctx      context.Context
+	fn       func(tx *txn) error
+	alone    bool         // commit it in a transaction of its own (an import)
+	state    atomic.Int32 // queued, running or abandoned
+	panicked any          // what fn panicked with, to panic with again on the caller's goroutine
+	done     chan error
 }
+
+// States of a writeReq: the caller may abandon it only while it is queued.
+const (
+	queued int32 = iota
+	running
+	abandoned
+)
 
 // write runs fn in a write transaction and returns once it is committed (durably, for a
 // file), or rolled back with fn's error if fn returns one.
 func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// writeAlone is write for a write that must not share its transaction: an import, which
+// would hold every write of its group for as long as it loads.
+func (s *Store) writeAlone(ctx context.Context, fn func(tx *txn) error) error {
+	return s.submit(&writeReq{ctx: ctx, fn: fn, alone: true, done: make(chan error, 1)})
+}
+
+func (s *Store) submit(req *writeReq) error {
 	select {
 	case s.writes <- req:
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-req.ctx.Done():
+		return req.ctx.Err()
 	case <-s.closing:
 		return errClosed
 	}
-	return <-req.done
+	var err error
+	select {
+	case err = <-req.done:
+	case <-req.ctx.Done():
+		if req.state.CompareAndSwap(queued, abandoned) {
+			return req.ctx.Err() // it will not run
+		}
+		err = <-req.done // it has started: its outcome is the caller's to know
+	}
+	if req.panicked != nil {
+		panic(req.panicked)
+	}
+	return err
 }
 
 // writer commits the writes that callers hand it, all the writes waiting at a time in one
@@ -200,18 +232,26 @@ func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
 // thousand leads a second one sync per lead was what the disk could not keep up with.
 func (s *Store) writer() {
 	defer close(s.writerEnd)
+	var next *writeReq // taken from the queue but left for the next transaction
 	for {
-		var first *writeReq
-		select {
-		case first = <-s.writes:
-		case <-s.closing:
-			return
+		first := next
+		next = nil
+		if first == nil {
+			select {
+			case first = <-s.writes:
+			case <-s.closing:
+				return
+			}
 		}
 		group := []*writeReq{first}
 	more:
-		for len(group) < maxGroup {
+		for !first.alone && len(group) < maxGroup {
 			select {
 			case req := <-s.writes:
+				if req.alone {
+					next = req
+					break more
+				}
 				group = append(group, req)
 			default:
 				break more
@@ -262,10 +302,10 @@ func (s *Store) commit(group []*writeReq) []error {
 		}
 		if errs[i] = runWrite(req, tx); errs[i] != nil {
 			// Some errors (a full disk, say) make SQLite roll the whole transaction back;
-			// then the savepoint is gone and the group fails together.
+			// then the savepoint is gone and the group fails together, for that cause.
 			if _, err := sqlTx.Exec(`ROLLBACK TO write`); err != nil {
 				sqlTx.Rollback()
-				return fail(err)
+				return fail(fmt.Errorf("sqlitestore: rolled back with the other writes of its transaction: %w", errs[i]))
 			}
 		}
 		if _, err := sqlTx.Exec(`RELEASE write`); err != nil {
@@ -279,11 +319,24 @@ func (s *Store) commit(group []*writeReq) []error {
 	return errs
 }
 
-// runWrite runs one caller's write, unless its caller has given up waiting.
-func runWrite(req *writeReq, tx *txn) error {
+// errPanicked is the error of a write whose function panicked; its caller panics again.
+var errPanicked = errors.New("sqlitestore: the write panicked")
+
+// runWrite runs one caller's write, unless its caller has given up waiting. A panic in the
+// write rolls it back and is handed to its caller, whose goroutine panics with it: on the
+// writer's goroutine it would end the process.
+func runWrite(req *writeReq, tx *txn) (err error) {
+	if !req.state.CompareAndSwap(queued, running) {
+		return req.ctx.Err()
+	}
 	if err := req.ctx.Err(); err != nil {
 		return err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			req.panicked, err = p, errPanicked
+		}
+	}()
 	return req.fn(tx)
 }
 
@@ -333,13 +386,10 @@ func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	return st.ExecContext(ctx, args...)
 }
 
+// QueryContext prepares its query each time: a prepared statement is one SQLite statement,
+// which cannot run again while its rows are being read.
 func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	ctx = tx.ctx(ctx)
-	st, err := tx.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
+	return tx.Tx.QueryContext(tx.ctx(ctx), query, args...)
 }
 
 func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {

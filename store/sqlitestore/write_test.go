@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // probeWrite inserts ok-i and, for every third i, also bad-i and then fails.
@@ -143,5 +145,128 @@ func TestWriteAfterClose(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// holdWriter starts a write that keeps the writer busy until release is closed, so that the
+// writes made meanwhile queue up behind it.
+func holdWriter(t *testing.T, s *Store) (release chan struct{}, done chan error) {
+	t.Helper()
+	release, holding, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.write(context.Background(), func(*txn) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	return release, done
+}
+
+// A write that panics is rolled back, its caller's goroutine panics with the same value, and
+// the store goes on: on the writer's goroutine the panic would end the process.
+func TestWritePanics(t *testing.T) {
+	s := probeStore(t)
+	ctx := context.Background()
+	func() {
+		defer func() {
+			if p := recover(); p != "boom" {
+				t.Errorf("recovered %v; want the write's panic", p)
+			}
+		}()
+		s.write(ctx, func(tx *txn) error {
+			tx.ExecContext(ctx, `INSERT INTO probe (name) VALUES ('panicked')`)
+			panic("boom")
+		})
+		t.Error("write returned after its function panicked")
+	}()
+	if err := s.write(ctx, probeWrite(ctx, 1)); err != nil {
+		t.Fatalf("write after a panic: %v", err)
+	}
+	var rows int
+	s.r.QueryRow(`SELECT count(*) FROM probe WHERE name = 'panicked'`).Scan(&rows)
+	if rows != 0 {
+		t.Error("the panicked write was committed")
+	}
+}
+
+// A caller that gives up while its write waits in the queue returns at once, and its write
+// never runs.
+func TestAbandonQueuedWrite(t *testing.T) {
+	s := probeStore(t)
+	release, held := holdWriter(t, s)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := s.write(ctx, probeWrite(ctx, 1))
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Errorf("queued write whose caller gave up: %v after %v; want DeadlineExceeded at once", err, time.Since(start))
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write(context.Background(), probeWrite(context.Background(), 2)); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	s.r.QueryRow(`SELECT count(*) FROM probe WHERE name = 'ok-1'`).Scan(&rows)
+	if rows != 0 {
+		t.Error("the abandoned write ran")
+	}
+}
+
+// An import never shares its transaction, however many writes wait with it.
+func TestWriteAloneIsNotGrouped(t *testing.T) {
+	s := probeStore(t)
+	release, held := holdWriter(t, s)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	shared := map[string]bool{}
+	record := func(name string) func(tx *txn) error {
+		return func(tx *txn) error {
+			mu.Lock()
+			shared[name] = tx.shared
+			mu.Unlock()
+			return nil
+		}
+	}
+	for i := range 6 {
+		wg.Go(func() { s.write(context.Background(), record(fmt.Sprint("w", i))) })
+	}
+	wg.Go(func() { s.writeAlone(context.Background(), record("import")) })
+	time.Sleep(100 * time.Millisecond) // let them queue
+	close(release)
+	<-held
+	wg.Wait()
+	if len(shared) != 7 || shared["import"] {
+		t.Errorf("shared transactions: %v; want 7 writes run, the import alone", shared)
+	}
+}
+
+// When one write's error rolls back the whole transaction (here an INSERT OR ROLLBACK that
+// breaks a unique key), the others of its group fail too, with an error that names that
+// cause rather than the lost savepoint, and nothing is committed.
+func TestGroupRolledBackTogether(t *testing.T) {
+	s := probeStore(t)
+	bg := context.Background()
+	rollback := func(tx *txn) error {
+		_, err := tx.ExecContext(bg, `INSERT OR ROLLBACK INTO probe (name) VALUES ('dup'), ('dup')`)
+		return err
+	}
+	group := []*writeReq{{ctx: bg, fn: probeWrite(bg, 1)}, {ctx: bg, fn: rollback}, {ctx: bg, fn: probeWrite(bg, 2)}}
+	for i, err := range s.commit(group) {
+		if err == nil || !strings.Contains(err.Error(), "UNIQUE") || i != 1 && !strings.Contains(err.Error(), "rolled back with the other writes") {
+			t.Errorf("write %d: %v; want the unique-key error, as the cause for the others", i, err)
+		}
+	}
+	var rows int
+	s.r.QueryRow(`SELECT count(*) FROM probe`).Scan(&rows)
+	if rows != 0 {
+		t.Errorf("%d rows committed; want none", rows)
+	}
+	if err := s.write(bg, probeWrite(bg, 4)); err != nil {
+		t.Fatalf("write after the group was rolled back: %v", err)
 	}
 }
