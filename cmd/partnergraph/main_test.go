@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -91,11 +92,16 @@ func TestImportBadLineWritesNothing(t *testing.T) {
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr := "127.0.0.1:18931"
+	// A port free a moment ago, rather than a fixed one another process may hold.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"--addr", addr, "--db", filepath.Join(dir, "pg.db")}) }()
 	var res *http.Response
-	var err error
 	for i := 0; i < 100; i++ {
 		res, err = http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{ services { slug } }"}`))
 		if err == nil {
