@@ -122,13 +122,15 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 	}
 
 	server := startServer(t, addr, db)
-	// Four clients submit while the server is killed under them.
+	// Sixteen clients submit while the server is killed under them: enough that the store
+	// commits their leads in groups, so the kill lands in grouped commits too.
+	const clients = 16
 	var wg sync.WaitGroup
-	for w := range 4 {
+	for w := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < total; i += 4 {
+			for i := w; i < total; i += clients {
 				id, err := submit(keys[i])
 				if err != nil {
 					return // the server died: this client stops, its key is not acknowledged
