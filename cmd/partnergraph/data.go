@@ -133,7 +133,9 @@ func (p *progress) done() {
 	fmt.Fprintf(os.Stderr, "%s: %d records in %s\n", p.verb, p.n, time.Since(p.start).Round(time.Millisecond))
 }
 
-// withProgress passes records through, reporting progress on large inputs.
+// withProgress passes records through, reporting progress on large inputs, and says when the
+// input is all read: a large load then still builds its indexes and commits, which takes a
+// while with no records to count (13 s after the last of 4.3M records, for 200,000 businesses).
 func withProgress(records iter.Seq2[partnergraph.Record, error], verb string) iter.Seq2[partnergraph.Record, error] {
 	p := newProgress(verb)
 	return func(yield func(partnergraph.Record, error) bool) {
@@ -142,6 +144,9 @@ func withProgress(records iter.Seq2[partnergraph.Record, error], verb string) it
 			if !yield(r, err) {
 				return
 			}
+		}
+		if p.n >= 100_000 {
+			fmt.Fprintf(os.Stderr, "%s: all %d records read in %s; building indexes and committing\n", p.verb, p.n, time.Since(p.start).Round(time.Second))
 		}
 	}
 }
