@@ -47,6 +47,54 @@ func CheckFeedLimit(limit int) error {
 	return nil
 }
 
+// PrepareSubmission checks a lead submission and fills, on copies, what a store owns: the
+// lead's id, input hash (l.Hash()), status (OFFERED) and creation time (now when zero; UTC),
+// then each offer and event as Offer.Prepare and LeadEvent.Prepare do. l itself gets only
+// l.Validate's defaults. EINVALID names the field at fault.
+func PrepareSubmission(l *Lead, offers []Offer, events []LeadEvent, now time.Time) (Lead, []Offer, []LeadEvent, error) {
+	if err := l.Validate(); err != nil {
+		return Lead{}, nil, nil, err
+	}
+	nl := *l
+	if nl.ID == "" {
+		nl.ID = NewID()
+	}
+	if !ValidID(nl.ID) {
+		return Lead{}, nil, nil, Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	if nl.InputHash == "" {
+		nl.InputHash = nl.Hash()
+	}
+	if nl.Status == "" {
+		nl.Status = LeadOffered
+	}
+	if !nl.Status.Valid() {
+		return Lead{}, nil, nil, Invalidf("status", "is not a lead status")
+	}
+	if nl.Currency != "" {
+		if err := ValidCurrency(nl.Currency); err != nil {
+			return Lead{}, nil, nil, WithFieldPrefix("currency", err)
+		}
+	}
+	if nl.CreatedAt.IsZero() {
+		nl.CreatedAt = now
+	}
+	nl.CreatedAt = nl.CreatedAt.UTC()
+	no := slices.Clone(offers)
+	for i := range no {
+		if err := no[i].Prepare(nl.ID, nl.CreatedAt); err != nil {
+			return Lead{}, nil, nil, err
+		}
+	}
+	ne := slices.Clone(events)
+	for i := range ne {
+		if err := ne[i].Prepare(&nl, nl.CreatedAt); err != nil {
+			return Lead{}, nil, nil, err
+		}
+	}
+	return nl, no, ne, nil
+}
+
 // Prepare fills what a store owns in a new offer of the lead (id, lead, status, creation
 // time, no Seq yet) and returns EINVALID, naming "offer.<field>", for what no store can keep.
 func (o *Offer) Prepare(leadID string, at time.Time) error {

@@ -219,46 +219,12 @@ type submitted struct {
 // success with created=true, l, offers and events hold what was written (ids, Seq); on
 // created=false or an error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
-	if err := l.Validate(); err != nil {
+	nl, no, ne, err := partnergraph.PrepareSubmission(l, offers, events, now())
+	if err != nil {
 		return nil, false, err
-	}
-	nl := *l
-	if nl.ID == "" {
-		nl.ID = partnergraph.NewID()
-	}
-	if !partnergraph.ValidID(nl.ID) {
-		return nil, false, partnergraph.Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
-	}
-	if nl.InputHash == "" {
-		nl.InputHash = nl.Hash()
-	}
-	if nl.Status == "" {
-		nl.Status = partnergraph.LeadOffered
-	}
-	if !nl.Status.Valid() {
-		return nil, false, partnergraph.Invalidf("status", "is not a lead status")
-	}
-	if nl.Currency != "" {
-		if err := partnergraph.ValidCurrency(nl.Currency); err != nil {
-			return nil, false, partnergraph.WithFieldPrefix("currency", err)
-		}
-	}
-	nl.CreatedAt = orNow(nl.CreatedAt)
-	no := slices.Clone(offers)
-	for i := range no {
-		if err := no[i].Prepare(nl.ID, nl.CreatedAt); err != nil {
-			return nil, false, err
-		}
-	}
-	ne := slices.Clone(events)
-	for i := range ne {
-		if err := ne[i].Prepare(&nl, nl.CreatedAt); err != nil {
-			return nil, false, err
-		}
 	}
 
 	var res submitted
-	var err error
 	// The checks run under the counter's lock, so the constraints should never fire. If one
 	// does (a writer that skipped the lock), the transaction runs once more: its look-up then
 	// finds the lead that won, and a second violation is a conflict.

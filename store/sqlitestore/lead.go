@@ -77,46 +77,13 @@ func scanCommission(row scanner) (partnergraph.Commission, error) {
 // On success with created=true, l, offers and events hold what was written (ids, Seq); on
 // created=false or an error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
-	if err := l.Validate(); err != nil {
+	nl, no, ne, err := partnergraph.PrepareSubmission(l, offers, events, fromNanos(now()))
+	if err != nil {
 		return nil, false, err
-	}
-	nl := *l
-	if nl.ID == "" {
-		nl.ID = partnergraph.NewID()
-	}
-	if !partnergraph.ValidID(nl.ID) {
-		return nil, false, partnergraph.Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
-	}
-	if nl.InputHash == "" {
-		nl.InputHash = nl.Hash()
-	}
-	if nl.Status == "" {
-		nl.Status = partnergraph.LeadOffered
-	}
-	if !nl.Status.Valid() {
-		return nil, false, partnergraph.Invalidf("status", "is not a lead status")
-	}
-	if nl.Currency != "" {
-		if err := partnergraph.ValidCurrency(nl.Currency); err != nil {
-			return nil, false, partnergraph.WithFieldPrefix("currency", err)
-		}
-	}
-	nl.CreatedAt = fromNanos(nanosOrNow(nl.CreatedAt))
-	no := slices.Clone(offers)
-	for i := range no {
-		if err := no[i].Prepare(nl.ID, nl.CreatedAt); err != nil {
-			return nil, false, err
-		}
-	}
-	ne := slices.Clone(events)
-	for i := range ne {
-		if err := ne[i].Prepare(&nl, nl.CreatedAt); err != nil {
-			return nil, false, err
-		}
 	}
 
 	var existing *partnergraph.Lead
-	err := s.write(ctx, func(tx *txn) error {
+	err = s.write(ctx, func(tx *txn) error {
 		old, err := scanLead(tx.QueryRowContext(ctx, `SELECT `+leadColumns+` FROM leads WHERE idempotency_key = ?`, nl.IdempotencyKey))
 		if err == nil {
 			if old.InputHash != nl.InputHash {
