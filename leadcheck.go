@@ -232,6 +232,35 @@ func (t *Transition) Validate() error {
 	return nil
 }
 
+// Prepare validates the transition and returns, on copies, what a store writes for it: its
+// time (now when zero; UTC), its new offers and its commission (or nil), prepared as
+// Offer.Prepare and Commission.Prepare do.
+func (t *Transition) Prepare(now time.Time) (time.Time, []Offer, *Commission, error) {
+	if err := t.Validate(); err != nil {
+		return time.Time{}, nil, nil, err
+	}
+	at := t.At
+	if at.IsZero() {
+		at = now
+	}
+	at = at.UTC()
+	no := slices.Clone(t.NewOffers)
+	for i := range no {
+		if err := no[i].Prepare(t.LeadID, at); err != nil {
+			return time.Time{}, nil, nil, err
+		}
+	}
+	var c *Commission
+	if t.Commission != nil {
+		cc := *t.Commission
+		if err := cc.Prepare(t.LeadID, at); err != nil {
+			return time.Time{}, nil, nil, err
+		}
+		c = &cc
+	}
+	return at, no, c, nil
+}
+
 // LedgerFact is one aggregate a store reads for a business's ledger: the leads exchanged with
 // a partner in one direction, or commission amounts with a partner in one currency.
 type LedgerFact struct {

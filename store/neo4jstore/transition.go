@@ -88,23 +88,9 @@ type applied struct {
 // On success the elements of t.NewOffers and t.Events and *t.Commission hold what was written
 // (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
-	if err := t.Validate(); err != nil {
+	at, no, c, err := t.Prepare(now())
+	if err != nil {
 		return err
-	}
-	at := orNow(t.At)
-	no := slices.Clone(t.NewOffers)
-	for i := range no {
-		if err := no[i].Prepare(t.LeadID, at); err != nil {
-			return err
-		}
-	}
-	var c *partnergraph.Commission
-	if t.Commission != nil {
-		cc := *t.Commission
-		if err := cc.Prepare(t.LeadID, at); err != nil {
-			return err
-		}
-		c = &cc
 	}
 	res, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (applied, error) {
 		return applyTransition(ctx, tx, &t, at, no, c)

@@ -297,27 +297,13 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 // has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
 // what was written (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
-	if err := t.Validate(); err != nil {
+	at, no, c, err := t.Prepare(fromNanos(now()))
+	if err != nil {
 		return err
-	}
-	at := fromNanos(nanosOrNow(t.At))
-	no := slices.Clone(t.NewOffers)
-	for i := range no {
-		if err := no[i].Prepare(t.LeadID, at); err != nil {
-			return err
-		}
-	}
-	var c *partnergraph.Commission
-	if t.Commission != nil {
-		cc := *t.Commission
-		if err := cc.Prepare(t.LeadID, at); err != nil {
-			return err
-		}
-		c = &cc
 	}
 	ne := slices.Clone(t.Events)
 
-	err := s.write(ctx, func(tx *txn) error {
+	err = s.write(ctx, func(tx *txn) error {
 		l, err := lead(ctx, tx, t.LeadID)
 		if err != nil {
 			return err
