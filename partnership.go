@@ -76,6 +76,14 @@ func (s PartnershipStatus) Valid() bool {
 	return false
 }
 
+// Check returns EINVALID naming field unless s is a known partnership status.
+func (s PartnershipStatus) Check(field string) error {
+	if !s.Valid() {
+		return Invalidf(field, "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+	}
+	return nil
+}
+
 // Open reports whether a partnership in status s still binds its pair: a pair has at most
 // one open partnership.
 func (s PartnershipStatus) Open() bool { return s == PartnershipProposed || s == PartnershipActive }
@@ -110,8 +118,8 @@ func (p *Partnership) Validate() error {
 	if p.Status == "" {
 		p.Status = PartnershipProposed
 	}
-	if !p.Status.Valid() {
-		return Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+	if err := p.Status.Check("status"); err != nil {
+		return err
 	}
 	if err := p.Terms.Validate(); err != nil {
 		return WithFieldPrefix("terms", err)

@@ -193,7 +193,7 @@ func (b *builder) add(r partnergraph.Record) error {
 		p := r.Partnership
 		st, ok := pairStatus(p.Status)
 		if !ok {
-			return partnergraph.Invalidf("partnership.status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+			return p.Status.Check("partnership.status")
 		}
 		u, v, err := g.pair(p.ProposerID, p.PartnerID)
 		if err != nil {

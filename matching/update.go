@@ -189,7 +189,7 @@ func (g *Graph) RemoveTrust(from, to string) error {
 func (g *Graph) PutPartnership(p partnergraph.Partnership) error {
 	st, ok := pairStatus(p.Status)
 	if !ok {
-		return partnergraph.Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+		return p.Status.Check("status")
 	}
 	return g.write(func() error {
 		u, v, err := g.pair(p.ProposerID, p.PartnerID)

@@ -101,8 +101,8 @@ func (s *Store) Partnership(ctx context.Context, id string) (*partnergraph.Partn
 // one succeeds. EINVALID naming "status" for an unknown to, ENOTFOUND, ECONFLICT if the status
 // is not one of from or if reopening would give the pair two open partnerships.
 func (s *Store) SetPartnershipStatus(ctx context.Context, id string, from []partnergraph.PartnershipStatus, to partnergraph.PartnershipStatus) (*partnergraph.Partnership, error) {
-	if !to.Valid() {
-		return nil, partnergraph.Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+	if err := to.Check("status"); err != nil {
+		return nil, err
 	}
 	out, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (*partnergraph.Partnership, error) {
 		if _, err := run(ctx, tx, partnershipLock, map[string]any{"id": id}); err != nil {
@@ -167,8 +167,10 @@ func (s *Store) Partnerships(ctx context.Context, f partnergraph.PartnershipFilt
 	if err := p.Validate(); err != nil {
 		return zero, err
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return zero, partnergraph.Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+	if f.Status != "" {
+		if err := f.Status.Check("status"); err != nil {
+			return zero, err
+		}
 	}
 	after, resume, err := decodeCursor(p.After, byNewest)
 	if err != nil {

@@ -90,8 +90,8 @@ func partnership(ctx context.Context, q querier, id string) (*partnergraph.Partn
 
 // SetPartnershipStatus implements partnergraph.Store.
 func (s *Store) SetPartnershipStatus(ctx context.Context, id string, from []partnergraph.PartnershipStatus, to partnergraph.PartnershipStatus) (*partnergraph.Partnership, error) {
-	if !to.Valid() {
-		return nil, partnergraph.Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+	if err := to.Check("status"); err != nil {
+		return nil, err
 	}
 	var out *partnergraph.Partnership
 	err := s.write(ctx, func(tx *txn) error {
@@ -127,8 +127,10 @@ func (s *Store) Partnerships(ctx context.Context, f partnergraph.PartnershipFilt
 	if err := p.Validate(); err != nil {
 		return zero, err
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return zero, partnergraph.Invalidf("status", "must be PROPOSED, ACTIVE, DECLINED or ENDED")
+	if f.Status != "" {
+		if err := f.Status.Check("status"); err != nil {
+			return zero, err
+		}
 	}
 	after, hasAfter, err := decodeCursor(p.After)
 	if err != nil {
