@@ -36,6 +36,19 @@ type Slice[T any] struct {
 	HasNext bool
 }
 
+// SliceOf makes the page of a listing read with a limit of first+1: the extra item, if any,
+// only tells that more follow. A page is never nil, so an empty one encodes as [].
+func SliceOf[T any](items []T, cursors []string, first int) Slice[T] {
+	s := Slice[T]{Items: items, Cursors: cursors}
+	if len(items) > first {
+		s.Items, s.Cursors, s.HasNext = items[:first], cursors[:first], true
+	}
+	if s.Items == nil {
+		s.Items, s.Cursors = []T{}, []string{}
+	}
+	return s
+}
+
 // MembershipFilter narrows a membership listing; zero fields do not filter.
 type MembershipFilter struct {
 	BusinessID string

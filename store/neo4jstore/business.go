@@ -194,7 +194,7 @@ func (s *Store) Businesses(ctx context.Context, f partnergraph.BusinessFilter, p
 			items = append(items, b)
 			cursors = append(cursors, c.encode())
 		}
-		return page(items, cursors, p.First), nil
+		return partnergraph.SliceOf(items, cursors, p.First), nil
 	})
 	return out, wrap("list businesses", err)
 }

@@ -78,15 +78,3 @@ func newestCursor(t time.Time, id string) cursor {
 func commissionCursor(t time.Time, id string) cursor {
 	return cursor{Kind: byCommission, S: t.UTC().Format(time.RFC3339Nano), ID: id}
 }
-
-// page trims items fetched with a limit of first+1 to first, and says whether more follow.
-func page[T any](items []T, cursors []string, first int) partnergraph.Slice[T] {
-	s := partnergraph.Slice[T]{Items: items, Cursors: cursors}
-	if len(items) > first {
-		s.Items, s.Cursors, s.HasNext = items[:first], cursors[:first], true
-	}
-	if s.Items == nil {
-		s.Items, s.Cursors = []T{}, []string{}
-	}
-	return s
-}

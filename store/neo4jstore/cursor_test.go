@@ -64,18 +64,3 @@ func TestCursorMalformed(t *testing.T) {
 		}
 	}
 }
-
-func TestPage(t *testing.T) {
-	got := page([]int{1, 2, 3}, []string{"a", "b", "c"}, 2)
-	if len(got.Items) != 2 || len(got.Cursors) != 2 || !got.HasNext {
-		t.Errorf("page of 3 with first 2 = %+v", got)
-	}
-	got = page([]int{1, 2}, []string{"a", "b"}, 2)
-	if len(got.Items) != 2 || got.HasNext {
-		t.Errorf("page of 2 with first 2 = %+v", got)
-	}
-	got = page[int](nil, nil, 2)
-	if got.Items == nil || got.Cursors == nil || got.HasNext {
-		t.Errorf("empty page = %+v, want empty (not nil) slices", got)
-	}
-}

@@ -104,7 +104,7 @@ func (s *Store) Commissions(ctx context.Context, businessID string, p partnergra
 			items = append(items, c)
 			cursors = append(cursors, commissionCursor(c.CreatedAt, c.ID).encode())
 		}
-		return page(items, cursors, p.First), nil
+		return partnergraph.SliceOf(items, cursors, p.First), nil
 	})
 	return out, wrap("list commissions", err)
 }

@@ -112,7 +112,7 @@ func (s *Store) Networks(ctx context.Context, p partnergraph.Page) (partnergraph
 			items = append(items, n)
 			cursors = append(cursors, cursor{Kind: byName, S: n.Name, ID: n.ID}.encode())
 		}
-		return page(items, cursors, p.First), nil
+		return partnergraph.SliceOf(items, cursors, p.First), nil
 	})
 	return out, wrap("list networks", err)
 }
@@ -210,7 +210,7 @@ func (s *Store) Memberships(ctx context.Context, f partnergraph.MembershipFilter
 		if err != nil {
 			return zero, err
 		}
-		return page(items, cursors, p.First), nil
+		return partnergraph.SliceOf(items, cursors, p.First), nil
 	})
 	return out, wrap("list memberships", err)
 }

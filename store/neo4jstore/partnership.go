@@ -202,7 +202,7 @@ func (s *Store) Partnerships(ctx context.Context, f partnergraph.PartnershipFilt
 			items = append(items, pp)
 			cursors = append(cursors, newestCursor(pp.CreatedAt, pp.ID).encode())
 		}
-		return page(items, cursors, p.First), nil
+		return partnergraph.SliceOf(items, cursors, p.First), nil
 	})
 	return out, wrap("list partnerships", err)
 }

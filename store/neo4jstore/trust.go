@@ -94,7 +94,7 @@ func (s *Store) TrustEdges(ctx context.Context, f partnergraph.TrustFilter, p pa
 		if err != nil {
 			return zero, err
 		}
-		return page(items, cursors, p.First), nil
+		return partnergraph.SliceOf(items, cursors, p.First), nil
 	})
 	return out, wrap("list trust", err)
 }

@@ -212,7 +212,7 @@ func (s *Store) Businesses(ctx context.Context, f partnergraph.BusinessFilter, p
 	if err := rows.Err(); err != nil {
 		return zero, wrap("list businesses", err)
 	}
-	return page(items, cursors, p.First), nil
+	return partnergraph.SliceOf(items, cursors, p.First), nil
 }
 
 // ftsQuery turns free text into an FTS5 query that matches every word as a prefix. Each word

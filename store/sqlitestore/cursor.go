@@ -36,15 +36,3 @@ func decodeCursor(s string) (c cursor, ok bool, err error) {
 	}
 	return c, true, nil
 }
-
-// page trims a result fetched with first+1 rows to first, and says whether more follow.
-func page[T any](items []T, cursors []string, first int) partnergraph.Slice[T] {
-	s := partnergraph.Slice[T]{Items: items, Cursors: cursors}
-	if len(items) > first {
-		s.Items, s.Cursors, s.HasNext = items[:first], cursors[:first], true
-	}
-	if s.Items == nil {
-		s.Items, s.Cursors = []T{}, []string{}
-	}
-	return s
-}

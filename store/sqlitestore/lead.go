@@ -504,7 +504,7 @@ func (s *Store) Commissions(ctx context.Context, businessID string, p partnergra
 	if err != nil {
 		return zero, wrap("list commissions", err)
 	}
-	return page(items, cursors, p.First), nil
+	return partnergraph.SliceOf(items, cursors, p.First), nil
 }
 
 // IdempotencyWindow is how long an idempotency key is kept at least: a client may retry a

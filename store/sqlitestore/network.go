@@ -107,7 +107,7 @@ func (s *Store) Networks(ctx context.Context, p partnergraph.Page) (partnergraph
 	if err != nil {
 		return zero, wrap("list networks", err)
 	}
-	return page(items, cursors, p.First), nil
+	return partnergraph.SliceOf(items, cursors, p.First), nil
 }
 
 // Join implements partnergraph.Store.
@@ -173,7 +173,7 @@ func (s *Store) Memberships(ctx context.Context, f partnergraph.MembershipFilter
 	if err != nil {
 		return zero, wrap("list memberships", err)
 	}
-	return page(items, cursors, p.First), nil
+	return partnergraph.SliceOf(items, cursors, p.First), nil
 }
 
 func scanMembership(row scanner) (partnergraph.Membership, error) {

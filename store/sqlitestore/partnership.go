@@ -156,5 +156,5 @@ func (s *Store) Partnerships(ctx context.Context, f partnergraph.PartnershipFilt
 	if err != nil {
 		return zero, wrap("list partnerships", err)
 	}
-	return page(items, cursors, p.First), nil
+	return partnergraph.SliceOf(items, cursors, p.First), nil
 }

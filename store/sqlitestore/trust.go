@@ -90,7 +90,7 @@ func (s *Store) TrustEdges(ctx context.Context, f partnergraph.TrustFilter, p pa
 	if err != nil {
 		return zero, wrap("list trust", err)
 	}
-	return page(items, cursors, p.First), nil
+	return partnergraph.SliceOf(items, cursors, p.First), nil
 }
 
 // TrustCounts implements partnergraph.Store.
