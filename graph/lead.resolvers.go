@@ -142,7 +142,10 @@ func (r *mutationResolver) SubmitLead(ctx context.Context, input model.SubmitLea
 	if err := accessFrom(ctx).submitLead(ctx, referrerID); err != nil {
 		return nil, err
 	}
-	if err := r.checkServices(ctx, []string{input.Service}); err != nil {
+	if _, err := r.service(ctx, input.Service); err != nil {
+		if partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
+			return nil, err // the store failed: not the caller's input
+		}
 		return nil, partnergraph.Invalidf("input.service", "unknown service %q (see the services query)", input.Service)
 	}
 	l := &partnergraph.Lead{
