@@ -122,17 +122,17 @@ type Graph struct {
 	scratch scratchPool
 
 	// routing
-	route        RouteOptions
-	trustRank    []float32 // global trust from verified businesses (TrustRank), by node
-	trustRankAt  time.Time
-	writes       uint64                  // changes made to the graph
-	trustWrites  uint64                  // the value of writes that trustRank was computed at
-	trustRanking atomic.Bool             // a background recomputation is running
-	outcomes     map[[2]int32]adjustment // lead-outcome nudges of directed edges
-	answered     map[int32]int           // offers answered (or left to expire), by business
-	acceptedN    map[int32]int           // offers accepted, by business
-	pairTried    map[[2]uint16]int       // leads accepted, by (referrer\'s service, lead\'s service)
-	pairWon      map[[2]uint16]int       // leads won, by the same pair
+	route          RouteOptions
+	trustRank      []float32 // global trust from verified businesses (TrustRank), by node
+	trustRankAt    time.Time
+	trustEdits     uint64                  // changes to what the global trust reads: businesses and links
+	trustRankEdits uint64                  // the value of trustEdits that trustRank was computed at
+	trustRanking   atomic.Bool             // a background recomputation is running
+	outcomes       map[[2]int32]adjustment // lead-outcome nudges of directed edges
+	answered       map[int32]int           // offers answered (or left to expire), by business
+	acceptedN      map[int32]int           // offers accepted, by business
+	pairTried      map[[2]uint16]int       // leads accepted, by (referrer\'s service, lead\'s service)
+	pairWon        map[[2]uint16]int       // leads won, by the same pair
 }
 
 type serviceInfo struct {

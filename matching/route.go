@@ -265,7 +265,7 @@ func (g *Graph) verifiedNear(u int32, svc uint16, p partnergraph.Point, exclude 
 func (g *Graph) refreshTrustRank() {
 	g.mu.RLock()
 	have := len(g.trustRank) > 0
-	stale := g.writes != g.trustWrites && time.Since(g.trustRankAt) >= trustRankTTL
+	stale := g.trustEdits != g.trustRankEdits && time.Since(g.trustRankAt) >= trustRankTTL
 	g.mu.RUnlock()
 	switch {
 	case !have:
@@ -285,13 +285,13 @@ func (g *Graph) RefreshTrust() { g.recomputeTrustRank() }
 
 func (g *Graph) recomputeTrustRank() {
 	g.mu.RLock()
-	walk, writes := g.readTrustWalk(), g.writes
+	walk, edits := g.readTrustWalk(), g.trustEdits
 	g.mu.RUnlock()
 	rank := walk.rank()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	// Writes made while it was computed keep it stale, to be computed again.
-	g.trustRank, g.trustRankAt, g.trustWrites = rank, time.Now(), writes
+	g.trustRank, g.trustRankAt, g.trustRankEdits = rank, time.Now(), edits
 }
 
 // globalTrust is v's global trust; 0 for a business newer than the last computation.

@@ -125,17 +125,22 @@ func referenceTrustRank(g *Graph) []float32 {
 	return rank
 }
 
-// The global trust is stale exactly when the graph has changed since the walk it was computed
-// from was read.
+// The global trust is stale exactly when what it reads (businesses, trust, partnerships) has
+// changed since the walk it was computed from was read.
 func TestTrustRankStaleness(t *testing.T) {
 	g := exampleGraph(t)
 	g.RefreshTrust()
-	if g.writes != g.trustWrites {
-		t.Fatalf("fresh TrustRank counted as stale: writes %d, computed at %d", g.writes, g.trustWrites)
+	if g.trustEdits != g.trustRankEdits {
+		t.Fatalf("fresh TrustRank counted as stale: edits %d, computed at %d", g.trustEdits, g.trustRankEdits)
+	}
+	// A change the global trust does not read leaves it fresh.
+	must(t, g.SetComplement(partnergraph.Complement{From: g.svcs[0].id, To: g.svcs[1].id, Weight: 0.5, Source: partnergraph.SourceCurated}))
+	if g.trustEdits != g.trustRankEdits {
+		t.Fatal("TrustRank stale after a change to complements, which it does not read")
 	}
 	ids := g.ids
 	must(t, g.SetTrust(partnergraph.Trust{From: ids[0], To: ids[1], Score: 0.9}))
-	if g.writes == g.trustWrites {
+	if g.trustEdits == g.trustRankEdits {
 		t.Fatal("TrustRank not stale after a write")
 	}
 }

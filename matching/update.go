@@ -13,9 +13,6 @@ func (g *Graph) write(fn func() error) error {
 	defer g.wmu.Unlock()
 	g.mu.Lock()
 	err := fn()
-	if err == nil {
-		g.writes++ // routing's global trust is recomputed on its next use
-	}
 	g.mu.Unlock()
 	if err == nil {
 		g.maybeCompact()
@@ -290,6 +287,7 @@ func (g *Graph) countMember(v, n int32, d int32) {
 // putBusiness creates or updates a node. A new node's lists go to the base while a builder
 // fills the graph, to the overlay afterwards.
 func (g *Graph) putBusiness(b partnergraph.Business, services []string) {
+	g.trustEdits++ // status and verification feed the global trust
 	v, ok := g.index[b.ID]
 	if !ok {
 		v = int32(len(g.ids))
@@ -386,6 +384,7 @@ func (g *Graph) setServices(v int32, services []string) {
 // editLink changes u's link to v with fn, keeping u's degrees in step, and drops the link when
 // nothing is left in it.
 func (g *Graph) editLink(u, v int32, fn func(*link)) {
+	g.trustEdits++ // trust and partnerships feed the global trust
 	ls := g.links.own(u)
 	i, ok := findLink(ls, v)
 	old := link{to: v}
