@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -78,7 +78,13 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", 20000+os.Getpid()%20000)
+	// A port free a moment ago; the restarted server listens on it again.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
 	const total = 300
 	keys := make([]string, total)
 	for i := range keys {
@@ -87,38 +93,10 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 	var mu sync.Mutex
 	acked := map[string]string{} // key → lead id the server answered with
 
+	url := "http://" + addr + "/graphql"
 	submit := func(key string) (string, error) {
-		body, _ := json.Marshal(map[string]any{
-			"query": `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id } } }`,
-			"variables": map[string]any{"in": map[string]any{
-				"referrerId": "QnVzaW5lc3M6ZGF2ZXMtY29sbGlzaW9u", "service": "personal-injury-attorney",
-				"location":       map[string]any{"lat": 39.80, "lng": -89.65},
-				"customer":       map[string]any{"name": "Crash Test", "email": "crash@example.com"},
-				"consent":        map[string]any{"text": "The customer agreed to be referred.", "givenAt": "2026-11-20T10:00:00Z"},
-				"idempotencyKey": key,
-			}},
-		})
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return "", err
-		}
-		defer res.Body.Close()
-		var out struct {
-			Data struct {
-				SubmitLead struct{ Lead struct{ ID string } }
-			}
-			Errors []any
-		}
-		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-			return "", err
-		}
-		if len(out.Errors) > 0 || out.Data.SubmitLead.Lead.ID == "" {
-			return "", fmt.Errorf("errors: %v", out.Errors)
-		}
-		return out.Data.SubmitLead.Lead.ID, nil
+		id, _, err := submit(http.DefaultClient, url, token, key)
+		return id, err
 	}
 
 	server := startServer(t, addr, db)
@@ -141,6 +119,8 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 			}
 		}()
 	}
+	clientsDone := make(chan struct{})
+	go func() { wg.Wait(); close(clientsDone) }()
 	for {
 		mu.Lock()
 		n := len(acked)
@@ -148,7 +128,11 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 		if n >= total/3 {
 			break
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-clientsDone: // every client stopped before a third was acknowledged
+			t.Fatalf("the clients stopped with %d of %d leads acknowledged, before the kill", n, total)
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 	server.Process.Signal(syscall.SIGKILL)
 	server.Wait()

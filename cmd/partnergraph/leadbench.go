@@ -133,11 +133,11 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 			defer wg.Done()
 			for i := range jobs {
 				key := fmt.Sprintf("%s-%07d", prefix, i)
-				routed, err := submit(client, url, token, key)
+				_, status, err := submit(client, url, token, key)
 				mu.Lock()
 				if err != nil {
 					errs++
-				} else if !routed {
+				} else if status == "UNROUTABLE" {
 					unrouted++
 				}
 				mu.Unlock()
@@ -187,12 +187,13 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 	return res
 }
 
-// submit submits one lead and reports whether it was routed (offered to a business).
-func submit(client *http.Client, url, token, key string) (bool, error) {
+// submit submits one lead for Dave's Collision, the lead's key as its notes and idempotency
+// key, and returns the lead's API id and status (UNROUTABLE if it was offered to no one).
+func submit(client *http.Client, url, token, key string) (id, status string, err error) {
 	body, _ := json.Marshal(map[string]any{
 		"query": `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`,
 		"variables": map[string]any{"in": map[string]any{
-			"referrerId": "QnVzaW5lc3M6ZGF2ZXMtY29sbGlzaW9u", "service": "personal-injury-attorney",
+			"referrerId": base64ID("Business", "daves-collision"), "service": "personal-injury-attorney",
 			"location": map[string]any{"lat": 39.80, "lng": -89.65},
 			"customer": map[string]any{"name": "Bench Customer", "email": "bench@example.com"},
 			"consent":  map[string]any{"text": "The customer agreed to be referred.", "givenAt": "2026-11-20T10:00:00Z"},
@@ -204,22 +205,22 @@ func submit(client *http.Client, url, token, key string) (bool, error) {
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := client.Do(req)
 	if err != nil {
-		return false, err
+		return "", "", err
 	}
 	defer res.Body.Close()
 	var out struct {
 		Data struct {
-			SubmitLead struct{ Lead struct{ Status string } }
+			SubmitLead struct{ Lead struct{ ID, Status string } }
 		}
 		Errors []any
 	}
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		return false, err
+		return "", "", err
 	}
-	if len(out.Errors) > 0 {
-		return false, fmt.Errorf("%v", out.Errors)
+	if len(out.Errors) > 0 || out.Data.SubmitLead.Lead.ID == "" {
+		return "", "", fmt.Errorf("submitLead: errors %v", out.Errors)
 	}
-	return out.Data.SubmitLead.Lead.Status != "UNROUTABLE", nil
+	return out.Data.SubmitLead.Lead.ID, out.Data.SubmitLead.Lead.Status, nil
 }
 
 // subscribeOffers follows a business's inbox over graphql-transport-ws and sends each
