@@ -51,8 +51,10 @@ type Business struct {
 // Validate checks every field and fills defaults for the zero ones (status, radius, lead cap).
 // It returns EINVALID naming the first field at fault.
 func (b *Business) Validate() error {
-	if b.ID != "" && !ValidID(b.ID) {
-		return Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	if b.ID != "" {
+		if err := CheckID("id", b.ID); err != nil {
+			return err
+		}
 	}
 	b.Name = strings.TrimSpace(b.Name)
 	if err := checkText("name", b.Name, 1, 120); err != nil {

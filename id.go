@@ -20,6 +20,14 @@ func NewID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// CheckID returns EINVALID naming field unless ValidID(id).
+func CheckID(field, id string) error {
+	if !ValidID(id) {
+		return Invalidf(field, "must be 1-64 letters, digits, '-', '_' or '.'")
+	}
+	return nil
+}
+
 // ValidID reports whether s looks like an id this application generates or imports:
 // 1 to 64 characters of letters, digits, '-', '_' and '.'.
 func ValidID(s string) bool {

@@ -59,8 +59,8 @@ func PrepareSubmission(l *Lead, offers []Offer, events []LeadEvent, now time.Tim
 	if nl.ID == "" {
 		nl.ID = NewID()
 	}
-	if !ValidID(nl.ID) {
-		return Lead{}, nil, nil, Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	if err := CheckID("id", nl.ID); err != nil {
+		return Lead{}, nil, nil, err
 	}
 	if nl.InputHash == "" {
 		nl.InputHash = nl.Hash()
@@ -101,8 +101,8 @@ func (o *Offer) Prepare(leadID string, at time.Time) error {
 	if o.ID == "" {
 		o.ID = NewID()
 	}
-	if !ValidID(o.ID) {
-		return Invalidf("offer.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	if err := CheckID("offer.id", o.ID); err != nil {
+		return err
 	}
 	if o.LeadID == "" {
 		o.LeadID = leadID
@@ -166,8 +166,8 @@ func (c *Commission) Prepare(leadID string, at time.Time) error {
 	if c.ID == "" {
 		c.ID = NewID()
 	}
-	if !ValidID(c.ID) {
-		return Invalidf("commission.id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	if err := CheckID("commission.id", c.ID); err != nil {
+		return err
 	}
 	if c.LeadID == "" {
 		c.LeadID = leadID

@@ -22,8 +22,10 @@ type Network struct {
 
 // Validate fills a missing visibility with PUBLIC and returns EINVALID naming the field at fault.
 func (n *Network) Validate() error {
-	if n.ID != "" && !ValidID(n.ID) {
-		return Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	if n.ID != "" {
+		if err := CheckID("id", n.ID); err != nil {
+			return err
+		}
 	}
 	if err := checkText("name", n.Name, 1, 120); err != nil {
 		return err

@@ -103,8 +103,10 @@ type Partnership struct {
 
 // Validate fills a missing status with PROPOSED and returns EINVALID naming the field at fault.
 func (p *Partnership) Validate() error {
-	if p.ID != "" && !ValidID(p.ID) {
-		return Invalidf("id", "must be 1-64 letters, digits, '-', '_' or '.'")
+	if p.ID != "" {
+		if err := CheckID("id", p.ID); err != nil {
+			return err
+		}
 	}
 	if !ValidID(p.ProposerID) {
 		return Invalidf("proposerId", "must be a business id")

@@ -61,7 +61,7 @@ func (c Complement) Validate() error {
 	if c.From == c.To {
 		return Invalidf("to", "must differ from \"from\"")
 	}
-	if err := checkUnit("weight", c.Weight); err != nil {
+	if err := CheckUnit("weight", c.Weight); err != nil {
 		return err
 	}
 	if c.Source != SourceCurated && c.Source != SourceLearned {
@@ -70,7 +70,8 @@ func (c Complement) Validate() error {
 	return nil
 }
 
-func checkUnit(field string, v float64) error {
+// CheckUnit returns EINVALID naming field unless v is in [0,1] (and a number).
+func CheckUnit(field string, v float64) error {
 	if math.IsNaN(v) || v < 0 || v > 1 {
 		return Invalidf(field, "must be between 0 and 1")
 	}

@@ -17,15 +17,20 @@ type Page struct {
 	After string
 }
 
+// CheckPageSize returns EINVALID naming "first" unless first is in 1..MaxPageSize.
+func CheckPageSize(first int) error {
+	if first < 1 || first > MaxPageSize {
+		return Invalidf("first", "must be between 1 and %d", MaxPageSize)
+	}
+	return nil
+}
+
 // Validate fills a zero First with DefaultPageSize and returns EINVALID naming "first".
 func (p *Page) Validate() error {
 	if p.First == 0 {
 		p.First = DefaultPageSize
 	}
-	if p.First < 1 || p.First > MaxPageSize {
-		return Invalidf("first", "must be between 1 and %d", MaxPageSize)
-	}
-	return nil
+	return CheckPageSize(p.First)
 }
 
 // Slice is one page of a listing: the items, each item's opaque cursor, and whether more

@@ -23,7 +23,7 @@ func (t *Trust) Validate() error {
 	if t.From == t.To {
 		return Invalidf("to", "a business cannot trust itself")
 	}
-	if err := checkUnit("score", t.Score); err != nil {
+	if err := CheckUnit("score", t.Score); err != nil {
 		return err
 	}
 	if t.Source == "" {

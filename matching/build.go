@@ -159,8 +159,8 @@ func (b *builder) add(r partnergraph.Record) error {
 	case r.Service != nil:
 		g.putService(*r.Service)
 	case r.Complement != nil:
-		if w := r.Complement.Weight; math.IsNaN(w) || w < 0 || w > 1 {
-			return partnergraph.Invalidf("complement.weight", "must be between 0 and 1")
+		if err := partnergraph.CheckUnit("complement.weight", r.Complement.Weight); err != nil {
+			return err
 		}
 		g.setComplement(*r.Complement)
 	case r.Business != nil:
@@ -181,8 +181,8 @@ func (b *builder) add(r partnergraph.Record) error {
 		b.members = append(b.members, [2]int32{v, n})
 	case r.Trust != nil:
 		t := r.Trust
-		if math.IsNaN(t.Score) || t.Score < 0 || t.Score > 1 {
-			return partnergraph.Invalidf("trust.score", "must be between 0 and 1")
+		if err := partnergraph.CheckUnit("trust.score", t.Score); err != nil {
+			return err
 		}
 		u, v, err := g.pair(t.From, t.To)
 		if err != nil {

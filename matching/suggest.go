@@ -91,8 +91,8 @@ func (w Weights) normalized() [6]float64 {
 //
 // Errors: EINVALID (field "first") unless 1 ≤ first ≤ 100; ENOTFOUND for an unknown business.
 func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
-	if first < 1 || first > partnergraph.MaxPageSize {
-		return nil, partnergraph.Invalidf("first", "must be between 1 and %d", partnergraph.MaxPageSize)
+	if err := partnergraph.CheckPageSize(first); err != nil {
+		return nil, err
 	}
 	g.mu.RLock()
 	defer g.mu.RUnlock()

@@ -53,8 +53,8 @@ func (g *Graph) PutService(s partnergraph.Service) {
 // (CURATED or LEARNED; when a pair has both, the weights are blended). EINVALID for a weight
 // outside [0,1].
 func (g *Graph) SetComplement(c partnergraph.Complement) error {
-	if math.IsNaN(c.Weight) || c.Weight < 0 || c.Weight > 1 {
-		return partnergraph.Invalidf("weight", "must be between 0 and 1")
+	if err := partnergraph.CheckUnit("weight", c.Weight); err != nil {
+		return err
 	}
 	return g.write(func() error { g.setComplement(c); return nil })
 }
@@ -89,8 +89,8 @@ func (g *Graph) SetServices(businessID string, services []string) error {
 // SetAcceptance records the share of offered leads the business accepts, a quality signal that
 // the lead lifecycle learns. EINVALID outside [0,1], ENOTFOUND for an unknown business.
 func (g *Graph) SetAcceptance(businessID string, rate float64) error {
-	if math.IsNaN(rate) || rate < 0 || rate > 1 {
-		return partnergraph.Invalidf("rate", "must be between 0 and 1")
+	if err := partnergraph.CheckUnit("rate", rate); err != nil {
+		return err
 	}
 	return g.write(func() error {
 		v, err := g.node(businessID)
@@ -152,8 +152,8 @@ func (g *Graph) Leave(businessID, networkID string) error {
 // SetTrust creates or replaces the trust edge t.From → t.To. EINVALID for a score outside
 // [0,1] or a business trusting itself, ENOTFOUND for an unknown business.
 func (g *Graph) SetTrust(t partnergraph.Trust) error {
-	if math.IsNaN(t.Score) || t.Score < 0 || t.Score > 1 {
-		return partnergraph.Invalidf("score", "must be between 0 and 1")
+	if err := partnergraph.CheckUnit("score", t.Score); err != nil {
+		return err
 	}
 	return g.write(func() error {
 		u, v, err := g.pair(t.From, t.To)
