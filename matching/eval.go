@@ -284,7 +284,7 @@ func (e *evaluator) excluded(u, v int32) bool {
 		return true
 	}
 	l, ok := e.g.linkTo(u, v)
-	return ok && (l.st == pairActive || l.st == pairProposed || l.st == pairDeclined)
+	return ok && l.partnered()
 }
 
 // ranking returns the top evalDepth businesses for u by the method.

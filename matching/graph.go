@@ -61,6 +61,12 @@ func trustScore(q uint8) float64 {
 	return float64(q-1) / 254
 }
 
+// partnered reports whether the pair already has a partnership, or had one declined: such a
+// pair is never suggested, by the ranker or by the evaluation's baselines.
+func (l link) partnered() bool {
+	return l.st == pairActive || l.st == pairProposed || l.st == pairDeclined
+}
+
 // weight is the strength of a link for the graph signals: half of each direction's trust plus
 // an open partnership (1 when active, 0.5 when proposed), so it lies in [0,2] and is the same
 // seen from either end. Closed partnerships carry no weight: they are kept only so that a

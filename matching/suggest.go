@@ -151,7 +151,7 @@ func (g *Graph) rank(s *scratch, u int32, k int) []candidate {
 			continue
 		}
 		l, linked := g.linkTo(u, v)
-		if linked && (l.st == pairActive || l.st == pairProposed || l.st == pairDeclined) {
+		if linked && l.partnered() {
 			continue
 		}
 		d := g.distanceKm(u, v)
