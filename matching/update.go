@@ -86,8 +86,9 @@ func (g *Graph) SetServices(businessID string, services []string) error {
 	})
 }
 
-// SetAcceptance records the share of offered leads the business accepts, a quality signal that
-// the lead lifecycle learns. EINVALID outside [0,1], ENOTFOUND for an unknown business.
+// SetAcceptance sets the share of offered leads the business accepts, a quality signal that
+// Learn otherwise keeps from lead outcomes: for tests, and for a rate known from elsewhere.
+// EINVALID outside [0,1], ENOTFOUND for an unknown business.
 func (g *Graph) SetAcceptance(businessID string, rate float64) error {
 	if err := partnergraph.CheckUnit("rate", rate); err != nil {
 		return err
