@@ -73,6 +73,17 @@ func (r *Resolver) membershipArgs(ctx context.Context, businessGID, networkGID s
 	return b, n, err
 }
 
+// trustArgs loads the two ends that a trust mutation names, if the caller may set the edge.
+func (r *Resolver) trustArgs(ctx context.Context, fromGID, toGID string) (from, to *partnergraph.Business, err error) {
+	if from, err = r.businessArg(ctx, fromGID, "input.fromId"); err != nil {
+		return nil, nil, err
+	}
+	if to, err = r.businessArg(ctx, toGID, "input.toId"); err != nil {
+		return nil, nil, err
+	}
+	return from, to, accessFrom(ctx).setTrust(ctx, from)
+}
+
 // networkArg reads a network id argument and loads the network, if the caller may see it
 // (NOT_FOUND otherwise).
 func (r *Resolver) networkArg(ctx context.Context, gid, field string) (*partnergraph.Network, error) {

@@ -33,15 +33,8 @@ func (r *feeTermsResolver) Percent(ctx context.Context, obj *partnergraph.FeeTer
 
 // SetTrust is the resolver for the setTrust field.
 func (r *mutationResolver) SetTrust(ctx context.Context, input model.SetTrustInput) (*model.SetTrustPayload, error) {
-	from, err := r.businessArg(ctx, input.FromID, "input.fromId")
+	from, to, err := r.trustArgs(ctx, input.FromID, input.ToID)
 	if err != nil {
-		return nil, err
-	}
-	to, err := r.businessArg(ctx, input.ToID, "input.toId")
-	if err != nil {
-		return nil, err
-	}
-	if err := accessFrom(ctx).setTrust(ctx, from); err != nil {
 		return nil, err
 	}
 	t := partnergraph.Trust{From: from.ID, To: to.ID, Score: input.Score, Note: deref(input.Note), Source: partnergraph.SourceMember}
@@ -57,15 +50,8 @@ func (r *mutationResolver) SetTrust(ctx context.Context, input model.SetTrustInp
 
 // RemoveTrust is the resolver for the removeTrust field.
 func (r *mutationResolver) RemoveTrust(ctx context.Context, input model.RemoveTrustInput) (*model.RemoveTrustPayload, error) {
-	from, err := r.businessArg(ctx, input.FromID, "input.fromId")
+	from, to, err := r.trustArgs(ctx, input.FromID, input.ToID)
 	if err != nil {
-		return nil, err
-	}
-	to, err := r.businessArg(ctx, input.ToID, "input.toId")
-	if err != nil {
-		return nil, err
-	}
-	if err := accessFrom(ctx).setTrust(ctx, from); err != nil {
 		return nil, err
 	}
 	if err := r.Store.RemoveTrust(ctx, from.ID, to.ID); err != nil {
