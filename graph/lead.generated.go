@@ -57,6 +57,9 @@ type OfferResolver interface {
 
 	Path(ctx context.Context, obj *partnergraph.Offer) ([]partnergraph.Business, error)
 }
+type SubmitLeadPayloadResolver interface {
+	OfferedTo(ctx context.Context, obj *model.SubmitLeadPayload) (int, error)
+}
 type SubscriptionResolver interface {
 	LeadOffers(ctx context.Context, businessID string, after *string) (<-chan *partnergraph.Offer, error)
 	LeadUpdates(ctx context.Context, businessID string, after *string) (<-chan *partnergraph.LeadEvent, error)
@@ -1885,6 +1888,29 @@ func (ec *executionContext) fieldContext_SubmitLeadPayload_created(_ context.Con
 	return graphql.NewScalarFieldContext("SubmitLeadPayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SubmitLeadPayload_offeredTo(ctx context.Context, field graphql.CollectedField, obj *model.SubmitLeadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitLeadPayload_offeredTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubmitLeadPayload().OfferedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitLeadPayload_offeredTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmitLeadPayload", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Subscription_leadOffers(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -3050,13 +3076,19 @@ func (ec *executionContext) _SubmitLeadPayload(ctx context.Context, sel ast.Sele
 		case "lead":
 			out.Values[i] = ec._SubmitLeadPayload_lead(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "created":
 			out.Values[i] = ec._SubmitLeadPayload_created(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "offeredTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubmitLeadPayload_offeredTo(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

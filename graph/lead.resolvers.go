@@ -307,6 +307,20 @@ func (r *queryResolver) Ledger(ctx context.Context, businessID string) ([]partne
 	return r.leadStore().Ledger(ctx, b.ID)
 }
 
+// OfferedTo is the resolver for the offeredTo field: a count, not the offers, since those name
+// the recipients, which an intake token may not see.
+func (r *submitLeadPayloadResolver) OfferedTo(ctx context.Context, obj *model.SubmitLeadPayload) (int, error) {
+	offers, err := r.leadStore().OffersOfLead(ctx, obj.Lead.ID)
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	for _, o := range offers {
+		seen[o.BusinessID] = true
+	}
+	return len(seen), nil
+}
+
 // LeadOffers is the resolver for the leadOffers field.
 func (r *subscriptionResolver) LeadOffers(ctx context.Context, businessID string, after *string) (<-chan *partnergraph.Offer, error) {
 	svc, b, seq, err := r.feedArgs(ctx, businessID, after)
@@ -335,13 +349,18 @@ func (r *Resolver) LedgerLine() LedgerLineResolver { return &ledgerLineResolver{
 
 func (r *Resolver) Offer() OfferResolver { return &offerResolver{r} }
 
+func (r *Resolver) SubmitLeadPayload() SubmitLeadPayloadResolver {
+	return &submitLeadPayloadResolver{r}
+}
+
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	commissionResolver   struct{ *Resolver }
-	leadResolver         struct{ *Resolver }
-	leadEventResolver    struct{ *Resolver }
-	ledgerLineResolver   struct{ *Resolver }
-	offerResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	commissionResolver        struct{ *Resolver }
+	leadResolver              struct{ *Resolver }
+	leadEventResolver         struct{ *Resolver }
+	ledgerLineResolver        struct{ *Resolver }
+	offerResolver             struct{ *Resolver }
+	submitLeadPayloadResolver struct{ *Resolver }
+	subscriptionResolver      struct{ *Resolver }
 )

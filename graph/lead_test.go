@@ -231,3 +231,51 @@ func TestLeadUpdatesOverSSE(t *testing.T) {
 	}
 	t.Fatalf("no OFFERED event over SSE: %v", sc.Err())
 }
+
+// TestIntakeSubmitAnswer: an intake token does not see a lead's offers (they name the
+// recipients), but its submitLead still says how many businesses the lead went to, so a web
+// form can tell "sent" from "no recipient"; a retry under the key says the same.
+func TestIntakeSubmitAnswer(t *testing.T) {
+	s := newTestServer(t)
+	intake := s.token(t, "web-form", auth.Intake, "daves-collision")
+	const q = `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { created offeredTo lead { id status offers { id } } } }`
+	in := leadInput("web-form-shared-0001")
+	in["in"].(map[string]any)["mode"] = "SHARED"
+	in["in"].(map[string]any)["maxOffers"] = 2
+	var got struct {
+		SubmitLead struct {
+			Created   bool
+			OfferedTo int
+			Lead      struct {
+				ID, Status string
+				Offers     []struct{ ID string }
+			}
+		}
+	}
+	ok(t, s.do(t, intake, q, in), &got)
+	sub := got.SubmitLead
+	if sub.Lead.Status != "OFFERED" || len(sub.Lead.Offers) != 0 {
+		t.Fatalf("intake sees status %s and %d offers, want OFFERED and none", sub.Lead.Status, len(sub.Lead.Offers))
+	}
+	// The referrer's owner sees the offers themselves: the count must match them.
+	var lead struct {
+		Lead struct{ Offers []struct{ ID string } }
+	}
+	ok(t, s.do(t, s.token(t, "user-dave", auth.Member), `query($id: ID!) { lead(id: $id) { offers { id } } }`,
+		map[string]any{"id": sub.Lead.ID}), &lead)
+	if n := len(lead.Lead.Offers); n == 0 || sub.OfferedTo != n {
+		t.Fatalf("offeredTo = %d, the referrer sees %d offers", sub.OfferedTo, n)
+	}
+	ok(t, s.do(t, intake, q, in), &got)
+	if got.SubmitLead.Created || got.SubmitLead.OfferedTo != sub.OfferedTo {
+		t.Fatalf("retry: created %v, offeredTo %d, want false, %d", got.SubmitLead.Created, got.SubmitLead.OfferedTo, sub.OfferedTo)
+	}
+
+	// A lead nobody can take is offered to nobody, and the answer says so.
+	in = leadInput("web-form-nowhere-0001")
+	in["in"].(map[string]any)["location"] = map[string]any{"lat": -45.0, "lng": 170.0}
+	ok(t, s.do(t, intake, q, in), &got)
+	if got.SubmitLead.Lead.Status != "UNROUTABLE" || got.SubmitLead.OfferedTo != 0 {
+		t.Fatalf("unroutable lead: status %s, offeredTo %d", got.SubmitLead.Lead.Status, got.SubmitLead.OfferedTo)
+	}
+}

@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Service() ServiceResolver
 	ServiceComplement() ServiceComplementResolver
+	SubmitLeadPayload() SubmitLeadPayloadResolver
 	Subscription() SubscriptionResolver
 	TrustEdge() TrustEdgeResolver
 }
@@ -377,8 +378,9 @@ type ComplexityRoot struct {
 	}
 
 	SubmitLeadPayload struct {
-		Created func(childComplexity int) int
-		Lead    func(childComplexity int) int
+		Created   func(childComplexity int) int
+		Lead      func(childComplexity int) int
+		OfferedTo func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -1820,6 +1822,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubmitLeadPayload.Lead(childComplexity), true
+	case "SubmitLeadPayload.offeredTo":
+		if e.ComplexityRoot.SubmitLeadPayload.OfferedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitLeadPayload.OfferedTo(childComplexity), true
 
 	case "Subscription.leadOffers":
 		if e.ComplexityRoot.Subscription.LeadOffers == nil {
@@ -2430,6 +2438,12 @@ type SubmitLeadPayload {
   lead: Lead!
   "false when the idempotency key was seen before and this is the first lead."
   created: Boolean!
+  """
+  How many businesses the lead has been offered to so far: 0 when it is UNROUTABLE. Every
+  caller that may submit sees it, intake tokens too, although they do not see lead.offers
+  (which name the recipients).
+  """
+  offeredTo: Int!
 }
 
 input AcceptLeadInput {
@@ -3467,6 +3481,8 @@ func (ec *executionContext) childFields_SubmitLeadPayload(ctx context.Context, f
 		return ec.fieldContext_SubmitLeadPayload_lead(ctx, field)
 	case "created":
 		return ec.fieldContext_SubmitLeadPayload_created(ctx, field)
+	case "offeredTo":
+		return ec.fieldContext_SubmitLeadPayload_offeredTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubmitLeadPayload", field.Name)
 }

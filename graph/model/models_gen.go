@@ -293,6 +293,10 @@ type SubmitLeadPayload struct {
 	Lead *partnergraph.Lead `json:"lead"`
 	// false when the idempotency key was seen before and this is the first lead.
 	Created bool `json:"created"`
+	// How many businesses the lead has been offered to so far: 0 when it is UNROUTABLE. Every
+	// caller that may submit sees it, intake tokens too, although they do not see lead.offers
+	// (which name the recipients).
+	OfferedTo int `json:"offeredTo"`
 }
 
 type Subscription struct {
