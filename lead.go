@@ -255,8 +255,10 @@ type OfferAnswer struct {
 // lifecycle uses (storetest.RunLeads is its contract).
 type LeadStore interface {
 	// SubmitLead writes the lead, its first offers (their Seq assigned) and its first events in
-	// one transaction, unless a lead with the same idempotency key exists: then it returns that
-	// lead and created=false, or ECONFLICT if the existing lead's InputHash differs.
+	// one transaction, unless a lead of the same referrer with the same idempotency key exists:
+	// then it returns that lead and created=false, or ECONFLICT if the existing lead's InputHash
+	// differs. Keys are scoped to the referrer, so that no business can find or block another's
+	// lead by using its key.
 	SubmitLead(ctx context.Context, l *Lead, offers []Offer, events []LeadEvent) (existing *Lead, created bool, err error)
 	// Lead returns the lead, or ENOTFOUND.
 	Lead(ctx context.Context, id string) (*Lead, error)

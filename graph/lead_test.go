@@ -279,3 +279,41 @@ func TestIntakeSubmitAnswer(t *testing.T) {
 		t.Fatalf("unroutable lead: status %s, offeredTo %d", got.SubmitLead.Lead.Status, got.SubmitLead.OfferedTo)
 	}
 }
+
+// TestIdempotencyKeyPerReferrer: an idempotency key is its referrer's own. Mike's owner who
+// happens to use (or guesses) the key of a lead Dave referred gets a lead of his own, not
+// CONFLICT, and learns nothing of Dave's lead; each retry still finds its own lead.
+func TestIdempotencyKeyPerReferrer(t *testing.T) {
+	s := newTestServer(t)
+	dave, mike := s.token(t, "user-dave", auth.Member), s.token(t, "user-mike", auth.Member)
+	const q = `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { created lead { id referrer { name } } } }`
+	type answer struct {
+		SubmitLead struct {
+			Created bool
+			Lead    struct {
+				ID       string
+				Referrer struct{ Name string }
+			}
+		}
+	}
+	var daves, mikes answer
+	ok(t, s.do(t, dave, q, leadInput("shared-key-0001")), &daves)
+	in := leadInput("shared-key-0001")
+	in["in"].(map[string]any)["referrerId"] = bizID("mikes-tyre")
+	in["in"].(map[string]any)["notes"] = "a different customer story"
+	ok(t, s.do(t, mike, q, in), &mikes)
+	if !mikes.SubmitLead.Created || mikes.SubmitLead.Lead.ID == daves.SubmitLead.Lead.ID || mikes.SubmitLead.Lead.Referrer.Name != "Mike's Tyre" {
+		t.Fatalf("Mike under Dave's key: %+v, Dave's lead %s", mikes.SubmitLead, daves.SubmitLead.Lead.ID)
+	}
+	for _, c := range []struct {
+		who, token string
+		in         map[string]any
+		want       answer
+	}{{"Dave", dave, leadInput("shared-key-0001"), daves}, {"Mike", mike, in, mikes}} {
+		var again answer
+		ok(t, s.do(t, c.token, q, c.in), &again)
+		if again.SubmitLead.Created || again.SubmitLead.Lead.ID != c.want.SubmitLead.Lead.ID {
+			t.Fatalf("%s's retry = %+v, want his lead %s", c.who, again.SubmitLead, c.want.SubmitLead.Lead.ID)
+		}
+	}
+}

@@ -2430,7 +2430,7 @@ input SubmitLeadInput {
   mode: LeadMode = EXCLUSIVE
   "For SHARED leads: how many partners at once (1..5, default 3)."
   maxOffers: Int
-  "Required. A retry with the same key and input returns the same lead; another input under the key is a CONFLICT."
+  "Required. A retry with the same key and input returns the same lead; another input under the key is a CONFLICT. Keys are per referrer: another business's lead under the same key is neither returned nor a conflict."
   idempotencyKey: String!
 }
 

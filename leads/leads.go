@@ -76,7 +76,8 @@ func (s *Service) Hub() *Hub { return s.hub }
 
 // Submit validates the lead, routes it and writes it with its first offers, durably, before
 // it returns. The same idempotency key with the same input returns the first lead
-// (created=false); with another input it is CONFLICT. Errors: BAD_USER_INPUT naming the field,
+// (created=false); with another input it is CONFLICT. A key is the referrer's own: another
+// referrer's lead under the same key is neither returned nor a conflict. Errors: BAD_USER_INPUT naming the field,
 // NOT_FOUND for an unknown referrer or service, FORBIDDEN for a suspended referrer.
 func (s *Service) Submit(ctx context.Context, l *partnergraph.Lead) (lead *partnergraph.Lead, created bool, err error) {
 	if err := l.Validate(); err != nil {

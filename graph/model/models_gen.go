@@ -285,7 +285,7 @@ type SubmitLeadInput struct {
 	Mode     *partnergraph.LeadMode `json:"mode,omitempty"`
 	// For SHARED leads: how many partners at once (1..5, default 3).
 	MaxOffers *int `json:"maxOffers,omitempty"`
-	// Required. A retry with the same key and input returns the same lead; another input under the key is a CONFLICT.
+	// Required. A retry with the same key and input returns the same lead; another input under the key is a CONFLICT. Keys are per referrer: another business's lead under the same key is neither returned nor a conflict.
 	IdempotencyKey string `json:"idempotencyKey"`
 }
 

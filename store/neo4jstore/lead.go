@@ -207,9 +207,11 @@ type submitted struct {
 // SubmitLead implements partnergraph.LeadStore. It validates l (EINVALID), fills its id,
 // InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
 // lead, offers and events in one write transaction. That transaction first takes the seq
-// counter's lock, which every writer of leads takes, and then looks the idempotency key up:
-// concurrent submits of one key run one after the other and the later ones find the lead.
-// ECONFLICT naming "idempotencyKey" if the key holds a lead of another input, ECONFLICT if the
+// counter's lock, which every writer of leads takes, and then looks the idempotency key up
+// with the referrer (keys are per referrer, so another referrer's lead under the same key is
+// neither found nor a conflict): concurrent submits of one key run one after the other and the
+// later ones find the lead. ECONFLICT naming "idempotencyKey" if the key holds a lead of the
+// same referrer with another input, ECONFLICT if the
 // lead's or an offer's id is taken; ENOTFOUND naming "referrerId", "service" or "businessId"
 // (of an offer).
 //
@@ -256,7 +258,7 @@ func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergrap
 	if _, err := run(ctx, tx, seqLock, nil); err != nil {
 		return submitted{}, err
 	}
-	recs, err := run(ctx, tx, leadByKey, map[string]any{"key": l.IdempotencyKey})
+	recs, err := run(ctx, tx, leadByKey, map[string]any{"referrerId": l.ReferrerID, "key": l.IdempotencyKey})
 	if err != nil {
 		return submitted{}, err
 	}
@@ -497,7 +499,8 @@ func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since tim
 }
 
 // PurgeIdempotencyKeys implements partnergraph.LeadStore: it removes the idempotency key of
-// leads created before the time (uniqueness ignores leads without one, so the key can be used
+// leads created before the time (the (referrerId, idempotencyKey) uniqueness constraint
+// ignores leads without one, so the key can be used
 // again) and returns how many it removed. The keys go in batches of purgeBatchSize, each in a
 // transaction of its own: on an error the batches before it stay purged, and running it again
 // finishes the work. EINVALID naming "before" for a zero time or one within IdempotencyWindow

@@ -145,7 +145,11 @@ func TestMigrations(t *testing.T) {
 		last = m.version
 		for _, st := range m.statements {
 			upper := strings.ToUpper(st)
-			if !strings.Contains(upper, "IF NOT EXISTS") {
+			idempotent := "IF NOT EXISTS"
+			if strings.HasPrefix(strings.TrimSpace(withoutComments(upper)), "DROP ") {
+				idempotent = "IF EXISTS"
+			}
+			if !strings.Contains(upper, idempotent) {
 				t.Errorf("migration %d: statement is not idempotent: %s", m.version, st)
 			}
 			for _, enterprise := range []string{"IS NOT NULL", "IS NODE KEY", "IS RELATIONSHIP KEY", "IS :: "} {
@@ -157,7 +161,7 @@ func TestMigrations(t *testing.T) {
 	}
 	want := []string{"business_id", "service_id", "network_id", "partnership_id", "user_sub",
 		"partnership_open_pair", "business_status", "business_name", "business_location", "business_search",
-		"lead_id", "lead_idempotency_key", "offer_id", "offer_seq", "lead_event_seq", "commission_id",
+		"lead_id", "lead_referrer_key", "offer_id", "offer_seq", "lead_event_seq", "commission_id",
 		"commission_lead_id", "counter_name", "offer_inbox", "offer_due", "offer_business_created",
 		"lead_event_feed", "lead_created", "commission_payer", "commission_payee"}
 	var all strings.Builder
@@ -171,6 +175,17 @@ func TestMigrations(t *testing.T) {
 			t.Errorf("no migration creates %s", name)
 		}
 	}
+}
+
+// withoutComments drops the // comment lines of a statement.
+func withoutComments(st string) string {
+	var code []string
+	for _, line := range strings.Split(st, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+			code = append(code, line)
+		}
+	}
+	return strings.Join(code, "\n")
 }
 
 func TestSplitStatements(t *testing.T) {

@@ -72,8 +72,9 @@ func scanCommission(row scanner) (partnergraph.Commission, error) {
 // InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
 // lead, offers and events in one transaction. The idempotency key is looked up inside that
 // transaction, and every write goes through the one writer connection, so concurrent retries
-// of one submission create one lead. ECONFLICT naming "idempotencyKey" if the key holds a lead
-// of another input; ENOTFOUND naming "referrerId", "service" or "businessId" (of an offer).
+// of one submission create one lead. A key is the referrer's own: another referrer's lead
+// under the same key is neither found nor a conflict. ECONFLICT naming "idempotencyKey" if the
+// key holds a lead of the same referrer with another input; ENOTFOUND naming "referrerId", "service" or "businessId" (of an offer).
 // On success with created=true, l, offers and events hold what was written (ids, Seq); on
 // created=false or an error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
@@ -84,7 +85,7 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 
 	var existing *partnergraph.Lead
 	err = s.write(ctx, func(tx *txn) error {
-		old, err := scanLead(tx.QueryRowContext(ctx, `SELECT `+leadColumns+` FROM leads WHERE idempotency_key = ?`, nl.IdempotencyKey))
+		old, err := scanLead(tx.QueryRowContext(ctx, `SELECT `+leadColumns+` FROM leads WHERE referrer_id = ? AND idempotency_key = ?`, nl.ReferrerID, nl.IdempotencyKey))
 		if err == nil {
 			if old.InputHash != nl.InputHash {
 				return &partnergraph.Error{Code: partnergraph.ECONFLICT, Field: "idempotencyKey", Message: "was already used for a lead with other input"}

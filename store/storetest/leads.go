@@ -31,6 +31,7 @@ func RunLeads(t *testing.T, open func(t *testing.T) interface {
 		{"SubmitAndFind", testLeadSubmitAndFind},
 		{"SubmitInvalid", testLeadSubmitInvalid},
 		{"SubmitIdempotent", testLeadSubmitIdempotent},
+		{"SubmitKeyPerReferrer", testLeadSubmitKeyPerReferrer},
 		{"SubmitConcurrent", testLeadSubmitConcurrent},
 		{"SeqAndInbox", testLeadSeqAndInbox},
 		{"Events", testLeadEvents},
@@ -317,6 +318,47 @@ func testLeadSubmitIdempotent(t *testing.T, f *leadFixture) {
 	}
 	if after := f.counts(t); after != before {
 		t.Fatalf("a conflicting submit wrote offers or events: %v, then %v", before, after)
+	}
+}
+
+// testLeadSubmitKeyPerReferrer: an idempotency key belongs to its referrer, so one business
+// can neither find nor block another's lead by using the same key.
+func testLeadSubmitKeyPerReferrer(t *testing.T, f *leadFixture) {
+	other := addBusiness(t, f.s, "Other Referrer", 39.8, -89.6).ID
+	first := f.lead(f.ref)
+	f.submit(t, first, offer(f.a, 1))
+
+	// The same key and the same input but for the other referrer: a second lead.
+	second := f.lead(other)
+	second.IdempotencyKey = first.IdempotencyKey
+	f.submit(t, second, offer(f.b, 1))
+	if second.ID == first.ID {
+		t.Fatal("the other referrer's submit returned the first referrer's lead")
+	}
+	// Under another input too: not a conflict with the first referrer's lead.
+	third := f.lead(f.c)
+	third.IdempotencyKey = first.IdempotencyKey
+	third.Customer.Name = "Someone Else"
+	f.submit(t, third)
+
+	// Each referrer's retry finds its own lead.
+	for _, want := range []*partnergraph.Lead{first, second, third} {
+		retry := *want
+		retry.ID, retry.InputHash = "", ""
+		got, created, err := f.s.SubmitLead(ctx, &retry, nil, nil)
+		must(t, err)
+		if created || got.ID != want.ID || got.ReferrerID != want.ReferrerID {
+			t.Fatalf("retry for %s = lead %s of %s, created %v; want %s", want.ReferrerID, got.ID, got.ReferrerID, created, want.ID)
+		}
+	}
+	// Another input under a key the same referrer used is still a conflict.
+	changed := *second
+	changed.ID, changed.InputHash = "", ""
+	changed.Notes = "something else"
+	_, created, err := f.s.SubmitLead(ctx, &changed, nil, nil)
+	wantCode(t, err, partnergraph.ECONFLICT, "idempotencyKey")
+	if created {
+		t.Fatal("a conflicting submit reports created")
 	}
 }
 

@@ -1,5 +1,5 @@
-// Creates a lead and links it to its referrer. A taken id or idempotency key fails on the
-// Lead.id or Lead.idempotencyKey constraint.
+// Creates a lead and links it to its referrer. A taken id, or a key the referrer already used,
+// fails on the lead_id or lead_referrer_key constraint.
 MATCH (r:Business {id: $referrerId})
 CREATE (l:Lead {
   id: $id,

@@ -1,0 +1,126 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// TestMigration0004 opens a database written before idempotency keys were scoped to their
+// referrer (migrations 0001 to 0003 only, leads with offers and events that reference them)
+// and checks that the migration keeps every row and reference and that a key is then unique
+// per referrer, not across the whole store.
+func TestMigration0004(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+	for _, v := range []string{"0001_init", "0002_leads", "0003_offer_counts"} {
+		body, err := migrations.ReadFile("migrations/" + v + ".sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(body))
+		exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, v)
+	}
+	created := time.Now().Add(-time.Hour).UnixNano()
+	exec(`INSERT INTO services (id, name, sector) VALUES ('tyres', 'Tyres', 'auto')`)
+	for _, id := range []string{"dave", "mike", "andy"} {
+		exec(`INSERT INTO businesses (id, name, lat, lng, service_radius_km, status, daily_lead_cap, created_at)
+			VALUES (?, ?, 39.8, -89.6, 50, 'ACTIVE', 100, ?)`, id, id, created)
+	}
+	lead := func(id, key, referrer string) {
+		var k any = key
+		if key == "" {
+			k = nil // purged
+		}
+		exec(`INSERT INTO leads (id, idempotency_key, input_hash, referrer_id, service_id, lat, lng, customer_name,
+			consent_text, consent_given_at, mode, max_offers, status, created_at)
+			VALUES (?, ?, 'hash-'||?, ?, 'tyres', 39.8, -89.6, 'Pat', 'ok', 0, 'EXCLUSIVE', 1, 'OFFERED', ?)`,
+			id, k, id, referrer, created)
+		exec(`INSERT INTO offers (id, lead_id, business_id, rank, status, created_at, expires_at)
+			VALUES ('offer-'||?, ?, 'andy', 1, 'PENDING', ?, ?)`, id, id, created, created+int64(time.Hour))
+		exec(`INSERT INTO lead_events (lead_id, referrer_id, status, at) VALUES (?, ?, 'OFFERED', ?)`, id, referrer, created)
+	}
+	lead("lead-dave", "dave-key-0001", "dave")
+	lead("lead-purged", "", "dave")
+	lead("lead-mike", "mike-key-0001", "mike")
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, c := range []struct{ id, key, referrer string }{
+		{"lead-dave", "dave-key-0001", "dave"}, {"lead-purged", "", "dave"}, {"lead-mike", "mike-key-0001", "mike"},
+	} {
+		l, err := s.Lead(ctx, c.id)
+		if err != nil {
+			t.Fatalf("lead %s after the migration: %v", c.id, err)
+		}
+		if l.IdempotencyKey != c.key || l.ReferrerID != c.referrer || l.InputHash != "hash-"+c.id {
+			t.Fatalf("lead %s = %+v, want key %q of %s", c.id, l, c.key, c.referrer)
+		}
+		if os, err := s.OffersOfLead(ctx, c.id); err != nil || len(os) != 1 {
+			t.Fatalf("offers of %s after the migration: %v %v", c.id, os, err)
+		}
+	}
+	var broken int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken); err != nil || broken != 0 {
+		t.Fatalf("foreign key check: %d broken references, %v", broken, err)
+	}
+	if ix := strings.Join(indexNames(t, s), "\n"); !strings.Contains(ix, "leads_key_per_referrer") || !strings.Contains(ix, "leads_by_referrer") ||
+		!strings.Contains(ix, "leads_with_key_by_created") {
+		t.Fatalf("indexes after the migration:\n%s", ix)
+	}
+
+	// Mike may now use Dave's key; Dave's own key still holds his lead.
+	l := &partnergraph.Lead{IdempotencyKey: "dave-key-0001", ReferrerID: "mike", ServiceID: "tyres",
+		Location: partnergraph.Point{Lat: 39.8, Lng: -89.6}, Customer: partnergraph.Customer{Name: "Pat", Email: "pat@example.com"},
+		Consent: partnergraph.Consent{Text: "Pat agreed to be referred.", GivenAt: time.Now().Add(-time.Minute)}}
+	got, created2, err := s.SubmitLead(ctx, l, nil, nil)
+	if err != nil || !created2 || got.ID == "lead-dave" {
+		t.Fatalf("Mike under Dave's key: %+v created %v, %v", got, created2, err)
+	}
+	dave := *l
+	dave.ID, dave.InputHash, dave.ReferrerID = "", "", "dave"
+	if _, _, err := s.SubmitLead(ctx, &dave, nil, nil); partnergraph.ErrorCode(err) != partnergraph.ECONFLICT {
+		t.Fatalf("Dave's key under other input: %v, want CONFLICT", err)
+	}
+}
+
+// indexNames lists the indexes of the store's database.
+func indexNames(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.r.Query(`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
+}
