@@ -167,7 +167,11 @@ func (a *access) seePartnership(ctx context.Context, p *partnergraph.Partnership
 // Network.
 
 // seeNetwork allows everyone for public networks; private ones only to admins and to callers
-// who act for a member.
+// who act for a member. Others get NOT_FOUND, as for a network that does not exist. Every path
+// that shows a network or who belongs to it applies this rule: network, node, networks, the
+// networkId filter of businesses, Business.memberships, Network.members and the membership
+// mutations; suggestions name only networks of the business the caller acts for, and never
+// suggest private ones.
 func (a *access) seeNetwork(ctx context.Context, n *partnergraph.Network) error {
 	if n.Visibility == partnergraph.Public || auth.FromContext(ctx).Has(auth.Admin) {
 		return nil
@@ -180,6 +184,16 @@ func (a *access) seeNetwork(ctx context.Context, n *partnergraph.Network) error 
 		return partnergraph.Errorf(partnergraph.ENOTFOUND, "network %q not found", n.ID)
 	}
 	return nil
+}
+
+// maySeeNetwork is seeNetwork as a yes or no, for listings that leave out what the caller may
+// not see; only a failure to read the caller's memberships is an error.
+func (a *access) maySeeNetwork(ctx context.Context, n *partnergraph.Network) (bool, error) {
+	err := a.seeNetwork(ctx, n)
+	if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // createNetwork allows members and admins; an organizer must be a business the caller acts for.

@@ -330,3 +330,161 @@ func TestCORS(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateNetworkMembership: every path of the schema that can show who belongs to a
+// private network (the Main Street Referral Club: Andy's Attorney Services organizes it, Dave's
+// Collision and Keystone Realty are members) answers as network(id) does: its members' owners
+// and admins see it; anonymous callers, intake tokens and the owners of other businesses learn
+// nothing, not even that it exists.
+func TestPrivateNetworkMembership(t *testing.T) {
+	s := newTestServer(t)
+	club := gid("Network", "main-street-referral-club")
+	const name = "Main Street Referral Club"
+	// own is the business each caller asks suggestions for: its own, or Dave's for callers
+	// who have none.
+	own := map[string]string{anonymous: "daves-collision", other: "treadright-tyres", owner: "daves-collision",
+		intake: "daves-collision", admin: "daves-collision"}
+	members := map[string]bool{owner: true, admin: true}
+	paths := []struct {
+		name, query string
+		vars        func(caller string) map[string]any
+		// hidden is the error code an outsider gets ("" when the private part is left out).
+		hidden string
+		// seen says whether a member's answer shows the private network: false for paths that
+		// must never show it, to anyone.
+		seen bool
+		// shows tells whether an answer shows the club; revealsClub when nil.
+		shows func(r response) bool
+	}{
+		{"businesses by network", `query($n: ID!) { businesses(filter: {networkId: $n}, first: 50) { edges { node { name } } } }`,
+			func(string) map[string]any { return map[string]any{"n": club} }, "NOT_FOUND", true,
+			func(r response) bool { return strings.Contains(string(r.Data), "Keystone Realty") }},
+		{"business memberships", `query($b: ID!) { business(id: $b) { memberships { role network { id name } } } }`,
+			func(string) map[string]any { return map[string]any{"b": gid("Business", "keystone-realty")} }, "", true, nil},
+		{"network members", `query($n: ID!) { network(id: $n) { name members(first: 50) { edges { node { business { name } } } } } }`,
+			func(string) map[string]any { return map[string]any{"n": club} }, "NOT_FOUND", true, nil},
+		{"node", `query($n: ID!) { node(id: $n) { ... on Network { name members { edges { node { business { name } } } } } } }`,
+			func(string) map[string]any { return map[string]any{"n": club} }, "NOT_FOUND", true, nil},
+		{"networks page", `{ networks(first: 2) { edges { cursor node { name } } pageInfo { startCursor endCursor hasNextPage } } }`,
+			func(string) map[string]any { return nil }, "", true, nil},
+		{"partner suggestions' reasons", `query($b: ID!) { partnerSuggestions(businessId: $b, first: 50) { business { name } reasons components { signal value } } }`,
+			func(c string) map[string]any { return map[string]any{"b": gid("Business", own[c])} }, "", true, nil},
+		{"network suggestions", `query($b: ID!) { networkSuggestions(businessId: $b, first: 50) { network { name } members reasons } }`,
+			func(c string) map[string]any { return map[string]any{"b": gid("Business", own[c])} }, "", false, nil},
+	}
+	for _, p := range paths {
+		for _, caller := range callers {
+			t.Run(p.name+"/"+caller, func(t *testing.T) {
+				r := s.do(t, s.callerToken(t, caller), p.query, p.vars(caller))
+				shows := revealsClub(r, name)
+				if p.shows != nil {
+					shows = p.shows(r)
+				}
+				if members[caller] {
+					if r.code() != "" || shows != p.seen {
+						t.Fatalf("a member's caller: shows the club %v, want %v (%s %+v)", shows, p.seen, r.Data, r.Errors)
+					}
+					return
+				}
+				if shows {
+					t.Fatalf("an outsider sees the club: %s %+v", r.Data, r.Errors)
+				}
+				// Suggestions are refused to outsiders of the business anyway.
+				if strings.Contains(p.name, "suggestions") && own[caller] == "daves-collision" {
+					return
+				}
+				if r.code() != p.hidden {
+					t.Fatalf("code %q (%+v), want %q", r.code(), r.Errors, p.hidden)
+				}
+			})
+		}
+	}
+
+	// Paging through the networks one at a time, an outsider gets every public network, each
+	// page full, and a member gets the club too.
+	t.Run("networks one by one", func(t *testing.T) {
+		for caller, want := range map[string]int{anonymous: 4, other: 4, owner: 5, admin: 5} {
+			var names []string
+			var after any
+			for range 10 {
+				r := s.do(t, s.callerToken(t, caller), `query($a: String) { networks(first: 1, after: $a) { edges { node { name } } pageInfo { endCursor hasNextPage } } }`,
+					map[string]any{"a": after})
+				if caller != owner && caller != admin && revealsClub(r, name) {
+					t.Fatalf("%s sees the club: %s", caller, r.Data)
+				}
+				var got struct {
+					Networks struct {
+						Edges    []struct{ Node struct{ Name string } }
+						PageInfo struct {
+							EndCursor   string
+							HasNextPage bool
+						}
+					}
+				}
+				ok(t, r, &got)
+				if len(got.Networks.Edges) != 1 {
+					t.Fatalf("%s: page %d holds %d networks, want 1", caller, len(names)+1, len(got.Networks.Edges))
+				}
+				names = append(names, got.Networks.Edges[0].Node.Name)
+				if !got.Networks.PageInfo.HasNextPage {
+					break
+				}
+				after = got.Networks.PageInfo.EndCursor
+			}
+			if len(names) != want {
+				t.Fatalf("%s pages through %q, want %d networks", caller, names, want)
+			}
+		}
+	})
+	// An outsider cannot tell the private network from one that does not exist.
+	t.Run("unknown network", func(t *testing.T) {
+		q := `query($n: ID!) { businesses(filter: {networkId: $n}) { edges { node { name } } } }`
+		private := s.do(t, "", q, map[string]any{"n": club})
+		missing := s.do(t, "", q, map[string]any{"n": gid("Network", "no-such-club")})
+		if private.code() != missing.code() || private.field() != missing.field() || string(private.Data) != string(missing.Data) {
+			t.Fatalf("private: %s %+v; missing: %s %+v", private.Data, private.Errors, missing.Data, missing.Errors)
+		}
+	})
+	// Leaving (or joining) a private network one cannot see is NOT_FOUND, not a hint that the
+	// business is not a member.
+	t.Run("leave as an outsider", func(t *testing.T) {
+		r := s.do(t, s.callerToken(t, other), `mutation($b: ID!, $n: ID!) { leaveNetwork(input: {businessId: $b, networkId: $n}) { network { name } } }`,
+			map[string]any{"b": gid("Business", "treadright-tyres"), "n": club})
+		if r.code() != "NOT_FOUND" || !nullData(r.Data) {
+			t.Fatalf("got %s %+v, want NOT_FOUND", r.Data, r.Errors)
+		}
+	})
+}
+
+// revealsClub reports whether a response's data shows the private network: its name, its id,
+// or a cursor that holds either (cursors are base64 of JSON, readable by anyone). Error
+// messages may echo the id the caller sent.
+func revealsClub(r response, name string) bool {
+	texts := []string{string(r.Data)}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(v, "=")); err == nil {
+				texts = append(texts, string(b))
+			}
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	var data any
+	json.Unmarshal(r.Data, &data)
+	walk(data)
+	for _, s := range texts {
+		if strings.Contains(s, name) || strings.Contains(s, "main-street-referral-club") {
+			return true
+		}
+	}
+	return false
+}

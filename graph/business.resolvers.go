@@ -47,7 +47,11 @@ func (r *businessResolver) Memberships(ctx context.Context, obj *partnergraph.Bu
 		if err != nil {
 			return nil, err
 		}
-		if accessFrom(ctx).seeNetwork(ctx, n) == nil {
+		ok, err := accessFrom(ctx).maySeeNetwork(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			out = append(out, m)
 		}
 	}
@@ -152,6 +156,13 @@ func (r *queryResolver) Businesses(ctx context.Context, filter *model.BusinessFi
 	f, err := businessFilter(filter)
 	if err != nil {
 		return nil, err
+	}
+	if f.NetworkID != "" {
+		// The members of a private network are for the caller to see only if the network is:
+		// otherwise NOT_FOUND, as for a network that does not exist.
+		if _, err := r.networkArg(ctx, *filter.NetworkID, "filter.networkId"); err != nil {
+			return nil, err
+		}
 	}
 	p := page(first, after)
 	s, err := r.Store.Businesses(ctx, f, p)

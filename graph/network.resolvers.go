@@ -78,8 +78,13 @@ func (r *networkResolver) ID(ctx context.Context, obj *partnergraph.Network) (st
 	return globalID(kindNetwork, obj.ID), nil
 }
 
-// Members is the resolver for the members field.
+// Members is the resolver for the members field. Every path to a Network checks that the
+// caller may see it; the check is repeated here because this is the field that lists who
+// belongs, and a path added later must not list a private network's members.
 func (r *networkResolver) Members(ctx context.Context, obj *partnergraph.Network, first *int, after *string) (*model.MembershipConnection, error) {
+	if err := accessFrom(ctx).seeNetwork(ctx, obj); err != nil {
+		return nil, err
+	}
 	p := page(first, after)
 	s, err := r.Store.Memberships(ctx, partnergraph.MembershipFilter{NetworkID: obj.ID}, p)
 	if err != nil {
@@ -97,21 +102,43 @@ func (r *queryResolver) Network(ctx context.Context, id string) (*partnergraph.N
 }
 
 // Networks is the resolver for the networks field. Private networks the caller may not see
-// are left out of the page, so a page may hold fewer than first.
+// are skipped, and the page reads on past them until it holds first networks the caller may
+// see: a short page, or a cursor of a skipped network (cursors hold the name and id), would
+// tell an outsider that a private network is there.
 func (r *queryResolver) Networks(ctx context.Context, first *int, after *string) (*model.NetworkConnection, error) {
 	p := page(first, after)
-	s, err := r.Store.Networks(ctx, p)
-	if err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	es, info := edges(s, p, func(c string, n *partnergraph.Network) model.NetworkEdge {
-		return model.NetworkEdge{Cursor: c, Node: n}
-	})
-	visible := es[:0]
-	for _, e := range es {
-		if accessFrom(ctx).seeNetwork(ctx, e.Node) == nil {
-			visible = append(visible, e)
+	visible := []model.NetworkEdge{}
+	hasNext := false
+	for next := p; ; {
+		s, err := r.Store.Networks(ctx, next)
+		if err != nil {
+			return nil, err
 		}
+		for i, n := range s.Items {
+			ok, err := accessFrom(ctx).maySeeNetwork(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			if len(visible) == p.First {
+				hasNext = true
+				break
+			}
+			visible = append(visible, model.NetworkEdge{Cursor: s.Cursors[i], Node: n})
+		}
+		if hasNext || !s.HasNext || len(s.Cursors) == 0 {
+			break
+		}
+		next.After = s.Cursors[len(s.Cursors)-1]
+	}
+	info := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: p.After != ""}
+	if n := len(visible); n > 0 {
+		info.StartCursor, info.EndCursor = &visible[0].Cursor, &visible[n-1].Cursor
 	}
 	return &model.NetworkConnection{Edges: visible, PageInfo: info}, nil
 }

@@ -2162,7 +2162,7 @@ type Business implements Node {
   dailyLeadCap: Int!
   createdAt: Time!
   services: [Service!]!
-  "The networks it belongs to."
+  "The networks it belongs to that the caller may see: PRIVATE ones only for their members' owners and admins."
   memberships: [Membership!]!
   "How many businesses it trusts, and how many trust it."
   trustCounts: TrustCounts!
@@ -2196,6 +2196,7 @@ input BusinessFilterInput {
   search: String
   "Service slugs: businesses that offer at least one."
   services: [String!]
+  "The network's members. NOT_FOUND when there is no such network, or it is PRIVATE and the caller may not see it (as network(id))."
   networkId: ID
   status: [BusinessStatus!]
   "Within this circle, nearest first."
@@ -2542,8 +2543,9 @@ type NetworkEdge {
 }
 
 extend type Query {
+  "NOT_FOUND for a PRIVATE network, unless the caller owns one of its members or is an admin."
   network(id: ID!): Network
-  "Networks by name."
+  "Networks by name; PRIVATE ones only for their members' owners and admins."
   networks(first: Int = 20, after: String): NetworkConnection!
 }
 

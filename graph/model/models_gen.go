@@ -35,7 +35,8 @@ type BusinessFilterInput struct {
 	// Words that must all appear (as prefixes) in the name or description.
 	Search *string `json:"search,omitempty"`
 	// Service slugs: businesses that offer at least one.
-	Services  []string                      `json:"services,omitempty"`
+	Services []string `json:"services,omitempty"`
+	// The network's members. NOT_FOUND when there is no such network, or it is PRIVATE and the caller may not see it (as network(id)).
 	NetworkID *string                       `json:"networkId,omitempty"`
 	Status    []partnergraph.BusinessStatus `json:"status,omitempty"`
 	// Within this circle, nearest first.
