@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"github.com/coder/websocket/wsjson"
 	"net/http"
 	"strings"
@@ -437,6 +438,29 @@ func TestPrivateNetworkMembership(t *testing.T) {
 			if len(names) != want {
 				t.Fatalf("%s pages through %q, want %d networks", caller, names, want)
 			}
+		}
+	})
+	// More private networks than one store read holds, ahead of every public one by name: the
+	// page still fills with public networks.
+	t.Run("many private networks first", func(t *testing.T) {
+		s := newTestServer(t)
+		for i := range 2*partnergraph.MaxPageSize + 10 {
+			n := &partnergraph.Network{Name: fmt.Sprintf("Aardvark Club %03d", i), Visibility: partnergraph.Private}
+			if err := s.store.CreateNetwork(context.Background(), n, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got struct {
+			Networks struct {
+				Edges    []struct{ Node struct{ Name string } }
+				PageInfo struct{ HasNextPage bool }
+			}
+		}
+		r := s.do(t, "", `{ networks(first: 2) { edges { cursor node { name } } pageInfo { startCursor endCursor hasNextPage } } }`, nil)
+		ok(t, r, &got)
+		if len(got.Networks.Edges) != 2 || got.Networks.Edges[0].Node.Name != "Capital City Home Alliance" || !got.Networks.PageInfo.HasNextPage ||
+			strings.Contains(string(r.Data), "Aardvark") {
+			t.Fatalf("got %s", r.Data)
 		}
 	})
 	// An outsider cannot tell the private network from one that does not exist.
