@@ -168,12 +168,9 @@ func NewHandler(cfg Options) http.Handler {
 			}
 			// The request's context ends when the connection does.
 			context.AfterFunc(ctx, release)
-			if id != nil {
-				// The connection, and every subscription on it, ends when the token expires.
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithDeadline(ctx, id.ExpiresAt)
-				context.AfterFunc(ctx, cancel)
-			}
+			// The connection, and every subscription on it, ends when the token does.
+			ctx, cancel := tokenScope(ctx)
+			context.AfterFunc(ctx, cancel)
 			return ctx, nil, nil
 		},
 	})

@@ -180,15 +180,21 @@ func (o *observer) aroundOperations(ctx context.Context, next graphql.OperationH
 		}
 	}
 
-	// A subscription counts as open until its context ends, which is also how shutdown ends
-	// an SSE stream: the transport stops when the operation's context does (and sends
-	// "event: complete"). A websocket subscription ends when Shutdown closes its socket
-	// with 1001; cancelling it first would send its client "complete", which says the
-	// subscription is over for good rather than to resubscribe.
-	ctx, cancel := context.WithCancel(ctx)
+	// A subscription counts as open until its context ends, which is also how shutdown and
+	// the end of its token end an SSE stream: the transport stops when the operation's
+	// context does (and sends "event: complete"). A websocket subscription ends when Shutdown
+	// closes its socket with 1001, or with its connection, which its token scopes; cancelling
+	// it first would send its client "complete", which says the subscription is over for good
+	// rather than to resubscribe.
+	var cancel context.CancelFunc
 	stopDrain := func() bool { return false }
+	websocket := false
 	if info := requestInfoFrom(ctx); info == nil || !info.websocket {
+		ctx, cancel = tokenScope(ctx)
 		stopDrain = context.AfterFunc(o.shutdown.ctx, cancel)
+	} else {
+		websocket = true
+		ctx, cancel = context.WithCancel(ctx)
 	}
 	o.metrics.subscriptions.Inc()
 	var closed sync.Once
@@ -201,11 +207,20 @@ func (o *observer) aroundOperations(ctx context.Context, next graphql.OperationH
 		})
 	}
 	context.AfterFunc(ctx, end)
+	scoped := ctx
 	h := next(ctx)
+	told := websocket // a websocket client learns it from the close of its connection
 	return func(ctx context.Context) *graphql.Response {
 		resp := h(ctx)
 		if resp == nil {
 			end()
+			// An SSE client is told why its stream ends, once, before "complete".
+			if gerr := tokenEnded(scoped); gerr != nil && !told {
+				told = true
+				resp = &graphql.Response{Errors: gqlerror.List{gerr}}
+				rec.see(resp)
+				return resp
+			}
 			return nil
 		}
 		rec.see(resp)
