@@ -31,6 +31,9 @@ type Identity struct {
 	Roles      []Role
 	Businesses []string
 	ExpiresAt  time.Time
+	// IssuedAt is the token's iat, zero when it has none: such a token cannot prove that it
+	// was issued after a revocation (see Revocations).
+	IssuedAt time.Time
 }
 
 // Has reports whether the identity holds the role. A nil identity (anonymous) holds none.

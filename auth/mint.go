@@ -14,13 +14,17 @@ import (
 // so that this verifier accepts it; id.ExpiresAt is ignored. Minting needs the HMAC secret:
 // with a public key or a JWKS the IdP mints, and Mint returns a plain error. A subject that
 // Verify would refuse, an unknown role, a malformed business id or a ttl that is not positive
-// is an EINVALID error naming the field ("sub", "roles", "businesses", "ttl").
+// is an EINVALID error naming the field ("sub", "roles", "businesses", "ttl"), and so is a ttl
+// longer than the Config's MaxLifetime.
 func (v *Verifier) Mint(id Identity, ttl time.Duration) (string, error) {
 	if len(v.cfg.HMACSecret) == 0 {
 		return "", errors.New("auth: minting needs an HMAC secret")
 	}
 	if ttl <= 0 {
 		return "", partnergraph.Invalidf("ttl", "must be positive")
+	}
+	if ttl > v.cfg.MaxLifetime {
+		return "", partnergraph.Invalidf("ttl", "%v is longer than the %v that tokens may live (MaxLifetime)", ttl, v.cfg.MaxLifetime)
 	}
 	// Refuse here what Verify would refuse, rather than hand out a token that never works.
 	if !validID(id.Sub) {

@@ -48,6 +48,9 @@ type Config struct {
 	Audience string
 	// Leeway absorbs clock skew when checking exp and nbf. Zero means 30s; at most 60s.
 	Leeway time.Duration
+	// MaxLifetime is the longest a token may live: see checkLifetime. Zero means
+	// DefaultMaxLifetime.
+	MaxLifetime time.Duration
 
 	// HMACSecret verifies (and mints) HS256 tokens. At least 32 bytes: the server refuses
 	// to start with a weaker secret.
@@ -109,6 +112,12 @@ func newVerifier(ctx context.Context, cfg Config, now func() time.Time) (*Verifi
 		cfg.Leeway = defaultLeeway
 	case cfg.Leeway < 0 || cfg.Leeway > maxLeeway:
 		return nil, fmt.Errorf("auth: leeway %v is outside 0..%v", cfg.Leeway, maxLeeway)
+	}
+	switch {
+	case cfg.MaxLifetime == 0:
+		cfg.MaxLifetime = DefaultMaxLifetime
+	case cfg.MaxLifetime < 0:
+		return nil, fmt.Errorf("auth: max token lifetime %v is negative", cfg.MaxLifetime)
 	}
 	switch {
 	case cfg.RefreshInterval == 0:
@@ -223,6 +232,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Identity, error) 
 	if err != nil {
 		return nil, tokenError(err)
 	}
+	if err := v.checkLifetime(&c); err != nil {
+		return nil, err
+	}
 	return c.identity()
 }
 
@@ -232,6 +244,9 @@ func (c *claims) identity() (*Identity, error) {
 		return nil, unauthenticated("token subject is missing or malformed")
 	}
 	id := &Identity{Sub: c.Subject, ExpiresAt: c.ExpiresAt.Time}
+	if c.IssuedAt != nil {
+		id.IssuedAt = c.IssuedAt.Time
+	}
 	for _, name := range c.Roles {
 		if r := Role(name); r.Valid() && !slices.Contains(id.Roles, r) {
 			id.Roles = append(id.Roles, r)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/partnergraph/partnergraph/auth"
 )
 
@@ -155,5 +157,37 @@ func TestSSEEndsWhenTokenExpires(t *testing.T) {
 		case <-giveUp:
 			t.Fatalf("the stream is open 5 s after its token expired (%d offers delivered)", offers)
 		}
+	}
+}
+
+// testSecret is the HS256 secret of the test server (newHardServer).
+var testSecret = []byte(strings.Repeat("k", 32))
+
+// signClaims signs a token with the test server's secret, for claims that Mint would not make.
+func signClaims(t *testing.T, claims jwt.MapClaims) string {
+	t.Helper()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// TestTokenLifetimeCap: a ten-year admin token, signed with the server's own key, is refused
+// with a 401 that says why; a token of a day is accepted.
+func TestTokenLifetimeCap(t *testing.T) {
+	s := newHardServer(t, nil)
+	now := time.Now()
+	claims := func(life time.Duration) jwt.MapClaims {
+		return jwt.MapClaims{"iss": auth.DevIssuer, "aud": auth.DevAudience, "sub": "root", "roles": []string{"admin"},
+			"iat": now.Unix(), "exp": now.Add(life).Unix()}
+	}
+	r := s.post(t, signClaims(t, claims(87600*time.Hour)), `{ viewer { sub } }`, nil)
+	if r.status != http.StatusUnauthorized || r.body.code() != "UNAUTHENTICATED" ||
+		!strings.Contains(r.body.Errors[0].Message, "longer than this server accepts") {
+		t.Fatalf("a ten-year token: %d %+v, want 401 UNAUTHENTICATED saying it lives too long", r.status, r.body.Errors)
+	}
+	if r := s.post(t, signClaims(t, claims(24*time.Hour)), `{ viewer { sub } }`, nil); r.status != http.StatusOK || len(r.body.Errors) > 0 {
+		t.Fatalf("a one-day token: %d %+v", r.status, r.body.Errors)
 	}
 }

@@ -115,6 +115,7 @@ func (s storeFlags) dataDir() string { return filepath.Dir(*s.db) }
 // authFlags configure token verification.
 type authFlags struct {
 	secret, publicKey, jwksFile, jwksURL, issuer, audience *string
+	maxLifetime                                            *time.Duration
 }
 
 func addAuthFlags(f flags) authFlags {
@@ -125,13 +126,19 @@ func addAuthFlags(f flags) authFlags {
 		jwksURL:   f.string("jwks-url", "", "JSON Web Key Set URL of the identity provider"),
 		issuer:    f.string("jwt-issuer", auth.DevIssuer, "required iss claim"),
 		audience:  f.string("jwt-audience", auth.DevAudience, "required aud claim"),
+		// Shared by serve and token, so that the token command mints only what the server accepts.
+		maxLifetime: f.duration("jwt-max-lifetime", auth.DefaultMaxLifetime, "longest token lifetime accepted (exp - iat, or exp - now without iat); the token command mints no longer"),
 	}
 }
 
 // verifier builds the token verifier. With no key configured it uses (creating if needed) a
 // random development secret in dataDir, and says so in the log.
 func (a authFlags) verifier(ctx context.Context, dataDir string, log *slog.Logger) (*auth.Verifier, error) {
-	cfg := auth.Config{Issuer: *a.issuer, Audience: *a.audience, JWKSFile: *a.jwksFile, JWKSURL: *a.jwksURL, Logger: log}
+	if *a.maxLifetime <= 0 {
+		return nil, fmt.Errorf("--jwt-max-lifetime must be positive")
+	}
+	cfg := auth.Config{Issuer: *a.issuer, Audience: *a.audience, MaxLifetime: *a.maxLifetime,
+		JWKSFile: *a.jwksFile, JWKSURL: *a.jwksURL, Logger: log}
 	if *a.secret != "" {
 		cfg.HMACSecret = []byte(*a.secret)
 	}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 
+	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
 )
 
@@ -37,6 +39,11 @@ func tokenCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	token, err := v.Mint(auth.Identity{Sub: *sub, Roles: []auth.Role{r}, Businesses: splitList(*business)}, *ttl)
+	var pe *partnergraph.Error
+	if errors.As(err, &pe) && pe.Field == "ttl" {
+		return fmt.Errorf("--ttl %v is longer than a token may live (%v): the server would refuse it; the limit is --jwt-max-lifetime (%s), on the server and here",
+			*ttl, *af.maxLifetime, envName("jwt-max-lifetime"))
+	}
 	if err != nil {
 		return err
 	}
