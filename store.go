@@ -150,6 +150,7 @@ type Store interface {
 	Export(ctx context.Context, yield func(Record) error) error
 
 	LeadStore
+	TokenRevocations
 
 	// Close releases the store's resources.
 	Close() error

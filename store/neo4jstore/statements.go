@@ -110,6 +110,9 @@ var (
 	commissionList   = stmt("commission_list")
 	ledgerRows       = stmt("ledger_rows")
 
+	tokenRevoke        = stmt("token_revoke")
+	tokenRevokedBefore = stmt("token_revoked_before")
+
 	migrationApplied      = stmt("migration_applied")
 	migrationRecord       = stmt("migration_record")
 	migrationAwaitIndexes = stmt("migration_await_indexes")

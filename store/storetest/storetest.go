@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) partnergraph.Store) {
 		{"ParallelWriters", testParallelWriters},
 		{"ImportExportRoundTrip", testImportExportRoundTrip},
 		{"ImportAtomic", testImportAtomic},
+		{"TokenRevocations", testTokenRevocations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,7 +27,7 @@ const graphSchema = [
 ];
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
-  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter',
+  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'TokenRevocation',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -58,6 +58,8 @@ const propertyKeys = [
   'partnershipId', 'payerId', 'payeeId',
   // Counter (name, and the value it hands out)
   'value',
+  // TokenRevocation
+  'subject', 'revokedBefore',
   // the throw-away property that *_lock statements set and remove to take a write lock
   '_lock',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY
