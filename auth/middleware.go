@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -57,24 +55,8 @@ func bearerToken(value string) (string, error) {
 // writeUnauthorized answers 401 in the shape of a GraphQL response, so that clients read the
 // error where they read every other one. code is the RFC 6750 error code.
 func writeUnauthorized(w http.ResponseWriter, code string, err error) {
-	msg := "unauthenticated"
-	var pe *partnergraph.Error
-	if errors.As(err, &pe) {
-		msg = pe.Message
-	}
-	type gqlError struct {
-		Message    string            `json:"message"`
-		Extensions map[string]string `json:"extensions"`
-	}
-	body := struct {
-		Errors []gqlError `json:"errors"`
-	}{[]gqlError{{Message: msg, Extensions: map[string]string{"code": string(partnergraph.EUNAUTHENTICATED)}}}}
-	h := w.Header()
-	h.Set("WWW-Authenticate", `Bearer error="`+code+`"`)
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnauthorized)
-	json.NewEncoder(w).Encode(body) // the client may be gone; there is no one to tell
+	w.Header().Set("WWW-Authenticate", `Bearer error="`+code+`"`)
+	writeError(w, http.StatusUnauthorized, partnergraph.EUNAUTHENTICATED, err)
 }
 
 // FromInitPayload authenticates a websocket connection by its connection_init payload. The
