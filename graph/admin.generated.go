@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph"
@@ -23,6 +24,52 @@ import (
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _RevokeTokensPayload_subject(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokensPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeTokensPayload_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeTokensPayload_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeTokensPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevokeTokensPayload_revokedBefore(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokensPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeTokensPayload_revokedBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeTokensPayload_revokedBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeTokensPayload", field, false, false, "Time")
+}
 
 func (ec *executionContext) _SetComplementPayload_complement(ctx context.Context, field graphql.CollectedField, obj *model.SetComplementPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -123,6 +170,55 @@ func (ec *executionContext) fieldContext_VerifyBusinessPayload_business(_ contex
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputRevokeTokensInput(ctx context.Context, obj any) (model.RevokeTokensInput, error) {
+	var it model.RevokeTokensInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subject", "before"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "before":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("before"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Before = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeTokensInput unmarshals raw into the RevokeTokensInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeTokensInput(ctx context.Context, raw any) (model.RevokeTokensInput, error) {
+	var out model.RevokeTokensInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeTokensInput", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputSetComplementInput(ctx context.Context, obj any) (model.SetComplementInput, error) {
 	var it model.SetComplementInput
@@ -294,6 +390,44 @@ func UnmarshalVerifyBusinessInput(ctx context.Context, raw any) (model.VerifyBus
 
 // region    **************************** object.gotpl ****************************
 
+var revokeTokensPayloadImplementors = []string{"RevokeTokensPayload"}
+
+func (ec *executionContext) _RevokeTokensPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeTokensPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeTokensPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeTokensPayload")
+		case "subject":
+			out.Values[i] = ec._RevokeTokensPayload_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokedBefore":
+			out.Values[i] = ec._RevokeTokensPayload_revokedBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var setComplementPayloadImplementors = []string{"SetComplementPayload"}
 
 func (ec *executionContext) _SetComplementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetComplementPayload) graphql.Marshaler {
@@ -396,6 +530,19 @@ func (ec *executionContext) _VerifyBusinessPayload(ctx context.Context, sel ast.
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNRevokeTokensInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRevokeTokensInput(ctx context.Context, v any) (model.RevokeTokensInput, error) {
+	res, err := ec.unmarshalInputRevokeTokensInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeTokensPayload2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRevokeTokensPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeTokensPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeTokensPayload!")
+		return graphql.Null
+	}
+	return ec._RevokeTokensPayload(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNSetComplementInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐSetComplementInput(ctx context.Context, v any) (model.SetComplementInput, error) {
 	res, err := ec.unmarshalInputSetComplementInput(ctx, v)

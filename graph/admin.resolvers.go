@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/graph/model"
@@ -60,4 +61,26 @@ func (r *mutationResolver) SetComplement(ctx context.Context, input model.SetCom
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
 	return &model.SetComplementPayload{Complement: &c}, nil
+}
+
+// RevokeTokens is the resolver for the revokeTokens field.
+func (r *mutationResolver) RevokeTokens(ctx context.Context, input model.RevokeTokensInput) (*model.RevokeTokensPayload, error) {
+	if err := accessFrom(ctx).curate(ctx); err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	before := now
+	if input.Before != nil {
+		// A future time would lock the subject out until then, and a revocation is never
+		// undone: a typo in the year would be for good.
+		if input.Before.After(now) {
+			return nil, partnergraph.Invalidf("input.before", "must not be in the future")
+		}
+		before = *input.Before
+	}
+	at, err := r.Revocations.Revoke(ctx, input.Subject, before)
+	if err != nil {
+		return nil, partnergraph.WithFieldPrefix("input", err)
+	}
+	return &model.RevokeTokensPayload{Subject: input.Subject, RevokedBefore: at}, nil
 }

@@ -93,6 +93,11 @@ type Options struct {
 	// Shutdown, once begun, closes websockets with 1001 (going away) and ends SSE
 	// subscriptions; nil: never.
 	Shutdown *Shutdown
+	// RevocationRefresh is how long the handler trusts what it read of a subject's token
+	// revocations (default auth.DefaultRevocationRefresh, 5 s): a revocation made through
+	// another server reaches requests and open streams here within it. One made through this
+	// handler (the revokeTokens mutation) applies here at once.
+	RevocationRefresh time.Duration
 }
 
 // NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
@@ -135,12 +140,13 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Shutdown == nil {
 		cfg.Shutdown = NewShutdown()
 	}
-	obs := &observer{log: cfg.Log, metrics: cfg.Metrics, shutdown: cfg.Shutdown}
+	revocations := auth.NewRevocations(cfg.Store, cfg.RevocationRefresh, cfg.Log)
+	obs := &observer{log: cfg.Log, metrics: cfg.Metrics, shutdown: cfg.Shutdown, tokens: revocations}
 	if cfg.RateLimitCostPerSecond > 0 {
 		obs.limiter = newCostLimiter(cfg.RateLimitCostPerSecond, cfg.RateLimitBurst)
 	}
 	conns := &connCounter{n: map[string]int{}}
-	c := Config{Resolvers: &Resolver{Store: cfg.Store, Matching: cfg.Matching, Leads: cfg.Leads, Poll: cfg.Poll}}
+	c := Config{Resolvers: &Resolver{Store: cfg.Store, Matching: cfg.Matching, Leads: cfg.Leads, Poll: cfg.Poll, Revocations: revocations}}
 	setComplexity(&c.Complexity)
 	srv := handler.New(NewExecutableSchema(c))
 	// Order matters: SSE and websockets are told apart from plain POSTs by their headers.
@@ -156,6 +162,13 @@ func NewHandler(cfg Options) http.Handler {
 		},
 		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			id, err := cfg.Auth.FromInitPayload(ctx, init)
+			if err == nil {
+				err = revocations.Check(ctx, id)
+			}
+			if partnergraph.ErrorCode(err) == partnergraph.EINTERNAL {
+				// The revocations could not be read: the client may try again.
+				return transport.WithWebsocketCloseCode(ctx, closeInternalError), nil, err
+			}
 			if err != nil {
 				// 4403 tells clients not to retry with the same token (1000 would).
 				return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
@@ -168,8 +181,9 @@ func NewHandler(cfg Options) http.Handler {
 			}
 			// The request's context ends when the connection does.
 			context.AfterFunc(ctx, release)
-			// The connection, and every subscription on it, ends when the token does.
-			ctx, cancel := tokenScope(ctx)
+			// The connection, and every subscription on it, ends when the token expires or
+			// is revoked.
+			ctx, cancel := revocations.Scope(ctx)
 			context.AfterFunc(ctx, cancel)
 			return ctx, nil, nil
 		},
@@ -199,7 +213,7 @@ func NewHandler(cfg Options) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	api := limitBody(cfg.Auth.Middleware(srv), cfg.MaxBodyBytes)
+	api := limitBody(cfg.Auth.Middleware(revocations.Middleware(srv)), cfg.MaxBodyBytes)
 	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -27,6 +27,7 @@ type observer struct {
 	metrics  *Metrics
 	limiter  *costLimiter // nil: no rate limit
 	shutdown *Shutdown
+	tokens   *auth.Revocations // ends SSE subscriptions with their token
 }
 
 // opRecord follows one operation from the operation middleware to its last response.
@@ -190,7 +191,7 @@ func (o *observer) aroundOperations(ctx context.Context, next graphql.OperationH
 	stopDrain := func() bool { return false }
 	websocket := false
 	if info := requestInfoFrom(ctx); info == nil || !info.websocket {
-		ctx, cancel = tokenScope(ctx)
+		ctx, cancel = o.tokens.Scope(ctx)
 		stopDrain = context.AfterFunc(o.shutdown.ctx, cancel)
 	} else {
 		websocket = true

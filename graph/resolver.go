@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 )
@@ -21,4 +22,6 @@ type Resolver struct {
 	Leads *leads.Service
 	// Poll is how often a subscription re-reads its feed unwoken (offers from other replicas).
 	Poll time.Duration
+	// Revocations records token revocations and applies them on this server at once.
+	Revocations *auth.Revocations
 }

@@ -211,6 +211,7 @@ type ComplexityRoot struct {
 		RegisterBusiness     func(childComplexity int, input model.RegisterBusinessInput) int
 		RemoveTrust          func(childComplexity int, input model.RemoveTrustInput) int
 		RespondToPartnership func(childComplexity int, input model.RespondToPartnershipInput) int
+		RevokeTokens         func(childComplexity int, input model.RevokeTokensInput) int
 		SetBusinessServices  func(childComplexity int, input model.SetBusinessServicesInput) int
 		SetComplement        func(childComplexity int, input model.SetComplementInput) int
 		SetTrust             func(childComplexity int, input model.SetTrustInput) int
@@ -343,6 +344,11 @@ type ComplexityRoot struct {
 
 	RespondToPartnershipPayload struct {
 		Partnership func(childComplexity int) int
+	}
+
+	RevokeTokensPayload struct {
+		RevokedBefore func(childComplexity int) int
+		Subject       func(childComplexity int) int
 	}
 
 	ScoreComponent struct {
@@ -1115,6 +1121,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RespondToPartnership(childComplexity, args["input"].(model.RespondToPartnershipInput)), true
+	case "Mutation.revokeTokens":
+		if e.ComplexityRoot.Mutation.RevokeTokens == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeTokens_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeTokens(childComplexity, args["input"].(model.RevokeTokensInput)), true
 	case "Mutation.setBusinessServices":
 		if e.ComplexityRoot.Mutation.SetBusinessServices == nil {
 			break
@@ -1720,6 +1737,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RespondToPartnershipPayload.Partnership(childComplexity), true
 
+	case "RevokeTokensPayload.revokedBefore":
+		if e.ComplexityRoot.RevokeTokensPayload.RevokedBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeTokensPayload.RevokedBefore(childComplexity), true
+	case "RevokeTokensPayload.subject":
+		if e.ComplexityRoot.RevokeTokensPayload.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeTokensPayload.Subject(childComplexity), true
+
 	case "ScoreComponent.signal":
 		if e.ComplexityRoot.ScoreComponent.Signal == nil {
 			break
@@ -1994,6 +2024,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RegisterBusinessInput", ec.unmarshalInputRegisterBusinessInput),
 			graphql.NewInputUnmarshaler("RemoveTrustInput", ec.unmarshalInputRemoveTrustInput),
 			graphql.NewInputUnmarshaler("RespondToPartnershipInput", ec.unmarshalInputRespondToPartnershipInput),
+			graphql.NewInputUnmarshaler("RevokeTokensInput", ec.unmarshalInputRevokeTokensInput),
 			graphql.NewInputUnmarshaler("SetBusinessServicesInput", ec.unmarshalInputSetBusinessServicesInput),
 			graphql.NewInputUnmarshaler("SetComplementInput", ec.unmarshalInputSetComplementInput),
 			graphql.NewInputUnmarshaler("SetTrustInput", ec.unmarshalInputSetTrustInput),
@@ -2126,6 +2157,26 @@ type SetComplementPayload {
   complement: ServiceComplement
 }
 
+input RevokeTokensInput {
+  "The subject (sub claim) whose tokens are revoked."
+  subject: String!
+  """
+  Tokens issued (iat) before this time are revoked; tokens without iat too. Default now; not in
+  the future. iat has whole seconds, so a token issued in the same second as a revocation at
+  now is revoked as well.
+  """
+  before: Time
+}
+
+type RevokeTokensPayload {
+  subject: String!
+  """
+  The time before which the subject's tokens are now revoked: before, or a later time that an
+  earlier revocation recorded. A revocation is never undone.
+  """
+  revokedBefore: Time!
+}
+
 extend type Mutation {
   "Admin only."
   verifyBusiness(input: VerifyBusinessInput!): VerifyBusinessPayload!
@@ -2133,6 +2184,12 @@ extend type Mutation {
   suspendBusiness(input: SuspendBusinessInput!): SuspendBusinessPayload!
   "Admin only."
   setComplement(input: SetComplementInput!): SetComplementPayload!
+  """
+  Admin only. Revokes every token of a subject issued before a time, on every server: requests
+  with such a token are refused (401 UNAUTHENTICATED), and its open websocket and SSE streams
+  end, at once on the server that takes the mutation and within 5 s on others.
+  """
+  revokeTokens(input: RevokeTokensInput!): RevokeTokensPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/business.graphqls", Input: `enum BusinessStatus {
@@ -3409,6 +3466,16 @@ func (ec *executionContext) childFields_RespondToPartnershipPayload(ctx context.
 		return ec.fieldContext_RespondToPartnershipPayload_partnership(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RespondToPartnershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeTokensPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_RevokeTokensPayload_subject(ctx, field)
+	case "revokedBefore":
+		return ec.fieldContext_RevokeTokensPayload_revokedBefore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeTokensPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoreComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

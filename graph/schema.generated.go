@@ -25,6 +25,7 @@ type MutationResolver interface {
 	VerifyBusiness(ctx context.Context, input model.VerifyBusinessInput) (*model.VerifyBusinessPayload, error)
 	SuspendBusiness(ctx context.Context, input model.SuspendBusinessInput) (*model.SuspendBusinessPayload, error)
 	SetComplement(ctx context.Context, input model.SetComplementInput) (*model.SetComplementPayload, error)
+	RevokeTokens(ctx context.Context, input model.RevokeTokensInput) (*model.RevokeTokensPayload, error)
 	RegisterBusiness(ctx context.Context, input model.RegisterBusinessInput) (*model.RegisterBusinessPayload, error)
 	UpdateBusiness(ctx context.Context, input model.UpdateBusinessInput) (*model.UpdateBusinessPayload, error)
 	SetBusinessServices(ctx context.Context, input model.SetBusinessServicesInput) (*model.SetBusinessServicesPayload, error)
@@ -208,6 +209,20 @@ func (ec *executionContext) field_Mutation_respondToPartnership_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RespondToPartnershipInput, error) {
 			return ec.unmarshalNRespondToPartnershipInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRespondToPartnershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeTokens_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeTokensInput, error) {
+			return ec.unmarshalNRevokeTokensInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRevokeTokensInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -776,6 +791,50 @@ func (ec *executionContext) fieldContext_Mutation_setComplement(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setComplement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeTokens(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeTokens(ctx, fc.Args["input"].(model.RevokeTokensInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeTokensPayload) graphql.Marshaler {
+			return ec.marshalNRevokeTokensPayload2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRevokeTokensPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevokeTokensPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeTokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2470,6 +2529,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setComplement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setComplement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeTokens":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeTokens(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

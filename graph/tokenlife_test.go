@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph"
 )
 
 // sseEvent is one event of a text/event-stream response, with when it arrived.
@@ -189,5 +191,200 @@ func TestTokenLifetimeCap(t *testing.T) {
 	}
 	if r := s.post(t, signClaims(t, claims(24*time.Hour)), `{ viewer { sub } }`, nil); r.status != http.StatusOK || len(r.body.Errors) > 0 {
 		t.Fatalf("a one-day token: %d %+v", r.status, r.body.Errors)
+	}
+}
+
+const revokeTokens = `mutation($in: RevokeTokensInput!) { revokeTokens(input: $in) { subject revokedBefore } }`
+
+// revoke revokes the subject's tokens as an admin and returns the time recorded.
+func (s *testServer) revoke(t *testing.T, subject string, before *time.Time) time.Time {
+	t.Helper()
+	in := map[string]any{"subject": subject}
+	if before != nil {
+		in["before"] = before.Format(time.RFC3339Nano)
+	}
+	var out struct {
+		RevokeTokens struct {
+			Subject       string
+			RevokedBefore time.Time
+		}
+	}
+	ok(t, s.do(t, s.token(t, "root", auth.Admin), revokeTokens, map[string]any{"in": in}), &out)
+	if out.RevokeTokens.Subject != subject {
+		t.Fatalf("revoked %q, want %q", out.RevokeTokens.Subject, subject)
+	}
+	return out.RevokeTokens.RevokedBefore
+}
+
+// TestRevokeTokens: once an admin revokes a subject's tokens, its tokens issued before are a
+// 401, and so are its tokens without iat; newer tokens and other subjects are unaffected; the
+// revocation is in the store, and an earlier time does not undo it.
+func TestRevokeTokens(t *testing.T) {
+	s := newHardServer(t, nil)
+	dave, mike := s.token(t, "user-dave", auth.Member), s.token(t, "user-mike", auth.Member)
+	noIat := func(sub string) string {
+		return signClaims(t, jwt.MapClaims{"iss": auth.DevIssuer, "aud": auth.DevAudience, "sub": sub,
+			"roles": []string{"member"}, "exp": time.Now().Add(time.Hour).Unix()})
+	}
+	const viewer = `{ viewer { sub } }`
+	for _, tok := range []string{dave, noIat("user-dave")} {
+		if r := s.do(t, tok, viewer, nil); len(r.Errors) > 0 {
+			t.Fatalf("before the revocation: %+v", r.Errors)
+		}
+	}
+
+	start := time.Now()
+	at := s.revoke(t, "user-dave", nil)
+	if at.Before(start.Add(-time.Second)) || at.After(time.Now().Add(time.Second)) {
+		t.Fatalf("revokedBefore %v, want about now (%v)", at, start)
+	}
+	wantRevoked := func(what, tok, say string) {
+		t.Helper()
+		r := s.post(t, tok, viewer, nil)
+		if r.status != http.StatusUnauthorized || r.body.code() != "UNAUTHENTICATED" || !strings.Contains(r.body.Errors[0].Message, say) {
+			t.Fatalf("%s after the revocation: %d %+v, want 401 UNAUTHENTICATED saying %q", what, r.status, r.body.Errors, say)
+		}
+	}
+	wantRevoked("a token issued before", dave, "token revoked")
+	wantRevoked("a token without iat", noIat("user-dave"), "no iat")
+	for what, tok := range map[string]string{"another subject's token": mike, "another subject's token without iat": noIat("user-mike")} {
+		if r := s.do(t, tok, viewer, nil); len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", what, r.Errors)
+		}
+	}
+	// iat has whole seconds: a token minted in the next second is newer than the revocation.
+	time.Sleep(time.Until(at.Truncate(time.Second).Add(time.Second)))
+	if r := s.do(t, s.token(t, "user-dave", auth.Member), viewer, nil); len(r.Errors) > 0 {
+		t.Fatalf("a token issued after the revocation: %+v", r.Errors)
+	}
+
+	stored, err := s.store.TokensRevokedBefore(context.Background(), "user-dave")
+	if err != nil || !stored.Equal(at) {
+		t.Fatalf("the store holds %v, %v; want %v", stored, err, at)
+	}
+	earlier := at.Add(-time.Hour)
+	if got := s.revoke(t, "user-dave", &earlier); !got.Equal(at) {
+		t.Fatalf("an earlier revocation recorded %v, want %v kept", got, at)
+	}
+
+	admin := s.token(t, "root", auth.Admin)
+	bad := []struct {
+		name  string
+		in    map[string]any
+		field string
+	}{
+		{"future", map[string]any{"subject": "user-mike", "before": time.Now().Add(time.Hour).Format(time.RFC3339)}, "input.before"},
+		{"empty subject", map[string]any{"subject": ""}, "input.subject"},
+	}
+	for _, b := range bad {
+		if r := s.do(t, admin, revokeTokens, map[string]any{"in": b.in}); r.code() != "BAD_USER_INPUT" || r.field() != b.field {
+			t.Fatalf("%s: %q %q %+v, want BAD_USER_INPUT on %s", b.name, r.code(), r.field(), r.Errors, b.field)
+		}
+	}
+}
+
+// TestRevokeTokensEndsStreams: revoking a subject's tokens ends its open websocket connection
+// and its SSE subscription at once on the server that took the mutation, the SSE stream with
+// an UNAUTHENTICATED "token revoked" result, while another subject's streams go on; a
+// revocation written by another server (straight into the store) ends them within the
+// refresh interval.
+func TestRevokeTokensEndsStreams(t *testing.T) {
+	// This server re-reads revocations only every hour: what ends its streams at once is the
+	// revocation it takes itself.
+	s := newHardServer(t, func(o *graph.Options) { o.RevocationRefresh = time.Hour })
+	dave, andy := s.token(t, "user-dave", auth.Member), s.token(t, "user-andy", auth.Member)
+	const updates = `subscription($b: ID!) { leadUpdates(businessId: $b) { cursor } }`
+
+	ws := s.dialInit(t, dave)
+	subscribeOffers(t, ws, "inbox", "daves-collision")
+	wsClosed := make(chan error, 1)
+	go func() { wsClosed <- readUntilClosed(ws) }()
+	sse := s.openSSE(t, dave, updates, map[string]any{"b": bizID("daves-collision")})
+	andySSE := s.openSSE(t, andy, updates, map[string]any{"b": bizID("andys-attorney")})
+	time.Sleep(100 * time.Millisecond) // the subscriptions are running
+
+	s.revoke(t, "user-dave", nil)
+	// The bounds are failure timeouts, not speed asserts: "at once" is what the auth tests
+	// prove (Revoke cancels before it returns).
+	select {
+	case <-wsClosed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the websocket is open 5 s after its token was revoked")
+	}
+	wantEnd(t, sse, "token revoked", 5*time.Second)
+	select {
+	case ev, open := <-andySSE:
+		t.Fatalf("another subject's stream changed: %+v, open %v", ev, open)
+	case <-time.After(time.Second):
+	}
+
+	// Through another server (straight into the store): a server finds it within its refresh
+	// interval.
+	s = newHardServer(t, func(o *graph.Options) { o.RevocationRefresh = 300 * time.Millisecond })
+	andySSE = s.openSSE(t, andy, updates, map[string]any{"b": bizID("andys-attorney")})
+	andyWS := s.dialInit(t, andy)
+	subscribeOffers(t, andyWS, "inbox", "andys-attorney")
+	andyClosed := make(chan error, 1)
+	go func() { andyClosed <- readUntilClosed(andyWS) }()
+	if _, err := s.store.RevokeTokens(context.Background(), "user-andy", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	wantEnd(t, andySSE, "token revoked", 5*time.Second)
+	select {
+	case <-andyClosed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the websocket is open 5 s after its token was revoked elsewhere")
+	}
+}
+
+// readUntilClosed reads a websocket until it ends.
+func readUntilClosed(c *websocket.Conn) error {
+	for {
+		if _, _, err := c.Read(context.Background()); err != nil {
+			return err
+		}
+	}
+}
+
+// wantEnd waits for an SSE stream to end, with a last result whose error is UNAUTHENTICATED
+// and says say.
+func wantEnd(t *testing.T, events <-chan sseEvent, say string, within time.Duration) {
+	t.Helper()
+	giveUp := time.After(within)
+	var last sseEvent
+	for {
+		select {
+		case ev, open := <-events:
+			if !open {
+				if !strings.Contains(last.data, `"UNAUTHENTICATED"`) || !strings.Contains(last.data, say) {
+					t.Fatalf("the last result before the end was %q %s, want UNAUTHENTICATED %q", last.name, last.data, say)
+				}
+				return
+			}
+			if ev.name == "next" {
+				last = ev
+			}
+		case <-giveUp:
+			t.Fatalf("the SSE stream is open %v later", within)
+		}
+	}
+}
+
+// TestRevokeTokensAdminOnly: no one but an admin may revoke tokens, not even their own, and a
+// refused revocation records nothing (the access matrix checks the codes; revocations are not
+// in its snapshot).
+func TestRevokeTokensAdminOnly(t *testing.T) {
+	s := newTestServer(t)
+	for _, caller := range callers {
+		if caller == admin {
+			continue
+		}
+		r := s.do(t, s.callerToken(t, caller), revokeTokens, map[string]any{"in": map[string]any{"subject": "user-dave"}})
+		if r.code() != "UNAUTHENTICATED" && r.code() != "FORBIDDEN" {
+			t.Fatalf("%s revoking: %q %+v", caller, r.code(), r.Errors)
+		}
+		if got, err := s.store.TokensRevokedBefore(context.Background(), "user-dave"); err != nil || !got.IsZero() {
+			t.Fatalf("%s's refused revocation recorded %v, %v", caller, got, err)
+		}
 	}
 }

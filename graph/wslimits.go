@@ -21,6 +21,7 @@ import (
 // sends on its own.
 const (
 	closeGoingAway       = 1001 // the server is shutting down
+	closeInternalError   = 1011 // the token's revocations could not be read
 	closeTryAgainLater   = 1013 // the caller holds too many connections
 	closeBadRequest      = 4400 // a connection_init payload that is not an object
 	closeUnauthorized    = 4401 // subscribe before connection_init

@@ -240,6 +240,22 @@ type RespondToPartnershipPayload struct {
 	Partnership *partnergraph.Partnership `json:"partnership"`
 }
 
+type RevokeTokensInput struct {
+	// The subject (sub claim) whose tokens are revoked.
+	Subject string `json:"subject"`
+	// Tokens issued (iat) before this time are revoked; tokens without iat too. Default now; not in
+	// the future. iat has whole seconds, so a token issued in the same second as a revocation at
+	// now is revoked as well.
+	Before *time.Time `json:"before,omitempty"`
+}
+
+type RevokeTokensPayload struct {
+	Subject string `json:"subject"`
+	// The time before which the subject's tokens are now revoked: before, or a later time that an
+	// earlier revocation recorded. A revocation is never undone.
+	RevokedBefore time.Time `json:"revokedBefore"`
+}
+
 type SetBusinessServicesInput struct {
 	BusinessID string `json:"businessId"`
 	// Service slugs; replaces the current list.
