@@ -312,6 +312,14 @@ func TestRevokeTokensEndsStreams(t *testing.T) {
 		t.Fatal("the websocket is open 5 s after its token was revoked")
 	}
 	wantEnd(t, sse, "token revoked", 5*time.Second)
+	// A new connection with the revoked token is refused at connection_init.
+	c, err := s.dialWS(t, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := initWS(t, c, map[string]any{"Authorization": "Bearer " + dave}); websocket.CloseStatus(err) != 4403 {
+		t.Fatalf("init with a revoked token: %v, want close 4403", err)
+	}
 	select {
 	case ev, open := <-andySSE:
 		t.Fatalf("another subject's stream changed: %+v, open %v", ev, open)
