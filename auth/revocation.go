@@ -113,9 +113,9 @@ func revoked(id *Identity, before time.Time) error {
 	case before.IsZero():
 		return nil
 	case id.IssuedAt.IsZero():
-		return unauthenticated("token revoked: it has no iat, and its subject's tokens issued before %s are revoked", before.Format(time.RFC3339))
+		return unauthenticated("token revoked: it has no iat, and its subject's tokens issued before %s are revoked", before.Format(time.RFC3339Nano))
 	case id.IssuedAt.Before(before):
-		return unauthenticated("token revoked: its subject's tokens issued before %s are revoked; use a newer token", before.Format(time.RFC3339))
+		return unauthenticated("token revoked: its subject's tokens issued before %s are revoked; use a newer token", before.Format(time.RFC3339Nano))
 	}
 	return nil
 }
