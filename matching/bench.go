@@ -13,7 +13,7 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-// BenchQueries is how many suggestions and updates Bench times.
+// BenchQueries is how many suggestions, routes and updates Bench times unless told otherwise.
 const BenchQueries = 2000
 
 // BenchReport holds what Bench measured.
@@ -31,6 +31,7 @@ type BenchReport struct {
 	Compact      time.Duration
 	GOMAXPROCS   int // processors the latencies were measured on
 	SuggestFirst int // suggestions asked per query
+	Queries      int // timed of each kind
 }
 
 // Latency summarises timings.
@@ -46,17 +47,25 @@ func latency(ds []time.Duration) Latency {
 // Bench builds a graph from the records (the synthetic generator's, for a network of a chosen
 // size) without a store, and measures what operators size a deployment by: the build time
 // (reading the records included), the heap the graph takes, the latency of suggestions for
-// BenchQueries random active members, of as many incremental updates (SetTrust between random
-// businesses), and of the compaction that folds updates into the base arrays (writers wait for
+// queries random active members (BenchQueries if queries is 0; tests ask for a few, since the
+// race detector makes each one slow), of as many routes and incremental updates (SetTrust
+// between random businesses), and of the compaction that folds updates into the base arrays (writers wait for
 // it, readers do not). Latencies are measured on one processor (GOMAXPROCS 1 for the
 // duration), one query at a time, so they are what one core delivers. It writes a table to w
 // unless w is nil. The seed draws the members and pairs. A matching package cannot import the
 // generator (package seed), so the caller passes its records: seed.Synthetic(n, seed).
 //
 // Errors: those of BuildRecords; EINVALID if the records hold fewer than two active
-// businesses; the context's error if it ends.
-func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], seed int64, w io.Writer) (BenchReport, error) {
+// businesses or queries is negative; the context's error if it ends.
+func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], seed int64, queries int, w io.Writer) (BenchReport, error) {
 	var rep BenchReport
+	if queries < 0 {
+		return rep, partnergraph.Errorf(partnergraph.EINVALID, "bench queries must be positive, got %d", queries)
+	}
+	if queries == 0 {
+		queries = BenchQueries
+	}
+	rep.Queries = queries
 	start := time.Now()
 	g, err := BuildRecords(ctx, records, func(n int) { rep.Records = n })
 	if err != nil {
@@ -82,9 +91,9 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 	rep.GOMAXPROCS, rep.SuggestFirst = 1, 20
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 
-	sug := make([]time.Duration, BenchQueries)
-	nets := make([]time.Duration, BenchQueries)
-	for i := range BenchQueries {
+	sug := make([]time.Duration, queries)
+	nets := make([]time.Duration, queries)
+	for i := range queries {
 		if i%100 == 0 {
 			if err := ctx.Err(); err != nil {
 				return rep, err
@@ -109,8 +118,8 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 	g.readTrustWalk()
 	rep.TrustRead = time.Since(t0)
 	g.mu.RUnlock()
-	route := make([]time.Duration, BenchQueries)
-	for i := range BenchQueries {
+	route := make([]time.Duration, queries)
+	for i := range queries {
 		l := benchLead(g, rng, active)
 		t0 := time.Now()
 		if _, _, err := g.Route(l, nil, 5); err != nil {
@@ -118,8 +127,8 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 		}
 		route[i] = time.Since(t0)
 	}
-	upd := make([]time.Duration, BenchQueries)
-	for i := range BenchQueries {
+	upd := make([]time.Duration, queries)
+	for i := range queries {
 		ia, ib := rng.IntN(len(active)), rng.IntN(len(active))
 		if ia == ib {
 			ib = (ia + 1) % len(active)
@@ -164,7 +173,7 @@ func (r BenchReport) String() string {
 		s.Businesses, s.Links, s.Trust, s.Partnerships, s.Networks, s.Memberships, r.Records) +
 		fmt.Sprintf("%-28s %v\n", "build", r.Build.Round(time.Millisecond)) +
 		fmt.Sprintf("%-28s %.1f MiB (%.0f bytes per business)\n", "heap after GC", float64(r.HeapBytes)/(1<<20), float64(r.HeapBytes)/float64(max(1, s.Businesses))) +
-		fmt.Sprintf("latency on %d core, %d queries each:\n", r.GOMAXPROCS, BenchQueries) +
+		fmt.Sprintf("latency on %d core, %d queries each:\n", r.GOMAXPROCS, r.Queries) +
 		lat(fmt.Sprintf("Suggest (first %d)", r.SuggestFirst), r.Suggest) +
 		lat("SuggestNetworks (first 10)", r.Networks) +
 		lat("Route (a lead, 5 candidates)", r.Route) +

@@ -165,17 +165,17 @@ func BenchmarkBuild(b *testing.B) {
 
 func TestBench(t *testing.T) {
 	var sb strings.Builder
-	rep, err := Bench(context.Background(), seed.Synthetic(1500, 2), 1, &sb)
+	rep, err := Bench(context.Background(), seed.Synthetic(1500, 2), 1, 50, &sb)
 	must(t, err)
-	if rep.Stats.Businesses != 1500 || rep.Records == 0 || rep.HeapBytes == 0 || rep.Suggest.P50 <= 0 || rep.Update.P99 <= 0 {
+	if rep.Stats.Businesses != 1500 || rep.Records == 0 || rep.HeapBytes == 0 || rep.Suggest.P50 <= 0 || rep.Update.P99 <= 0 || rep.Queries != 50 {
 		t.Errorf("report %+v", rep)
 	}
-	for _, w := range []string{"1500 businesses", "build", "heap after GC", "Suggest (first 20)", "update (SetTrust)", "p99"} {
+	for _, w := range []string{"1500 businesses", "build", "heap after GC", "Suggest (first 20)", "update (SetTrust)", "p99", "50 queries each"} {
 		if !strings.Contains(sb.String(), w) {
 			t.Errorf("table lacks %q:\n%s", w, sb.String())
 		}
 	}
-	if _, err := Bench(context.Background(), records(bizRecord("only", 0, "a")), 1, nil); partnergraph.ErrorCode(err) != partnergraph.EINVALID {
+	if _, err := Bench(context.Background(), records(bizRecord("only", 0, "a")), 1, 0, nil); partnergraph.ErrorCode(err) != partnergraph.EINVALID {
 		t.Errorf("Bench with one business: %v; want EINVALID", err)
 	}
 }

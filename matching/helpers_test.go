@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,11 @@ import (
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
+
+// longTests reports whether PG_LONG_TESTS=1 asks for the long runs: the larger sizes, too slow
+// under -race for every `go test` (README, "The two commands"; .ci/run runs them in a step of
+// their own).
+func longTests() bool { return os.Getenv("PG_LONG_TESTS") == "1" }
 
 // exampleStore returns an in-memory store loaded with the example network.
 func exampleStore(t testing.TB) *sqlitestore.Store {

@@ -59,6 +59,7 @@ func benchCmd(ctx context.Context, args []string) error {
 	f := newFlags("bench")
 	n := f.Int("n", 100000, "businesses in the synthetic network (1000000 for the issue's targets)")
 	rngSeed := f.Int64("seed", 1, "seed of the synthetic network")
+	queries := f.Int("queries", matching.BenchQueries, "suggestions, routes and updates timed")
 	fromStore := f.Bool("from-store", false, "build from the database (--store, --db) instead of the generator: the build time is then the server's start-up")
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -73,6 +74,6 @@ func benchCmd(ctx context.Context, args []string) error {
 		defer store.Close()
 		records = matching.Exported(ctx, store)
 	}
-	_, err := matching.Bench(ctx, records, *rngSeed, os.Stdout)
+	_, err := matching.Bench(ctx, records, *rngSeed, *queries, os.Stdout)
 	return err
 }
