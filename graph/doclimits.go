@@ -21,6 +21,7 @@ type documentLimits struct {
 	Bytes              int // of the query text
 	Tokens             int // lexical tokens: what the rate limit charges for reading a document
 	Definitions        int // operations and fragment definitions
+	Walk               int // nodes that validation walks: each operation and fragment with every fragment it reaches
 	Variables          int // variable definitions of one operation
 	Selections         int // fields, fragment spreads and inline fragments, fragments expanded
 	Fields             int // fields, fragments expanded
@@ -39,13 +40,14 @@ var defaultDocumentLimits = documentLimits{
 	Bytes:              64 << 10, // what an HTTP body may hold; a websocket message may hold 1 MB
 	Tokens:             20000,
 	Definitions:        100,
+	Walk:               40000,
 	Variables:          100,
 	Selections:         2000,
 	Fields:             1000,
 	SameName:           30,
 	Depth:              12,
 	IntrospectionDepth: 20,
-	Arguments:          20,
+	Arguments:          10,
 	Directives:         10,
 }
 
@@ -133,6 +135,9 @@ func (m documentLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 		if c.fragments[f.Name] == nil { // validation refuses the second one
 			c.fragments[f.Name] = f
 		}
+	}
+	if err := m.checkWalk(doc, c.fragments); err != nil {
+		return err
 	}
 	for _, op := range doc.Operations {
 		if len(op.VariableDefinitions) > m.Variables {
@@ -325,4 +330,100 @@ func (c *docWalk) merged(sets []ast.SelectionSet, depth, maxDepth int) {
 			return
 		}
 	}
+}
+
+// definitionNodes is what validation walks of one definition, fragments not expanded: its
+// nodes (selections, arguments, values, directives, variables) and the fragments it spreads.
+type definitionNodes struct {
+	nodes   int
+	spreads []string
+}
+
+func (d *definitionNodes) selections(set ast.SelectionSet) {
+	for _, sel := range set {
+		d.nodes++
+		switch x := sel.(type) {
+		case *ast.Field:
+			for _, a := range x.Arguments {
+				d.value(a.Value)
+			}
+			d.directives(x.Directives)
+			d.selections(x.SelectionSet)
+		case *ast.InlineFragment:
+			d.directives(x.Directives)
+			d.selections(x.SelectionSet)
+		case *ast.FragmentSpread:
+			d.directives(x.Directives)
+			d.spreads = append(d.spreads, x.Name)
+		}
+	}
+}
+
+func (d *definitionNodes) directives(ds ast.DirectiveList) {
+	for _, dir := range ds {
+		d.nodes++
+		for _, a := range dir.Arguments {
+			d.value(a.Value)
+		}
+	}
+}
+
+func (d *definitionNodes) value(v *ast.Value) {
+	if v == nil {
+		return
+	}
+	d.nodes++
+	for _, c := range v.Children {
+		d.value(c.Value)
+	}
+}
+
+// checkWalk bounds the walk of gqlparser's validator, which walks every operation, and every
+// fragment definition, each with all the fragments that it reaches (once each): a large
+// fragment spread by many operations is walked once for each. The count stops at the limit,
+// so that counting costs no more than the limit.
+func (m documentLimits) checkWalk(doc *ast.QueryDocument, fragments map[string]*ast.FragmentDefinition) *gqlerror.Error {
+	own := make(map[string]*definitionNodes, len(fragments))
+	for name, f := range fragments {
+		d := &definitionNodes{}
+		d.directives(f.Directives)
+		d.selections(f.SelectionSet)
+		own[name] = d
+	}
+	var roots []*definitionNodes
+	for _, op := range doc.Operations {
+		d := &definitionNodes{}
+		d.directives(op.Directives)
+		for _, v := range op.VariableDefinitions {
+			d.nodes++
+			d.value(v.DefaultValue)
+			d.directives(v.Directives)
+		}
+		d.selections(op.SelectionSet)
+		roots = append(roots, d)
+	}
+	for _, f := range doc.Fragments {
+		roots = append(roots, own[f.Name])
+	}
+	total := 0
+	for _, r := range roots {
+		total += r.nodes
+		reached := map[string]bool{}
+		next := append([]string(nil), r.spreads...)
+		for len(next) > 0 && total <= m.Walk {
+			name := next[len(next)-1]
+			next = next[:len(next)-1]
+			f := own[name]
+			if reached[name] || f == nil {
+				continue
+			}
+			reached[name] = true
+			total += f.nodes
+			next = append(next, f.spreads...)
+		}
+		if total > m.Walk {
+			return limitError("validating the document would walk more than %d nodes (each operation and fragment with every fragment it spreads)", m.Walk)
+		}
+	}
+	return nil
 }
