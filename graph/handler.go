@@ -188,6 +188,7 @@ func NewHandler(cfg Options) http.Handler {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.SetDisableSuggestion(true)
+		srv.Use(introspectionDisabled{})
 	}
 	srv.SetErrorPresenter(presentError(cfg.Log))
 	srv.SetRecoverFunc(recoverPanic(cfg.Log))
