@@ -44,7 +44,7 @@ var defaultDocumentLimits = documentLimits{
 	Variables:          100,
 	Selections:         2000,
 	Fields:             1000,
-	SameName:           30,
+	SameName:           20,
 	Depth:              12,
 	IntrospectionDepth: 20,
 	Arguments:          10,

@@ -21,21 +21,25 @@ func worstDocuments(tb testing.TB) []AttackDocument {
 	var b strings.Builder
 
 	// OverlappingFieldsCanBeMerged compares every pair of fields with one response name, and
-	// their arguments pairwise: 30 (SameName) fields at each of 33 places, 10 arguments each.
+	// their arguments pairwise: 20 (SameName) fields at each of 49 places, 10 arguments each.
 	args := ""
 	for i := range 9 {
 		args += fmt.Sprintf(", a%d: [1, 2, 3]", i)
 	}
 	b.WriteString("{ ")
-	for range 30 {
+	for range 20 {
 		b.WriteString(`b: business(id: "x"` + args + `) { `)
-		for i := range 32 {
+		for i := range 48 {
 			fmt.Fprintf(&b, "n%d: name ", i)
 		}
 		b.WriteString("} ")
 	}
 	b.WriteString("}")
 	sameNames := b.String()
+
+	// Arguments of fields with one response name are compared value by value: 20 fields with
+	// a list of 900 values each, 18,000 tokens.
+	largeValues := "{ " + rep(`b: business(id: "x", v: [`+rep("1 ", 900)+`]) { name } `, 20) + "}"
 
 	// Fragments are compared pairwise where they are spread together.
 	b.Reset()
@@ -74,7 +78,7 @@ func worstDocuments(tb testing.TB) []AttackDocument {
 	// Fields that do not exist, each spelled close to real ones: in development the error
 	// suggests names.
 	b.Reset()
-	b.WriteString("{ " + rep("businesse ", 30))
+	b.WriteString("{ " + rep("businesse ", 20))
 	for i := range 960 {
 		fmt.Fprintf(&b, "x%d: businesse ", i)
 	}
@@ -86,12 +90,20 @@ func worstDocuments(tb testing.TB) []AttackDocument {
 		tb.Fatal(err)
 	}
 	return []AttackDocument{
-		{"same names", sameNames},
-		{"fragment pairs", fragmentPairs},
-		{"operation walks", operationWalks},
-		{"variables", variables},
-		{"unknown fields", unknown},
-		{"introspection", string(intro)},
+		{Name: "same names", Query: sameNames},
+		{Name: "large values compared", Query: largeValues},
+		{Name: "large objects compared", Query: "{ " + rep(`b: business(id: "x", v: {`+func() string {
+			var o strings.Builder
+			for i := range 300 {
+				fmt.Fprintf(&o, "k%d: 1 ", 300-i)
+			}
+			return o.String()
+		}()+`}) { name } `, 20) + "}"},
+		{Name: "fragment pairs", Query: fragmentPairs},
+		{Name: "operation walks", Query: operationWalks},
+		{Name: "variables", Query: variables},
+		{Name: "unknown fields", Query: unknown},
+		{Name: "introspection", Query: string(intro)},
 	}
 }
 

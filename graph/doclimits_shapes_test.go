@@ -8,6 +8,7 @@ import (
 // AttackDocument is a document built to make parsing or validation expensive.
 type AttackDocument struct {
 	Name, Query string
+	Limit       string // what the refusal's message says: which limit refused it
 }
 
 // AttackDocuments are the shapes that the document limits must refuse cheaply: each took
@@ -39,24 +40,36 @@ func AttackDocuments() []AttackDocument {
 		fmt.Fprintf(&vars, "$v%d: Int ", i)
 	}
 	vars.WriteString(") { " + rep("a(x: $v1) ", 1000) + "}")
+	var walks strings.Builder
+	for i := range 99 {
+		fmt.Fprintf(&walks, "query q%d { ...F } ", i)
+	}
+	walks.WriteString(`fragment F on Query { business(id: "x", v: [` + rep("1 ", 1000) + `]) { name } }`)
+	fields, tokens, sameName := "more than 1000 fields", "more than 20000 tokens", "at one place, more than the limit of 20"
+	definitions := "operations and fragments, more than the limit of 100"
 	return []AttackDocument{
-		{"repeated field", "{ " + rep("a ", 19000) + "}"},
-		{"repeated field, nested", "{ businesses { edges { node { " + rep("name ", 12000) + "} } } }"},
-		{"repeated alias", "{ " + rep("x: a ", 6000) + "}"},
-		{"repeated field with arguments", "{ " + rep(`b: business(id: "x") { name } `, 1900) + "}"},
-		{"fragment of repeated fields", "{ ...F ...F } fragment F on Query { " + rep("a ", 19000) + "}"},
-		{"fragment spreads", "{ " + rep("...F ", 9000) + "} fragment F on Query { __typename }"},
-		{"many fragments", many.String()},
-		{"nested fragments", chain.String()},
-		{"inline fragments", "{ " + rep("... { a } ", 3900) + "}"},
+		{"repeated field", "{ " + rep("a ", 19000) + "}", fields},
+		{"repeated field, nested", "{ businesses { edges { node { " + rep("name ", 12000) + "} } } }", fields},
+		{"same name under the field limit", "{ " + rep("a ", 999) + "}", sameName},
+		{"same name through fragments", "{ " + rep("...F ", 20) + "} fragment F on Query { " + rep("a ", 20) + "}", sameName},
+		{"same name, nested", "{ " + rep(`b: business(id: "x") { `+rep("name ", 20)+"} ", 20) + "}", sameName},
+		{"repeated alias", "{ " + rep("x: a ", 6000) + "}", fields},
+		{"repeated field with arguments", "{ " + rep(`b: business(id: "x") { name } `, 500) + "}", sameName},
+		{"fragment of repeated fields", "{ ...F ...F } fragment F on Query { " + rep("a ", 19000) + "}", fields},
+		{"fragment spreads", "{ " + rep("...F ", 9000) + "} fragment F on Query { __typename }", fields},
+		{"many fragments", many.String(), definitions},
+		{"nested fragments", chain.String(), fields},
+		{"fragments walked by many operations", walks.String(), "would walk more than 40000 nodes"},
+		{"inline fragments", "{ " + rep("... { a } ", 3900) + "}", fields},
 		// gqlparser refuses to parse more than 1,000 levels.
-		{"nested inline fragments", "{ " + rep("... { ", 900) + "__typename" + rep(" }", 900) + " }"},
-		{"deep nesting", rep("{ a ", 900) + "{ b }" + rep(" }", 900)},
-		{"directives", "{ " + rep("a @skip(if: false) ", 2800) + "}"},
-		{"directives on one field", "{ __typename " + rep("@skip(if: false) ", 3300) + "}"},
-		{"arguments", "{ a(" + rep("x: 1 ", 3000) + ") a(" + rep("x: 1 ", 3000) + ") }"},
-		{"variables", vars.String()},
-		{"operations", ops.String()},
-		{"1 MB", "{ " + rep("a ", 500000) + "}"},
+		{"nested inline fragments", "{ " + rep("... { ", 900) + "__typename" + rep(" }", 900) + " }", "inline fragments are nested more than 12 deep"},
+		{"deep nesting", rep("{ a ", 900) + "{ b }" + rep(" }", 900), "nested 13 levels deep"},
+		{"directives", "{ " + rep("a @skip(if: false) ", 2400) + "}", fields},
+		{"directives on one field", "{ __typename " + rep("@skip(if: false) ", 2800) + "}", "directives at one place, more than the limit of 10"},
+		{"arguments", "{ a(" + rep("x: 1 ", 3000) + ") a(" + rep("x: 1 ", 3000) + ") }", "arguments, more than the limit of 10"},
+		{"variables", vars.String(), "variables, more than the limit of 100"},
+		{"operations", ops.String(), definitions},
+		{"too many tokens", "{ a(x: [" + rep("1 ", 20000) + "]) }", tokens},
+		{"1 MB", "{ " + rep("a ", 500000) + "}", "larger than 65536 bytes"},
 	}
 }
