@@ -191,14 +191,15 @@ func NewHandler(cfg Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
-	srv.Use(shapeLimit{maxDepth: 12, maxFields: 1000})
-	srv.SetParserTokenLimit(20000)
+	srv.Use(documentLimit{max: defaultDocumentLimits, cache: cache, limiter: obs.limiter})
 	if cfg.Dev {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.SetDisableSuggestion(true)
+		srv.Use(introspectionDisabled{})
 	}
 	srv.SetErrorPresenter(presentError(cfg.Log))
 	srv.SetRecoverFunc(recoverPanic(cfg.Log))

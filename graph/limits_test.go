@@ -89,3 +89,32 @@ func TestProductionMode(t *testing.T) {
 		}
 	}
 }
+
+// TestIntrospectionDisabledIsAClientError: in production an introspection query is refused as
+// a client error (INTROSPECTION_DISABLED, with the HTTP status of validation errors, before
+// anything runs), not an INTERNAL error logged at ERROR; __typename still answers.
+func TestIntrospectionDisabledIsAClientError(t *testing.T) {
+	s := newHardServer(t, func(o *graph.Options) { o.Dev = false })
+	invalid := s.post(t, "", `{ nosuchfield }`, nil)
+	if invalid.body.code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Fatalf("a validation error: %d %+v", invalid.status, invalid.body.Errors)
+	}
+	for _, q := range []string{
+		`{ __schema { queryType { name } } }`,
+		`{ t: __type(name: "Query") { name } }`,
+		`{ ...Root } fragment Root on Query { services { slug } ... on Query { __schema { types { name } } } }`,
+		`query IntrospectionQuery { __schema { queryType { name } } }`,
+	} {
+		s.logs.Reset()
+		r := s.post(t, "", q, nil)
+		if r.body.code() != "INTROSPECTION_DISABLED" || r.status != invalid.status || !nullData(r.body.Data) {
+			t.Errorf("%s: %d %+v, want %d INTROSPECTION_DISABLED without data", q, r.status, r.body.Errors, invalid.status)
+		}
+		if strings.Contains(s.logs.String(), `"level":"ERROR"`) {
+			t.Errorf("%s: logged at ERROR:\n%s", q, s.logs.String())
+		}
+	}
+	if r := s.post(t, "", `{ __typename services { slug } }`, nil); len(r.body.Errors) > 0 {
+		t.Errorf("__typename: %+v", r.body.Errors)
+	}
+}

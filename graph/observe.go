@@ -232,20 +232,26 @@ func (o *observer) aroundOperations(ctx context.Context, next graphql.OperationH
 // rateLimited answers RATE_LIMITED with how long to wait, in the error and, over plain
 // HTTP, as a 429 with Retry-After.
 func (o *observer) rateLimited(ctx context.Context, rec *opRecord, wait time.Duration) graphql.ResponseHandler {
-	secs := retrySeconds(wait)
-	if info := requestInfoFrom(ctx); info != nil {
-		info.setRetryAfter(wait)
-	}
-	err := &gqlerror.Error{
-		Message: fmt.Sprintf("rate limit exceeded: this operation costs %d; try again in %d s", rec.summary.cost, secs),
-		Extensions: map[string]any{
-			"code": string(partnergraph.ERATELIMITED), "retryAfterSeconds": secs,
-		},
-	}
+	err := rateLimitError(ctx, fmt.Sprintf("this operation costs %d", rec.summary.cost), wait)
 	resp := &graphql.Response{Errors: gqlerror.List{err}, Extensions: map[string]any{"cost": rec.cost(false)}}
 	rec.see(resp)
 	o.finish(ctx, rec)
 	return graphql.OneShot(resp)
+}
+
+// rateLimitError is RATE_LIMITED, saying what costs how much and how long to wait, in the
+// error and, over plain HTTP, as a 429 with Retry-After.
+func rateLimitError(ctx context.Context, what string, wait time.Duration) *gqlerror.Error {
+	secs := retrySeconds(wait)
+	if info := requestInfoFrom(ctx); info != nil {
+		info.setRetryAfter(wait)
+	}
+	return &gqlerror.Error{
+		Message: fmt.Sprintf("rate limit exceeded: %s; try again in %d s", what, secs),
+		Extensions: map[string]any{
+			"code": string(partnergraph.ERATELIMITED), "retryAfterSeconds": secs,
+		},
+	}
 }
 
 // cost is extensions.cost: the operation's complexity, the limit and, once it ran, how many
