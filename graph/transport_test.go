@@ -1,7 +1,11 @@
 package graph_test
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/partnergraph/partnergraph/auth"
@@ -59,5 +63,62 @@ func TestCORSAllowlist(t *testing.T) {
 				t.Fatalf("websocket from %s accepted: %v, want %v (%v)", c.origin, err == nil, c.allow, err)
 			}
 		})
+	}
+}
+
+// rawAnswer is an HTTP answer whose body is read as GraphQL errors, whatever its status.
+type rawAnswer struct {
+	status int
+	header http.Header
+	text   string
+	errors []gqlError
+}
+
+func send(t *testing.T, req *http.Request) rawAnswer {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	a := rawAnswer{status: res.StatusCode, header: res.Header, text: string(raw)}
+	var body struct {
+		Errors []gqlError `json:"errors"`
+	}
+	json.Unmarshal(raw, &body) // a body that is not JSON has no errors to read, which the test reports
+	a.errors = body.Errors
+	return a
+}
+
+// codes returns each error's extensions.code ("" for none).
+func (a rawAnswer) codes() []string {
+	var out []string
+	for _, e := range a.errors {
+		c, _ := e.Extensions["code"].(string)
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestChunkedBodyLimit: a body without a Content-Length that grows past the limit is answered
+// 413 REQUEST_TOO_LARGE, as one that declares its length is; a small chunked body still works.
+func TestChunkedBodyLimit(t *testing.T) {
+	s := newTestServer(t)
+	post := func(body string) rawAnswer {
+		// Not a *strings.Reader: the client cannot know the length, so it sends chunks.
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", io.MultiReader(strings.NewReader(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.TransferEncoding = []string{"chunked"}
+		return send(t, req)
+	}
+	big := `{"query":"{ services { slug } }","variables":{"pad":"` + strings.Repeat("x", 200<<10) + `"}}`
+	a := post(big)
+	if a.status != http.StatusRequestEntityTooLarge || !slices.Equal(a.codes(), []string{"REQUEST_TOO_LARGE"}) {
+		t.Fatalf("200 KB chunked body: status %d, codes %v, body %.300s; want 413 REQUEST_TOO_LARGE", a.status, a.codes(), a.text)
+	}
+	a = post(`{"query":"{ services { slug } }"}`)
+	if a.status != http.StatusOK || !strings.Contains(a.text, `"collision-repair"`) {
+		t.Fatalf("small chunked body: status %d, body %.300s", a.status, a.text)
 	}
 }
