@@ -202,7 +202,7 @@ func NewHandler(cfg Options) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	api := limitBody(cfg.Auth.Middleware(srv), cfg.MaxBodyBytes)
+	api := limitBody(cfg.Auth.Middleware(codeTransportErrors(srv)), cfg.MaxBodyBytes)
 	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

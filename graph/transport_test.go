@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -120,5 +121,59 @@ func TestChunkedBodyLimit(t *testing.T) {
 	a = post(`{"query":"{ services { slug } }"}`)
 	if a.status != http.StatusOK || !strings.Contains(a.text, `"collision-repair"`) {
 		t.Fatalf("small chunked body: status %d, body %.300s", a.status, a.text)
+	}
+}
+
+// TestTransportErrorsHaveCodes: the errors that gqlgen's transports write themselves, outside
+// the error presenter, carry an extensions.code too, in a JSON body.
+func TestTransportErrorsHaveCodes(t *testing.T) {
+	s := newTestServer(t)
+	u := s.url + "/graphql"
+	mutation := url.QueryEscape(`mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.5}) { complement { weight } } }`)
+	req := func(method, target, contentType, body string, headers ...string) *http.Request {
+		r, _ := http.NewRequest(method, target, strings.NewReader(body))
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			r.Header.Set(headers[i], headers[i+1])
+		}
+		return r
+	}
+	wsHeaders := []string{"Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Version", "13",
+		"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol", "graphql-transport-ws"}
+	cases := []struct {
+		name   string
+		req    *http.Request
+		status int
+		code   string
+	}{
+		{"GET with a mutation", req(http.MethodGet, u+"?query="+mutation, "", ""), http.StatusNotAcceptable, "BAD_REQUEST"},
+		{"POST as text/plain", req(http.MethodPost, u, "text/plain", `{"query":"{ __typename }"}`), http.StatusBadRequest, "BAD_REQUEST"},
+		{"POST as a form", req(http.MethodPost, u, "application/x-www-form-urlencoded", `query={__typename}`), http.StatusBadRequest, "BAD_REQUEST"},
+		{"POST without a content type", req(http.MethodPost, u, "", `{"query":"{ __typename }"}`), http.StatusBadRequest, "BAD_REQUEST"},
+		{"PUT", req(http.MethodPut, u, "application/json", `{"query":"{ __typename }"}`), http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET with bad variables", req(http.MethodGet, u+"?query=%7B__typename%7D&variables=%7Bnope", "", ""), http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET with bad extensions", req(http.MethodGet, u+"?query=%7B__typename%7D&extensions=%7Bnope", "", ""), http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET with a malformed query string", req(http.MethodGet, u+"?query=%zz", "", ""), http.StatusBadRequest, "BAD_REQUEST"},
+		{"websocket from another origin", req(http.MethodGet, u, "", "", append(wsHeaders, "Origin", "https://evil.example")...), http.StatusForbidden, "FORBIDDEN"},
+		{"websocket upgrade without a key", req(http.MethodGet, u, "", "", wsHeaders[:6]...), http.StatusBadRequest, "BAD_REQUEST"},
+		// These pass through the presenter already; they stay as they are.
+		{"POST with broken JSON", req(http.MethodPost, u, "application/json", `{"query":`), http.StatusBadRequest, "BAD_REQUEST"},
+		{"GET without a query", req(http.MethodGet, u, "", ""), http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := send(t, c.req)
+			if a.status != c.status {
+				t.Errorf("status %d, want %d", a.status, c.status)
+			}
+			if len(a.errors) == 0 || slices.Contains(a.codes(), "") || a.codes()[0] != c.code {
+				t.Errorf("codes %v, want %s on every error (body %.300s)", a.codes(), c.code, a.text)
+			}
+			if ct := a.header.Get("Content-Type"); !strings.Contains(ct, "json") {
+				t.Errorf("Content-Type %q, want JSON", ct)
+			}
+		})
 	}
 }
