@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/graph"
@@ -173,6 +176,31 @@ func TestTransportErrorsHaveCodes(t *testing.T) {
 			}
 			if ct := a.header.Get("Content-Type"); !strings.Contains(ct, "json") {
 				t.Errorf("Content-Type %q, want JSON", ct)
+			}
+		})
+	}
+}
+
+// TestTokenTimeClaimsOverHTTP: a token whose exp is a number in a string, or whose iat is in
+// the future, is answered 401 naming the claim.
+func TestTokenTimeClaimsOverHTTP(t *testing.T) {
+	s := newHardServer(t, nil)
+	now := time.Now()
+	for _, c := range []struct {
+		claim string
+		value any
+	}{{"exp", "9999999999"}, {"iat", now.Add(time.Hour).Unix()}} {
+		t.Run(c.claim, func(t *testing.T) {
+			claims := jwt.MapClaims{"iss": auth.DevIssuer, "aud": auth.DevAudience, "sub": "user-dave",
+				"roles": []string{"member"}, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
+			claims[c.claim] = c.value
+			token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(strings.Repeat("k", 32)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := s.post(t, token, `{ viewer { sub } }`, nil)
+			if r.status != http.StatusUnauthorized || r.body.code() != "UNAUTHENTICATED" || !strings.Contains(r.body.Errors[0].Message, c.claim) {
+				t.Fatalf("status %d, errors %+v, data %s; want 401 UNAUTHENTICATED naming %s", r.status, r.body.Errors, r.body.Data, c.claim)
 			}
 		})
 	}
