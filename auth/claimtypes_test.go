@@ -66,3 +66,23 @@ func TestVerifyRefusesBadTimeClaims(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyKeyHint: a token whose signature does not verify is told the configured hint;
+// other failures are not.
+func TestVerifyKeyHint(t *testing.T) {
+	k := keys()
+	c := newClock()
+	cfg := devConfig()
+	cfg.KeyHint = "mint with: partnergraph token"
+	v := mustVerifier(t, cfg, c)
+	bad := sign(t, jwt.SigningMethodHS256, k.otherHMAC, nil, goodClaims(c.now()))
+	if msg := assertCode(t, func() error { _, err := v.Verify(context.Background(), bad); return err }()); msg != "invalid token signature: "+cfg.KeyHint {
+		t.Fatalf("message %q, want the hint", msg)
+	}
+	expired := goodClaims(c.now())
+	expired["exp"] = c.now().Add(-time.Hour).Unix()
+	tok := sign(t, jwt.SigningMethodHS256, k.hmac, nil, expired)
+	if msg := assertCode(t, func() error { _, err := v.Verify(context.Background(), tok); return err }()); strings.Contains(msg, cfg.KeyHint) {
+		t.Fatalf("an expired token is told the key hint: %q", msg)
+	}
+}

@@ -69,6 +69,10 @@ type Config struct {
 	// RefreshInterval is how old the JWKSURL key set may grow. Zero means 10 minutes; at
 	// least one minute.
 	RefreshInterval time.Duration
+	// KeyHint ends the message of a 401 for a token whose signature does not verify: which
+	// key this server expects and how to get a token signed with it. It is shown to any
+	// caller, so it must never hold the key.
+	KeyHint string
 	// Logger reports failed JWKS refreshes (the previous keys stay in use). Nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -249,6 +253,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Identity, error) 
 		return k.pub, nil
 	})
 	if err != nil {
+		if v.cfg.KeyHint != "" && errors.Is(err, jwt.ErrTokenSignatureInvalid) {
+			return nil, unauthenticated("invalid token signature: %s", v.cfg.KeyHint)
+		}
 		return nil, tokenError(err)
 	}
 	return c.identity()

@@ -51,7 +51,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := checkOrigins(allowed); err != nil {
 		return err
 	}
-	verifier, err := af.verifier(ctx, sf.dataDir(), log)
+	verifier, err := af.verifier(ctx, sf, log, true)
 	if err != nil {
 		return err
 	}
