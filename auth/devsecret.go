@@ -58,6 +58,13 @@ func DevSecret(dir string) (secret []byte, created bool, err error) {
 	return secret, true, nil
 }
 
+// ReadDevSecret returns the development HMAC secret in dir/jwt-secret without ever creating
+// it, for a command that mints tokens: a secret it made would be one no server uses. Its error
+// wraps fs.ErrNotExist when there is no such file; it refuses a file as DevSecret does.
+func ReadDevSecret(dir string) ([]byte, error) {
+	return readDevSecret(filepath.Join(dir, DevSecretFile))
+}
+
 // readDevSecret reads an existing secret file; its error wraps fs.ErrNotExist when there is
 // none.
 func readDevSecret(path string) ([]byte, error) {

@@ -1,7 +1,9 @@
 package auth
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -70,6 +72,10 @@ type Config struct {
 	// RefreshInterval is how old the JWKSURL key set may grow. Zero means 10 minutes; at
 	// least one minute.
 	RefreshInterval time.Duration
+	// KeyHint ends the message of a 401 for a token whose signature does not verify: which
+	// key this server expects and how to get a token signed with it. It is shown to any
+	// caller, so it must never hold the key.
+	KeyHint string
 	// Logger reports failed JWKS refreshes (the previous keys stay in use). Nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -172,6 +178,8 @@ func newVerifier(ctx context.Context, cfg Config, now func() time.Time) (*Verifi
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(algs),
 		jwt.WithExpirationRequired(),
+		// A token issued in the future was minted by a wrong clock, or to outlive its checks.
+		jwt.WithIssuedAt(),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 		jwt.WithStrictDecoding(),
@@ -194,6 +202,30 @@ type claims struct {
 	Roles []string `json:"roles,omitempty"`
 	// Businesses lists the business ids that an intake token may submit leads for.
 	Businesses []string `json:"businesses,omitempty"`
+}
+
+// UnmarshalJSON refuses exp, nbf and iat claims that are not JSON numbers (RFC 7519's
+// NumericDate): the jwt package also reads a number in a string, so "exp": "9999999999" would
+// pass as a date. Keys are matched in any letter case, as encoding/json matches them.
+func (c *claims) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for key, v := range raw {
+		for _, name := range []string{"exp", "nbf", "iat"} {
+			if strings.EqualFold(key, name) && !isJSONNumber(v) {
+				return unauthenticated("token claim %s is not a number (a NumericDate: seconds since 1970)", name)
+			}
+		}
+	}
+	type plain claims // without this method
+	return json.Unmarshal(b, (*plain)(c))
+}
+
+func isJSONNumber(v json.RawMessage) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
 }
 
 // Header parameters that point at keys or make the token depend on extensions. They are
@@ -230,6 +262,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Identity, error) 
 		return k.pub, nil
 	})
 	if err != nil {
+		if v.cfg.KeyHint != "" && errors.Is(err, jwt.ErrTokenSignatureInvalid) {
+			return nil, unauthenticated("invalid token signature: %s", v.cfg.KeyHint)
+		}
 		return nil, tokenError(err)
 	}
 	if err := v.checkLifetime(&c); err != nil {
@@ -281,6 +316,8 @@ func tokenError(err error) error {
 		return unauthenticated("invalid token signature")
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return unauthenticated("token expired")
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return unauthenticated("token claim iat is in the future")
 	case errors.Is(err, jwt.ErrTokenNotValidYet):
 		return unauthenticated("token not valid yet")
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):

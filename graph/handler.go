@@ -214,7 +214,7 @@ func NewHandler(cfg Options) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	api := limitBody(cfg.Auth.Middleware(revocations.Middleware(srv)), cfg.MaxBodyBytes)
+	api := limitBody(cfg.Auth.Middleware(revocations.Middleware(codeTransportErrors(srv))), cfg.MaxBodyBytes)
 	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -235,13 +235,18 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Dev {
 		mux.Handle("/", graphiql.Handler("/graphql"))
 	}
-	h := cors.New(cors.Options{
+	co := cors.Options{
 		AllowedOrigins: cfg.AllowedOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Authorization", "Content-Type", requestIDHeader},
 		ExposedHeaders: []string{requestIDHeader, "Retry-After"},
 		MaxAge:         600,
-	}).Handler(mux)
+	}
+	if len(cfg.AllowedOrigins) == 0 {
+		// The CORS library reads an empty list as every origin; ours means none.
+		co.AllowOriginFunc = func(string) bool { return false }
+	}
+	h := cors.New(co).Handler(mux)
 	return observeHTTP(h, cfg.Log, cfg.Metrics, cfg.ClientIPHeader)
 }
 

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -131,9 +133,12 @@ func addAuthFlags(f flags) authFlags {
 	}
 }
 
-// verifier builds the token verifier. With no key configured it uses (creating if needed) a
-// random development secret in dataDir, and says so in the log.
-func (a authFlags) verifier(ctx context.Context, dataDir string, log *slog.Logger) (*auth.Verifier, error) {
+// verifier builds the token verifier. With no key configured it uses a random development
+// secret in the data directory, beside the --db file: the server (serving true) creates it if
+// needed and says so in the log; the token command only reads it, since a secret made by the
+// token command would be one that no server uses. The server's verifier answers a token with a
+// bad signature with how to mint one it accepts.
+func (a authFlags) verifier(ctx context.Context, sf storeFlags, log *slog.Logger, serving bool) (*auth.Verifier, error) {
 	if *a.maxLifetime <= 0 {
 		return nil, fmt.Errorf("--jwt-max-lifetime must be positive")
 	}
@@ -141,6 +146,7 @@ func (a authFlags) verifier(ctx context.Context, dataDir string, log *slog.Logge
 		JWKSFile: *a.jwksFile, JWKSURL: *a.jwksURL, Logger: log}
 	if *a.secret != "" {
 		cfg.HMACSecret = []byte(*a.secret)
+		cfg.KeyHint = "this server checks HS256 tokens against its --jwt-secret (PARTNERGRAPH_JWT_SECRET); mint one with: partnergraph token --jwt-secret <the same secret> --sub USER --role member"
 	}
 	if *a.publicKey != "" {
 		pem, err := os.ReadFile(*a.publicKey)
@@ -149,18 +155,41 @@ func (a authFlags) verifier(ctx context.Context, dataDir string, log *slog.Logge
 		}
 		cfg.PublicKeyPEM = pem
 	}
-	if cfg.HMACSecret == nil && cfg.PublicKeyPEM == nil && cfg.JWKSFile == "" && cfg.JWKSURL == "" {
-		secret, created, err := auth.DevSecret(dataDir)
+	if cfg.HMACSecret != nil || cfg.PublicKeyPEM != nil || cfg.JWKSFile != "" || cfg.JWKSURL != "" {
+		return auth.NewVerifier(ctx, cfg)
+	}
+	dir := sf.dataDir()
+	path, err := filepath.Abs(filepath.Join(dir, auth.DevSecretFile))
+	if err != nil {
+		return nil, err
+	}
+	if !serving {
+		secret, err := auth.ReadDevSecret(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no development secret at %s: start the server first (it creates one there), "+
+				"or pass the --db (PARTNERGRAPH_DB) that the server runs with, or the server's --jwt-secret", path)
+		}
 		if err != nil {
 			return nil, err
 		}
-		path := filepath.Join(dataDir, auth.DevSecretFile)
-		if created {
-			log.Warn("no token key configured: created a development HS256 secret", "file", path)
-		} else {
-			log.Info("no token key configured: using the development HS256 secret", "file", path)
-		}
+		log.Info("signing with the development secret", "file", path)
 		cfg.HMACSecret = secret
+		return auth.NewVerifier(ctx, cfg)
 	}
+	secret, created, err := auth.DevSecret(dir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("no token key configured: created a development HS256 secret", "file", path)
+	} else {
+		log.Info("no token key configured: using the development HS256 secret", "file", path)
+	}
+	db, err := filepath.Abs(*sf.db)
+	if err != nil {
+		return nil, err
+	}
+	cfg.HMACSecret = secret
+	cfg.KeyHint = fmt.Sprintf("this server checks tokens against the development secret in %s; mint one with: partnergraph token --db %s --sub USER --role member", path, db)
 	return auth.NewVerifier(ctx, cfg)
 }

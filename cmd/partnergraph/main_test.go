@@ -154,3 +154,34 @@ func TestBenchLeadsCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestServeChecksConfigurationFirst: a server with a bad setting refuses to start before it
+// creates or seeds a database.
+func TestServeChecksConfigurationFirst(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"weak secret", []string{"--jwt-secret", "too-short"}, "HMAC secret"},
+		{"unreadable public key", []string{"--jwt-public-key", "/nonexistent/key.pem"}, "jwt-public-key"},
+		{"origin without a scheme", []string{"--allowed-origins", "app.example"}, "allowed-origins"},
+		{"unknown store", []string{"--store", "mysql"}, "--store"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "pg.db")
+			// Bounded: a server that starts anyway stops, and the test fails, at the timeout.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := run(ctx, append([]string{"--addr", "127.0.0.1:0", "--db", db}, c.args...))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one about %s", err, c.want)
+			}
+			if _, err := os.Stat(db); !os.IsNotExist(err) {
+				t.Fatalf("the database was created before the configuration was checked (stat: %v)", err)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -44,6 +45,16 @@ func serve(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
+	// Every setting is checked before the database is touched: a bad one must not leave a new,
+	// seeded database behind.
+	allowed := splitList(*origins)
+	if err := checkOrigins(allowed); err != nil {
+		return err
+	}
+	verifier, err := af.verifier(ctx, sf, log, true)
+	if err != nil {
+		return err
+	}
 	store, err := sf.open(ctx)
 	if err != nil {
 		return err
@@ -53,10 +64,6 @@ func serve(ctx context.Context, args []string) error {
 		if err := seedIfEmpty(ctx, store, log); err != nil {
 			return err
 		}
-	}
-	verifier, err := af.verifier(ctx, sf.dataDir(), log)
-	if err != nil {
-		return err
 	}
 	g, err := buildProjection(ctx, store, log)
 	if err != nil {
@@ -69,7 +76,7 @@ func serve(ctx context.Context, args []string) error {
 	shutdownSignal := graph.NewShutdown()
 	opts := graph.Options{
 		Store: matching.Project(timed, g, log), Matching: g, Poll: *poll,
-		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: splitList(*origins),
+		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: allowed,
 		RateLimitCostPerSecond: *rateCost, RateLimitBurst: *rateBurst, ClientIPHeader: *ipHeader,
 		WebsocketInitTimeout: *wsInit, WebsocketWriteTimeout: *wsWrite,
 		MaxSubscriptionsPerConnection: *wsSubs, MaxConnectionsPerCaller: *wsConns,
@@ -173,6 +180,18 @@ func seedIfEmpty(ctx context.Context, store partnergraph.Store, log *slog.Logger
 		return fmt.Errorf("seed the example network: %w", err)
 	}
 	log.Info("empty database: loaded the example network", "records", stats)
+	return nil
+}
+
+// checkOrigins refuses an --allowed-origins entry that is not an origin: one without a scheme
+// ("app.example") would match no browser's Origin header, silently.
+func checkOrigins(origins []string) error {
+	for _, o := range origins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("--allowed-origins: %q is not an origin (scheme://host[:port], e.g. https://app.example)", o)
+		}
+	}
 	return nil
 }
 

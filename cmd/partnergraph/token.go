@@ -33,8 +33,8 @@ func tokenCmd(ctx context.Context, args []string) error {
 	if *ttl == 0 {
 		*ttl = 3600e9
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	v, err := af.verifier(ctx, sf.dataDir(), log)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	v, err := af.verifier(ctx, sf, log, false)
 	if err != nil {
 		return err
 	}
