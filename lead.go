@@ -242,6 +242,16 @@ type Transition struct {
 	ValueMinor int64
 	Currency   string
 	At         time.Time
+	// CheckPending makes the store compare, under the lead's lock, the lead's PENDING offers
+	// with Pending, and answer ECONFLICT when they differ. A caller whose decision depends on
+	// what else is pending (move the lead on when nothing is left; withdraw the others) thus
+	// decides on what is true when the transition commits, and on a conflict re-reads and
+	// decides again: two declines at once can no longer each see the other pending and leave
+	// the lead OFFERED with nothing pending.
+	CheckPending bool
+	// Pending holds the ids of every offer of the lead that was PENDING when the caller
+	// decided, its own answered offers included, in any order. Read only with CheckPending.
+	Pending []string
 }
 
 // OfferAnswer moves a PENDING offer to Status (ECONFLICT if it is no longer PENDING).

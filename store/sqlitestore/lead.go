@@ -144,9 +144,23 @@ func insertLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 	return err
 }
 
-// insertOffer writes o and sets o.Seq to the seq the database gave it.
+// insertOffer writes o and sets o.Seq to the seq the database gave it. It counts the
+// recipient's offers of the day against its daily lead cap in the same transaction, which is
+// the only writer (one write connection), so that concurrent submits and transitions never
+// take a business past its cap: ENOTFOUND naming "businessId" for an unknown recipient, and
+// partnergraph.CheckDailyCap's ECONFLICT.
 func insertOffer(ctx context.Context, tx *txn, o *partnergraph.Offer) error {
-	if err := mustExist(ctx, tx, "businesses", "business", "businessId", o.BusinessID); err != nil {
+	var limit, sent int
+	err := tx.QueryRowContext(ctx, `SELECT b.daily_lead_cap, coalesce((SELECT n FROM offer_counts c
+		WHERE c.business_id = b.id AND c.day = ?), 0) FROM businesses b WHERE b.id = ?`,
+		o.CreatedAt.UnixNano()/int64(24*time.Hour), o.BusinessID).Scan(&limit, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &partnergraph.Error{Code: partnergraph.ENOTFOUND, Field: "businessId", Message: fmt.Sprintf("business %q not found", o.BusinessID)}
+	}
+	if err != nil {
+		return err
+	}
+	if err := partnergraph.CheckDailyCap(o.BusinessID, limit, sent); err != nil {
 		return err
 	}
 	path, err := jsonArray(o.Path)
@@ -312,6 +326,15 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 		if !slices.Contains(t.LeadFrom, l.Status) {
 			return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not %v", l.ID, l.Status, t.LeadFrom)
 		}
+		if t.CheckPending {
+			pending, err := pendingOffers(ctx, tx, l.ID)
+			if err != nil {
+				return err
+			}
+			if err := t.ComparePending(pending); err != nil {
+				return err
+			}
+		}
 		for _, a := range t.Answer {
 			if err := answerOffer(ctx, tx, l.ID, a, at); err != nil {
 				return err
@@ -360,6 +383,18 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 		*t.Commission = *c
 	}
 	return nil
+}
+
+// pendingOffers returns the ids of the lead's PENDING offers, read in the write transaction.
+func pendingOffers(ctx context.Context, tx *txn, leadID string) ([]string, error) {
+	var out []string
+	err := eachRow(ctx, tx, `SELECT id FROM offers WHERE lead_id = ? AND status = 'PENDING'`, []any{leadID}, func(rows *sql.Rows) error {
+		var id string
+		err := rows.Scan(&id)
+		out = append(out, id)
+		return err
+	})
+	return out, err
 }
 
 // answerOffer is the compare-and-set of one offer from PENDING, and says why when it fails.
