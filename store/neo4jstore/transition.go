@@ -132,6 +132,17 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 	if !slices.Contains(t.LeadFrom, l.Status) {
 		return applied{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not %v", l.ID, l.Status, t.LeadFrom)
 	}
+	if t.CheckPending {
+		// Under the lead's lock: every transition of the lead takes it, so the pending offers
+		// read here are those the transition commits on.
+		pending, err := pendingOfLead(ctx, tx, l.ID)
+		if err != nil {
+			return applied{}, err
+		}
+		if err := t.ComparePending(pending); err != nil {
+			return applied{}, err
+		}
+	}
 	if len(t.Answer) > 0 {
 		ids := make([]string, len(t.Answer))
 		for i, a := range t.Answer {
@@ -161,6 +172,9 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 		}
 	}
 	if err := checkNewOffers(newOffers, found); err != nil {
+		return applied{}, err
+	}
+	if err := checkCaps(ctx, tx, newOffers); err != nil {
 		return applied{}, err
 	}
 	out := applied{offers: slices.Clone(newOffers), events: slices.Clone(t.Events)}
@@ -216,6 +230,32 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 	if c != nil {
 		if _, err := run(ctx, tx, commissionCreate, commissionParams(c)); err != nil {
 			return applied{}, err
+		}
+	}
+	return out, nil
+}
+
+// pendingOfLead returns the ids of the lead's PENDING offers, read in the transaction.
+func pendingOfLead(ctx context.Context, tx neo4j.ManagedTransaction, leadID string) ([]string, error) {
+	recs, err := run(ctx, tx, offerListByLead, map[string]any{"leadId": leadID})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rec := range recs {
+		v, err := optNode(rec, "o")
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			continue // the lead has no offers
+		}
+		o, err := offerFrom(v)
+		if err != nil {
+			return nil, err
+		}
+		if o.Status == partnergraph.OfferPending {
+			out = append(out, o.ID)
 		}
 	}
 	return out, nil
