@@ -264,7 +264,8 @@ type submitted struct {
 // with the referrer (keys are per referrer, so another referrer's lead under the same key is
 // neither found nor a conflict): concurrent submits of one key run one after the other and the
 // later ones find the lead. ECONFLICT naming "idempotencyKey" if the key holds a lead of the
-// same referrer with another input, ECONFLICT if the
+// same referrer with another input, ECONFLICT naming "dailyLeadCap" if an offer would take its
+// recipient past its daily cap (counted under the counter's lock), ECONFLICT if the
 // lead's or an offer's id is taken; ENOTFOUND naming "referrerId", "service" or "businessId"
 // (of an offer).
 //

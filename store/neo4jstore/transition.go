@@ -84,7 +84,10 @@ type applied struct {
 // that lock, so two answers racing for a SHARED lead cannot both win. EINVALID for a malformed
 // transition (LeadFrom must name at least one status); ENOTFOUND for an unknown lead, offer,
 // business or partnership; ECONFLICT if the lead is not in LeadFrom, an answered offer is not
-// PENDING or belongs to another lead, a new id is taken, or the lead already has a commission.
+// PENDING or belongs to another lead, its pending offers are not t.Pending (with
+// t.CheckPending, compared under the lead's lock), a new offer would take its recipient past its
+// daily cap (naming "dailyLeadCap", counted under the counter's lock), a new id is taken, or the
+// lead already has a commission.
 // On success the elements of t.NewOffers and t.Events and *t.Commission hold what was written
 // (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {

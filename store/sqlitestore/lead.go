@@ -74,7 +74,9 @@ func scanCommission(row scanner) (partnergraph.Commission, error) {
 // transaction, and every write goes through the one writer connection, so concurrent retries
 // of one submission create one lead. A key is the referrer's own: another referrer's lead
 // under the same key is neither found nor a conflict. ECONFLICT naming "idempotencyKey" if the
-// key holds a lead of the same referrer with another input; ENOTFOUND naming "referrerId", "service" or "businessId" (of an offer).
+// key holds a lead of the same referrer with another input, and naming "dailyLeadCap" if an offer
+// would take its recipient past its daily cap; ENOTFOUND naming "referrerId", "service" or
+// "businessId" (of an offer).
 // On success with created=true, l, offers and events hold what was written (ids, Seq); on
 // created=false or an error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
@@ -308,8 +310,9 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 // SHARED lead cannot both win. EINVALID for a malformed transition (LeadFrom must name at
 // least one status: a transition that would accept any status is a bug waiting to happen);
 // ENOTFOUND for an unknown lead, offer, business or partnership; ECONFLICT if the lead is not in
-// LeadFrom, an answered offer is not PENDING or belongs to another lead, or the lead already
-// has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
+// LeadFrom, its pending offers are not t.Pending (with t.CheckPending), an answered offer is not
+// PENDING or belongs to another lead, a new offer would take its recipient past its daily cap
+// (naming "dailyLeadCap"), or the lead already has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
 // what was written (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	at, no, c, err := t.Prepare(fromNanos(now()))
