@@ -242,6 +242,16 @@ type Transition struct {
 	ValueMinor int64
 	Currency   string
 	At         time.Time
+	// CheckPending makes the store compare, under the lead's lock, the lead's PENDING offers
+	// with Pending, and answer ECONFLICT when they differ. A caller whose decision depends on
+	// what else is pending (move the lead on when nothing is left; withdraw the others) thus
+	// decides on what is true when the transition commits, and on a conflict re-reads and
+	// decides again: two declines at once can no longer each see the other pending and leave
+	// the lead OFFERED with nothing pending.
+	CheckPending bool
+	// Pending holds the ids of every offer of the lead that was PENDING when the caller
+	// decided, its own answered offers included, in any order. Read only with CheckPending.
+	Pending []string
 }
 
 // OfferAnswer moves a PENDING offer to Status (ECONFLICT if it is no longer PENDING).
@@ -258,7 +268,8 @@ type LeadStore interface {
 	// one transaction, unless a lead of the same referrer with the same idempotency key exists:
 	// then it returns that lead and created=false, or ECONFLICT if the existing lead's InputHash
 	// differs. Keys are scoped to the referrer, so that no business can find or block another's
-	// lead by using its key.
+	// lead by using its key. Each offer counts against its recipient's daily cap inside the
+	// transaction (CheckDailyCap's ECONFLICT, and nothing is written).
 	SubmitLead(ctx context.Context, l *Lead, offers []Offer, events []LeadEvent) (existing *Lead, created bool, err error)
 	// Lead returns the lead, or ENOTFOUND.
 	Lead(ctx context.Context, id string) (*Lead, error)
@@ -271,7 +282,9 @@ type LeadStore interface {
 	// LeadEvents returns up to limit events of the referrer's leads with Seq > after, by Seq.
 	LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]LeadEvent, error)
 	// Apply writes a transition atomically: ECONFLICT if the lead or an answered offer is not
-	// in the expected status, and then nothing is written.
+	// in the expected status, if t.CheckPending and the lead's pending offers are not
+	// t.Pending, or if a new offer would take its recipient past its daily cap
+	// (CheckDailyCap), and then nothing is written.
 	Apply(ctx context.Context, t Transition) error
 	// DueOffers returns up to limit PENDING offers whose ExpiresAt is at or before now.
 	DueOffers(ctx context.Context, now time.Time, limit int) ([]Offer, error)

@@ -1,6 +1,8 @@
 package partnergraph
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -230,6 +232,50 @@ func (t *Transition) Validate() error {
 		}
 	}
 	return nil
+}
+
+// ComparePending returns ECONFLICT when the transition asks for it (CheckPending) and stored,
+// the ids of the lead's PENDING offers as the store reads them under the lead's lock, are not
+// the ids in t.Pending (in any order).
+func (t *Transition) ComparePending(stored []string) error {
+	if !t.CheckPending {
+		return nil
+	}
+	want, got := slices.Clone(t.Pending), slices.Clone(stored)
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(slices.Compact(want), slices.Compact(got)) {
+		return Errorf(ECONFLICT, "the pending offers of lead %q changed: %v, not %v", t.LeadID, got, want)
+	}
+	return nil
+}
+
+// CapDay returns the start of the UTC day that an offer made at t counts against in its
+// recipient's daily lead cap; the day ends 24 hours later.
+func CapDay(t time.Time) time.Time {
+	return t.UTC().Truncate(24 * time.Hour)
+}
+
+// capField is the Field of CheckDailyCap's error, by which CapReached knows it.
+const capField = "dailyLeadCap"
+
+// CheckDailyCap returns ECONFLICT naming "dailyLeadCap" when a new offer to the business would
+// take it past its daily lead cap (limit), sent offers having been made to it on the offer's
+// UTC day (CapDay) before. Every store calls it for each new offer inside the transaction that
+// writes the offer, counting under the same lock as the write, so that concurrent writers
+// (requests, servers) never take a business past its cap.
+func CheckDailyCap(businessID string, limit, sent int) error {
+	if sent < limit {
+		return nil
+	}
+	return &Error{Code: ECONFLICT, Field: capField, Message: fmt.Sprintf("business %q reached its daily lead cap of %d", businessID, limit)}
+}
+
+// CapReached reports whether err is CheckDailyCap's: the lead lifecycle routes the lead again
+// on the counts as they are now.
+func CapReached(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == ECONFLICT && e.Field == capField
 }
 
 // Prepare validates the transition and returns, on copies, what a store writes for it: its

@@ -48,3 +48,42 @@ func TestPrepare(t *testing.T) {
 	c.AmountMinor = -1
 	wantErr(t, c.Prepare("L", at), partnergraph.EINVALID, "commission.amountMinor")
 }
+
+func TestComparePending(t *testing.T) {
+	cases := []struct {
+		name   string
+		t      partnergraph.Transition
+		stored []string
+		want   partnergraph.Code
+	}{
+		{"not asked", partnergraph.Transition{Pending: []string{"a"}}, []string{"b"}, ""},
+		{"same, other order", partnergraph.Transition{CheckPending: true, Pending: []string{"b", "a"}}, []string{"a", "b"}, ""},
+		{"none and none", partnergraph.Transition{CheckPending: true}, nil, ""},
+		{"one answered meanwhile", partnergraph.Transition{CheckPending: true, Pending: []string{"a", "b"}}, []string{"b"}, partnergraph.ECONFLICT},
+		{"one added meanwhile", partnergraph.Transition{CheckPending: true, Pending: []string{"a"}}, []string{"a", "c"}, partnergraph.ECONFLICT},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := partnergraph.ErrorCode(c.t.ComparePending(c.stored)); got != c.want {
+				t.Fatalf("ComparePending(%v) with %v = %q, want %q", c.stored, c.t.Pending, got, c.want)
+			}
+		})
+	}
+}
+
+func TestCheckDailyCap(t *testing.T) {
+	if err := partnergraph.CheckDailyCap("b", 3, 2); err != nil {
+		t.Fatalf("the third offer of a cap of 3: %v", err)
+	}
+	err := partnergraph.CheckDailyCap("b", 3, 3)
+	if !partnergraph.CapReached(err) || partnergraph.ErrorCode(err) != partnergraph.ECONFLICT {
+		t.Fatalf("the fourth offer of a cap of 3: %v", err)
+	}
+	if partnergraph.CapReached(partnergraph.Errorf(partnergraph.ECONFLICT, "offer taken")) {
+		t.Fatal("CapReached holds for another conflict")
+	}
+	at := time.Date(2026, 12, 5, 23, 59, 0, 0, time.FixedZone("X", -3600))
+	if got, want := partnergraph.CapDay(at), time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("CapDay(%v) = %v, want %v (the UTC day)", at, got, want)
+	}
+}

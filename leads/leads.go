@@ -34,6 +34,13 @@ type Learner interface {
 // nearTie is the score step within which candidates count as tied, and recent load decides.
 const nearTie = 0.02
 
+// maxAttempts bounds how often one step of the lifecycle reads again and decides again after
+// the store answered that what it decided on changed meanwhile (ECONFLICT: another offer of
+// the lead was answered, or a recipient reached its daily cap). Each such conflict means that
+// another step committed, so a step that loses this often in a row returns the conflict, which
+// its caller may retry.
+const maxAttempts = 8
+
 // Config tunes the lifecycle.
 type Config struct {
 	// OfferTTL is how long a recipient has to answer an offer (default 30 minutes).
@@ -92,24 +99,31 @@ func (s *Service) Submit(ctx context.Context, l *partnergraph.Lead) (lead *partn
 	}
 	now := s.now().UTC()
 	l.ID, l.InputHash, l.CreatedAt = partnergraph.NewID(), l.Hash(), now
-	offers, reason, err := s.nextOffers(ctx, l, map[string]bool{}, l.MaxOffers, 1, now)
-	if err != nil {
-		return nil, false, err
+	// The store counts each recipient's offers against its daily cap when it writes them; when
+	// a concurrent submit took a candidate's last place, route again on the new counts.
+	for attempt := 1; ; attempt++ {
+		offers, reason, err := s.nextOffers(ctx, l, map[string]bool{}, l.MaxOffers, 1, now)
+		if err != nil {
+			return nil, false, err
+		}
+		l.Status, l.Reason = partnergraph.LeadOffered, ""
+		events := []partnergraph.LeadEvent{s.event(l, partnergraph.LeadOffered, fmt.Sprintf("offered to %d partner(s)", len(offers)), now)}
+		if len(offers) == 0 {
+			l.Status, l.Reason = partnergraph.LeadUnroutable, reason
+			events = []partnergraph.LeadEvent{s.event(l, partnergraph.LeadUnroutable, reason, now)}
+		}
+		existing, created, err := s.store.SubmitLead(ctx, l, offers, events)
+		if partnergraph.CapReached(err) && attempt < maxAttempts {
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if created {
+			s.wake(l.ReferrerID, offers)
+		}
+		return existing, created, nil
 	}
-	l.Status, l.Reason = partnergraph.LeadOffered, ""
-	events := []partnergraph.LeadEvent{s.event(l, partnergraph.LeadOffered, fmt.Sprintf("offered to %d partner(s)", len(offers)), now)}
-	if len(offers) == 0 {
-		l.Status, l.Reason = partnergraph.LeadUnroutable, reason
-		events = []partnergraph.LeadEvent{s.event(l, partnergraph.LeadUnroutable, reason, now)}
-	}
-	existing, created, err := s.store.SubmitLead(ctx, l, offers, events)
-	if err != nil {
-		return nil, false, err
-	}
-	if created {
-		s.wake(l.ReferrerID, offers)
-	}
-	return existing, created, nil
 }
 
 // nextOffers asks the router for up to n candidates not in exclude and under their daily cap,
@@ -186,32 +200,60 @@ func (s *Service) wake(referrerID string, offers []partnergraph.Offer) {
 // that business. In a SHARED lead the other pending offers are withdrawn. Errors: NOT_FOUND,
 // CONFLICT when the offer is no longer pending or another recipient accepted first.
 func (s *Service) Accept(ctx context.Context, offerID string) (*partnergraph.Offer, error) {
-	o, l, err := s.pending(ctx, offerID)
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		o, l, err := s.pending(ctx, offerID)
+		if err != nil {
+			return nil, err
+		}
+		err = s.accept(ctx, l, o)
+		if partnergraph.ErrorCode(err) == partnergraph.ECONFLICT && attempt < maxAttempts {
+			continue // the lead changed since it was read: read it again
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s.store.Offer(ctx, o.ID)
 	}
+}
+
+// accept is one attempt of Accept, on the pending offer and its lead as read: it withdraws the
+// offers that were pending then, and the store refuses it (ECONFLICT) if they are no longer
+// the lead's pending offers, so that none is left PENDING on an accepted lead.
+func (s *Service) accept(ctx context.Context, l *partnergraph.Lead, o *partnergraph.Offer) error {
 	now := s.now().UTC()
 	answers := []partnergraph.OfferAnswer{{OfferID: o.ID, Status: partnergraph.OfferAccepted}}
 	all, err := s.store.OffersOfLead(ctx, l.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, other := range all {
-		if other.ID != o.ID && other.Status == partnergraph.OfferPending {
-			answers = append(answers, partnergraph.OfferAnswer{OfferID: other.ID, Status: partnergraph.OfferWithdrawn})
+	pending := pendingIDs(all)
+	for _, id := range pending {
+		if id != o.ID {
+			answers = append(answers, partnergraph.OfferAnswer{OfferID: id, Status: partnergraph.OfferWithdrawn})
 		}
 	}
 	err = s.store.Apply(ctx, partnergraph.Transition{
 		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered}, LeadTo: partnergraph.LeadAccepted,
-		Answer: answers, At: now,
+		Answer: answers, At: now, CheckPending: true, Pending: pending,
 		Events: []partnergraph.LeadEvent{s.event(l, partnergraph.LeadAccepted, "accepted by "+o.BusinessID, now)},
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.learned(*o, *l, string(partnergraph.OfferAccepted), now)
 	s.wake(l.ReferrerID, nil)
-	return s.store.Offer(ctx, o.ID)
+	return nil
+}
+
+// pendingIDs returns the ids of the PENDING offers among offers.
+func pendingIDs(offers []partnergraph.Offer) []string {
+	var out []string
+	for _, o := range offers {
+		if o.Status == partnergraph.OfferPending {
+			out = append(out, o.ID)
+		}
+	}
+	return out
 }
 
 // learned tells the learner, if any, of an outcome.
@@ -229,14 +271,10 @@ func (s *Service) Decline(ctx context.Context, offerID, reason string) (*partner
 	if len(reason) > 500 {
 		return nil, partnergraph.Invalidf("reason", "must be at most 500 characters")
 	}
-	o, l, err := s.pending(ctx, offerID)
-	if err != nil {
+	if err := s.answerNo(ctx, offerID, partnergraph.OfferDeclined, reason); err != nil {
 		return nil, err
 	}
-	if err := s.moveOn(ctx, l, o, partnergraph.OfferDeclined, reason); err != nil {
-		return nil, err
-	}
-	return s.store.Offer(ctx, o.ID)
+	return s.store.Offer(ctx, offerID)
 }
 
 // ExpireDue expires every offer whose time ran out and moves each lead on. It reads due
@@ -250,11 +288,10 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 		}
 		progress := false
 		for _, o := range due {
-			l, err := s.store.Lead(ctx, o.LeadID)
-			if err != nil {
-				return n, err
-			}
-			err = s.moveOn(ctx, l, &o, partnergraph.OfferExpired, "not answered in time")
+			// Another expiry loop (of this server or another) may expire the same offers: the
+			// answer is a compare-and-set, so exactly one of them expires each and moves its
+			// lead on.
+			err := s.answerNo(ctx, o.ID, partnergraph.OfferExpired, "not answered in time")
 			if partnergraph.ErrorCode(err) == partnergraph.ECONFLICT {
 				continue // answered meanwhile
 			}
@@ -286,8 +323,29 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// moveOn answers a pending offer with a no (declined, expired) and, if no other offer of the
-// lead is still pending, offers it to the next candidates or marks it UNROUTABLE.
+// answerNo answers a pending offer with a no (declined, expired) and moves its lead on. When
+// the store refuses the step because the lead's pending offers changed since they were read
+// (another no, at the same time) or a new recipient reached its cap, it reads the offer and its
+// lead again and decides again, so that exactly one of several concurrent noes finds nothing
+// else pending and moves the lead on. ECONFLICT when the offer is no longer pending (or after
+// maxAttempts conflicts); NOT_FOUND for an unknown offer.
+func (s *Service) answerNo(ctx context.Context, offerID string, status partnergraph.OfferStatus, reason string) error {
+	for attempt := 1; ; attempt++ {
+		o, l, err := s.pending(ctx, offerID)
+		if err != nil {
+			return err
+		}
+		err = s.moveOn(ctx, l, o, status, reason)
+		if partnergraph.ErrorCode(err) != partnergraph.ECONFLICT || attempt == maxAttempts {
+			return err
+		}
+	}
+}
+
+// moveOn is one attempt of answerNo: it answers the offer and, if no other offer of the lead
+// is still pending, offers the lead to the next candidates or marks it UNROUTABLE. The
+// transition carries the pending offers it decided on, and the store refuses it (ECONFLICT)
+// when they changed before it committed.
 func (s *Service) moveOn(ctx context.Context, l *partnergraph.Lead, o *partnergraph.Offer, status partnergraph.OfferStatus, reason string) error {
 	now := s.now().UTC()
 	all, err := s.store.OffersOfLead(ctx, l.ID)
@@ -295,16 +353,20 @@ func (s *Service) moveOn(ctx context.Context, l *partnergraph.Lead, o *partnergr
 		return err
 	}
 	exclude := map[string]bool{}
-	stillPending := 0
 	for _, other := range all {
 		exclude[other.BusinessID] = true
-		if other.ID != o.ID && other.Status == partnergraph.OfferPending {
+	}
+	pending := pendingIDs(all)
+	stillPending := 0
+	for _, id := range pending {
+		if id != o.ID {
 			stillPending++
 		}
 	}
 	t := partnergraph.Transition{
 		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered}, At: now,
-		Answer: []partnergraph.OfferAnswer{{OfferID: o.ID, Status: status, DeclineReason: reason}},
+		Answer:       []partnergraph.OfferAnswer{{OfferID: o.ID, Status: status, DeclineReason: reason}},
+		CheckPending: true, Pending: pending,
 	}
 	if stillPending == 0 {
 		next, why, err := s.nextOffers(ctx, l, exclude, l.MaxOffers, len(all)+1, now)

@@ -155,6 +155,59 @@ func eventRows(events []partnergraph.LeadEvent) []any {
 	return rows
 }
 
+// checkCaps counts each new offer against its recipient's daily lead cap, on the offer's UTC
+// day (partnergraph.CapDay), the offers before it in the list included, and returns the first
+// partnergraph.CheckDailyCap error. The transaction holds the seq counter's lock, which every
+// writer of offers takes first, so no offer can be written between the count and the commit.
+// Unknown recipients are left to checkNewOffers.
+func checkCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer) error {
+	if len(offers) == 0 {
+		return nil
+	}
+	type key struct {
+		business string
+		day      int64
+	}
+	group := map[key]int{} // the row of each recipient and day
+	var rows []any
+	keys := make([]key, len(offers))
+	for i, o := range offers {
+		day := partnergraph.CapDay(o.CreatedAt)
+		k := key{o.BusinessID, day.UnixNano()}
+		keys[i] = k
+		if _, ok := group[k]; !ok {
+			group[k] = len(rows)
+			rows = append(rows, map[string]any{"i": int64(len(rows)), "businessId": o.BusinessID, "from": day, "to": day.Add(24 * time.Hour)})
+		}
+	}
+	recs, err := run(ctx, tx, offerCapCounts, map[string]any{"rows": rows})
+	if err != nil {
+		return err
+	}
+	type count struct{ limit, sent int }
+	counts := map[int]count{}
+	for _, rec := range recs {
+		v := &values{m: rec.AsMap()}
+		i, limit, sent := v.integer("i"), v.integer("cap"), v.integer("offers")
+		if v.err != nil {
+			return v.err
+		}
+		counts[int(i)] = count{int(limit), int(sent)}
+	}
+	for i, o := range offers {
+		c, ok := counts[group[keys[i]]]
+		if !ok {
+			continue
+		}
+		if err := partnergraph.CheckDailyCap(o.BusinessID, c.limit, c.sent); err != nil {
+			return err
+		}
+		c.sent++
+		counts[group[keys[i]]] = c
+	}
+	return nil
+}
+
 // createOffersAndEvents writes a lead's new offers and events (their seqs assigned) and checks
 // that every row was written.
 func createOffersAndEvents(ctx context.Context, tx neo4j.ManagedTransaction, leadID string, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
@@ -211,7 +264,8 @@ type submitted struct {
 // with the referrer (keys are per referrer, so another referrer's lead under the same key is
 // neither found nor a conflict): concurrent submits of one key run one after the other and the
 // later ones find the lead. ECONFLICT naming "idempotencyKey" if the key holds a lead of the
-// same referrer with another input, ECONFLICT if the
+// same referrer with another input, ECONFLICT naming "dailyLeadCap" if an offer would take its
+// recipient past its daily cap (counted under the counter's lock), ECONFLICT if the
 // lead's or an offer's id is taken; ENOTFOUND naming "referrerId", "service" or "businessId"
 // (of an offer).
 //
@@ -291,6 +345,9 @@ func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergrap
 		return submitted{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q already exists", l.ID)
 	}
 	if err := checkNewOffers(offers, found); err != nil {
+		return submitted{}, err
+	}
+	if err := checkCaps(ctx, tx, offers); err != nil {
 		return submitted{}, err
 	}
 	out := submitted{offers: slices.Clone(offers), events: slices.Clone(events)}

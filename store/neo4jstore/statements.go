@@ -104,6 +104,7 @@ var (
 	offerDue         = stmt("offer_due")
 	offerOutcomes    = stmt("offer_outcomes")
 	offerCountsSince = stmt("offer_counts_since")
+	offerCapCounts   = stmt("offer_cap_counts")
 	eventCreate      = stmt("event_create")
 	eventFeed        = stmt("event_feed")
 	commissionCreate = stmt("commission_create")

@@ -84,7 +84,10 @@ type applied struct {
 // that lock, so two answers racing for a SHARED lead cannot both win. EINVALID for a malformed
 // transition (LeadFrom must name at least one status); ENOTFOUND for an unknown lead, offer,
 // business or partnership; ECONFLICT if the lead is not in LeadFrom, an answered offer is not
-// PENDING or belongs to another lead, a new id is taken, or the lead already has a commission.
+// PENDING or belongs to another lead, its pending offers are not t.Pending (with
+// t.CheckPending, compared under the lead's lock), a new offer would take its recipient past its
+// daily cap (naming "dailyLeadCap", counted under the counter's lock), a new id is taken, or the
+// lead already has a commission.
 // On success the elements of t.NewOffers and t.Events and *t.Commission hold what was written
 // (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
@@ -132,6 +135,17 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 	if !slices.Contains(t.LeadFrom, l.Status) {
 		return applied{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not %v", l.ID, l.Status, t.LeadFrom)
 	}
+	if t.CheckPending {
+		// Under the lead's lock: every transition of the lead takes it, so the pending offers
+		// read here are those the transition commits on.
+		pending, err := pendingOfLead(ctx, tx, l.ID)
+		if err != nil {
+			return applied{}, err
+		}
+		if err := t.ComparePending(pending); err != nil {
+			return applied{}, err
+		}
+	}
 	if len(t.Answer) > 0 {
 		ids := make([]string, len(t.Answer))
 		for i, a := range t.Answer {
@@ -161,6 +175,9 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 		}
 	}
 	if err := checkNewOffers(newOffers, found); err != nil {
+		return applied{}, err
+	}
+	if err := checkCaps(ctx, tx, newOffers); err != nil {
 		return applied{}, err
 	}
 	out := applied{offers: slices.Clone(newOffers), events: slices.Clone(t.Events)}
@@ -216,6 +233,32 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 	if c != nil {
 		if _, err := run(ctx, tx, commissionCreate, commissionParams(c)); err != nil {
 			return applied{}, err
+		}
+	}
+	return out, nil
+}
+
+// pendingOfLead returns the ids of the lead's PENDING offers, read in the transaction.
+func pendingOfLead(ctx context.Context, tx neo4j.ManagedTransaction, leadID string) ([]string, error) {
+	recs, err := run(ctx, tx, offerListByLead, map[string]any{"leadId": leadID})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rec := range recs {
+		v, err := optNode(rec, "o")
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			continue // the lead has no offers
+		}
+		o, err := offerFrom(v)
+		if err != nil {
+			return nil, err
+		}
+		if o.Status == partnergraph.OfferPending {
+			out = append(out, o.ID)
 		}
 	}
 	return out, nil

@@ -74,7 +74,9 @@ func scanCommission(row scanner) (partnergraph.Commission, error) {
 // transaction, and every write goes through the one writer connection, so concurrent retries
 // of one submission create one lead. A key is the referrer's own: another referrer's lead
 // under the same key is neither found nor a conflict. ECONFLICT naming "idempotencyKey" if the
-// key holds a lead of the same referrer with another input; ENOTFOUND naming "referrerId", "service" or "businessId" (of an offer).
+// key holds a lead of the same referrer with another input, and naming "dailyLeadCap" if an offer
+// would take its recipient past its daily cap; ENOTFOUND naming "referrerId", "service" or
+// "businessId" (of an offer).
 // On success with created=true, l, offers and events hold what was written (ids, Seq); on
 // created=false or an error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
@@ -144,9 +146,23 @@ func insertLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 	return err
 }
 
-// insertOffer writes o and sets o.Seq to the seq the database gave it.
+// insertOffer writes o and sets o.Seq to the seq the database gave it. It counts the
+// recipient's offers of the day against its daily lead cap in the same transaction, which is
+// the only writer (one write connection), so that concurrent submits and transitions never
+// take a business past its cap: ENOTFOUND naming "businessId" for an unknown recipient, and
+// partnergraph.CheckDailyCap's ECONFLICT.
 func insertOffer(ctx context.Context, tx *txn, o *partnergraph.Offer) error {
-	if err := mustExist(ctx, tx, "businesses", "business", "businessId", o.BusinessID); err != nil {
+	var limit, sent int
+	err := tx.QueryRowContext(ctx, `SELECT b.daily_lead_cap, coalesce((SELECT n FROM offer_counts c
+		WHERE c.business_id = b.id AND c.day = ?), 0) FROM businesses b WHERE b.id = ?`,
+		o.CreatedAt.UnixNano()/int64(24*time.Hour), o.BusinessID).Scan(&limit, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &partnergraph.Error{Code: partnergraph.ENOTFOUND, Field: "businessId", Message: fmt.Sprintf("business %q not found", o.BusinessID)}
+	}
+	if err != nil {
+		return err
+	}
+	if err := partnergraph.CheckDailyCap(o.BusinessID, limit, sent); err != nil {
 		return err
 	}
 	path, err := jsonArray(o.Path)
@@ -294,8 +310,9 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 // SHARED lead cannot both win. EINVALID for a malformed transition (LeadFrom must name at
 // least one status: a transition that would accept any status is a bug waiting to happen);
 // ENOTFOUND for an unknown lead, offer, business or partnership; ECONFLICT if the lead is not in
-// LeadFrom, an answered offer is not PENDING or belongs to another lead, or the lead already
-// has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
+// LeadFrom, its pending offers are not t.Pending (with t.CheckPending), an answered offer is not
+// PENDING or belongs to another lead, a new offer would take its recipient past its daily cap
+// (naming "dailyLeadCap"), or the lead already has a commission. On success the elements of t.NewOffers and t.Events and *t.Commission hold
 // what was written (ids, Seq); on error nothing is written and they are left as they were.
 func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	at, no, c, err := t.Prepare(fromNanos(now()))
@@ -311,6 +328,15 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 		}
 		if !slices.Contains(t.LeadFrom, l.Status) {
 			return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s, not %v", l.ID, l.Status, t.LeadFrom)
+		}
+		if t.CheckPending {
+			pending, err := pendingOffers(ctx, tx, l.ID)
+			if err != nil {
+				return err
+			}
+			if err := t.ComparePending(pending); err != nil {
+				return err
+			}
 		}
 		for _, a := range t.Answer {
 			if err := answerOffer(ctx, tx, l.ID, a, at); err != nil {
@@ -360,6 +386,18 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 		*t.Commission = *c
 	}
 	return nil
+}
+
+// pendingOffers returns the ids of the lead's PENDING offers, read in the write transaction.
+func pendingOffers(ctx context.Context, tx *txn, leadID string) ([]string, error) {
+	var out []string
+	err := eachRow(ctx, tx, `SELECT id FROM offers WHERE lead_id = ? AND status = 'PENDING'`, []any{leadID}, func(rows *sql.Rows) error {
+		var id string
+		err := rows.Scan(&id)
+		out = append(out, id)
+		return err
+	})
+	return out, err
 }
 
 // answerOffer is the compare-and-set of one offer from PENDING, and says why when it fails.
