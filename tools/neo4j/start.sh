@@ -50,24 +50,32 @@ if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   exit 1
 fi
 
-# Build: offline when the local repository already holds every jar, online otherwise.
-mvnargs=(-B -q -f "$here/pom.xml" compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
-[ -n "${NEO4J_VERSION:-}" ] && mvnargs+=("-Dneo4j.version=$NEO4J_VERSION")
+# Build: offline when the local repository already holds every jar, online otherwise. Another
+# NEO4J_VERSION builds into a directory of its own; the calendar releases (20xx.*) need Java 21+,
+# so Maven then runs on NEO4J_JAVA's JDK.
 target="$here/target"
-stamp="$target/built-for"
-want="${NEO4J_VERSION:-pinned}"
-if [ ! -f "$target/classpath.txt" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] \
+mvnargs=(-B -q -f "$here/pom.xml")
+if [ -n "${NEO4J_VERSION:-}" ]; then
+  target="$here/target-$NEO4J_VERSION"
+  mvnargs+=("-Dneo4j.version=$NEO4J_VERSION" "-Dpg.build.dir=$target")
+  [[ "$NEO4J_VERSION" == 20* ]] && mvnargs+=(-Dmaven.compiler.release=21)
+fi
+mvnargs+=(compile dependency:build-classpath "-Dmdep.outputFile=$target/classpath.txt")
+mvnjava=()
+[ -n "${NEO4J_JAVA:-}" ] && mvnjava=(env "JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$NEO4J_JAVA")")")")")
+if [ ! -f "$target/classpath.txt" ] \
   || [ -n "$(find "$here/pom.xml" "$here/src" -newer "$target/classpath.txt" -print -quit)" ]; then
-  say "building tools/neo4j (Neo4j ${NEO4J_VERSION:-from pom.xml})"
-  if ! mvn -o "${mvnargs[@]}" >"$dir/build.log" 2>&1; then
+  say "building tools/neo4j (Neo4j ${NEO4J_VERSION:-as pinned in pom.xml})"
+  if ! "${mvnjava[@]}" mvn -o "${mvnargs[@]}" >"$dir/build.log" 2>&1; then
     say "not all jars are in Maven's local repository: downloading them from Maven Central"
-    if ! mvn "${mvnargs[@]}" >"$dir/build.log" 2>&1; then
+    if ! "${mvnjava[@]}" mvn "${mvnargs[@]}" >"$dir/build.log" 2>&1; then
       tail -n 40 "$dir/build.log" >&2
       say "build failed (log: $dir/build.log)"
       exit 1
     fi
   fi
-  echo "$want" >"$stamp"
+  # The plugin leaves an unchanged class path file alone: mark the build as done.
+  touch "$target/classpath.txt"
 fi
 
 # Port: a number, or the first free one of a range A-B.
