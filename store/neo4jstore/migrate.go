@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -127,7 +128,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 				_, err = res.Consume(ctx)
 				return struct{}{}, err
 			})
-			if err != nil {
+			if err != nil && !madeByAnother(err) {
 				return fmt.Errorf("neo4jstore: migration %04d_%s, statement %d: %w", m.version, m.name, i+1, err)
 			}
 		}
@@ -147,4 +148,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("neo4jstore: wait for indexes: %w", err)
 	}
 	return nil
+}
+
+// madeByAnother reports whether a schema statement failed only because another process made
+// the same index or constraint at the same time: IF NOT EXISTS is checked when the statement
+// starts, so two servers migrating at once can both pass it (seen live on Neo4j 5.26).
+func madeByAnother(err error) bool {
+	var dbErr *neo4j.Neo4jError
+	return errors.As(err, &dbErr) && dbErr.Code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
 }

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -44,7 +45,7 @@ func contractStores(t *testing.T) func(t *testing.T) *Store {
 	t.Helper()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
-		t.Skip("NEO4J_URI not set: the Neo4j contract tests need a server (see README)")
+		skip(t, "NEO4J_URI not set: the Neo4j contract tests need a server (tools/neo4j/start.sh; see README)")
 	}
 	pool := newDatabasePool(os.Getenv("NEO4J_DATABASE"))
 	return func(t *testing.T) *Store {
@@ -73,6 +74,17 @@ func contractStores(t *testing.T) func(t *testing.T) *Store {
 		}
 		return s
 	}
+}
+
+// skip skips t with msg, except in CI (CI=true), where a Neo4j test that does not run fails
+// the run: otherwise the suite could silently stop running against Neo4j.
+func skip(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true: a Neo4j test may not skip: " + msg)
+		return
+	}
+	t.Skip(msg)
 }
 
 // databasePool hands each test a database that no other running test holds.
@@ -105,7 +117,7 @@ func (p *databasePool) take(t *testing.T) string {
 	holds := p.held[t.Name()]
 	p.mu.Unlock()
 	if holds > 0 {
-		t.Skipf("this test needs %d empty stores at once: list as many databases in NEO4J_DATABASE (Enterprise edition)", holds+1)
+		skip(t, fmt.Sprintf("this test needs %d empty stores at once: list as many databases in NEO4J_DATABASE (Enterprise edition)", holds+1))
 	}
 	select {
 	case db := <-p.free:
@@ -326,5 +338,30 @@ func validLead() *partnergraph.Lead {
 		Location: partnergraph.Point{Lat: 39.8, Lng: -89.6},
 		Customer: partnergraph.Customer{Name: "Pat Doe", Email: "pat@example.com"},
 		Consent:  partnergraph.Consent{Text: "I agree that my details go to one partner", GivenAt: time.Now().Add(-time.Hour)},
+	}
+}
+
+// recordingTB records how a test ended, to check skip without ending the real test.
+type recordingTB struct {
+	testing.TB
+	fatal, skipped bool
+}
+
+func (r *recordingTB) Helper()           {}
+func (r *recordingTB) Fatal(args ...any) { r.fatal = true }
+func (r *recordingTB) Skip(args ...any)  { r.skipped = true }
+
+// TestSkipFailsInCI checks that with CI=true a Neo4j test that would skip fails instead.
+func TestSkipFailsInCI(t *testing.T) {
+	for _, c := range []struct {
+		ci          string
+		fatal, skip bool
+	}{{"true", true, false}, {"", false, true}} {
+		t.Setenv("CI", c.ci)
+		r := &recordingTB{TB: t}
+		skip(r, "no server")
+		if r.fatal != c.fatal || r.skipped != c.skip {
+			t.Errorf("CI=%q: fatal %v, skipped %v; want fatal %v, skipped %v", c.ci, r.fatal, r.skipped, c.fatal, c.skip)
+		}
 	}
 }

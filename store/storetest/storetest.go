@@ -282,6 +282,7 @@ func testBusinessSearchAndFilters(t *testing.T, s partnergraph.Store) {
 	addServices(t, s, "tyres", "collision-repair", "towing")
 	dave := addBusiness(t, s, "Dave's Collision", 39.80, -89.65)
 	mike := addBusiness(t, s, "Mike's Tyre", 39.81, -89.64)
+	cafe := addBusiness(t, s, "Café Zoë", 39.82, -89.63)
 	tow := newBusiness("Springfield Towing", 39.79, -89.66)
 	tow.Description = "24 hour recovery and roadside help"
 	tow.Status = partnergraph.BusinessSuspended
@@ -305,6 +306,9 @@ func testBusinessSearchAndFilters(t *testing.T, s partnergraph.Store) {
 		{"search all words", partnergraph.BusinessFilter{Search: "roadside dave"}, nil},
 		{"search operators are text", partnergraph.BusinessFilter{Search: `dave" * ( ^ -`}, []string{dave.ID}},
 		{"search OR is a word", partnergraph.BusinessFilter{Search: "dave OR mike"}, nil},
+		{"search folds accents", partnergraph.BusinessFilter{Search: "cafe zoe"}, []string{cafe.ID}},
+		{"search folds accents typed", partnergraph.BusinessFilter{Search: "CAFÉ Zoë"}, []string{cafe.ID}},
+		{"search with a common word", partnergraph.BusinessFilter{Search: "the café"}, []string{cafe.ID}},
 		{"service", partnergraph.BusinessFilter{Services: []string{"collision-repair"}}, []string{dave.ID, tow.ID}},
 		{"services any of", partnergraph.BusinessFilter{Services: []string{"tyres", "towing"}}, []string{mike.ID, tow.ID}},
 		{"network", partnergraph.BusinessFilter{NetworkID: n.ID}, []string{dave.ID, mike.ID}},

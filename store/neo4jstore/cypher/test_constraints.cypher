@@ -1,0 +1,3 @@
+// The names of every constraint (tests only).
+SHOW CONSTRAINTS YIELD name
+RETURN name

@@ -1,0 +1,2 @@
+// Drops a constraint by name (tests only).
+DROP CONSTRAINT $name

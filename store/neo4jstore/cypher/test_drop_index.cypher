@@ -1,0 +1,2 @@
+// Drops an index by name (tests only).
+DROP INDEX $name
