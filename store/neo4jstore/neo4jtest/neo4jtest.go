@@ -1,0 +1,71 @@
+// Package neo4jtest is the one place where tests learn whether a Neo4j server is configured
+// (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE) and empty its database. It
+// imports no PartnerGraph package, so the store's own tests can use it too.
+package neo4jtest
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Server is the Neo4j server that the tests run against.
+type Server struct {
+	URI, Username, Password, Database string
+}
+
+// FromEnv reads the server from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE;
+// ok is false when NEO4J_URI is unset.
+func FromEnv() (s Server, ok bool) {
+	s = Server{
+		URI:      os.Getenv("NEO4J_URI"),
+		Username: os.Getenv("NEO4J_USERNAME"),
+		Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"),
+	}
+	return s, s.URI != ""
+}
+
+// Require returns the configured server. Without one it skips the test, except when CI=true:
+// there it fails it, since a skipped Neo4j test in CI would let the suite silently stop
+// running against Neo4j.
+func Require(t testing.TB) Server {
+	t.Helper()
+	s, ok := FromEnv()
+	if !ok {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("NEO4J_URI not set, and CI=true: the Neo4j tests must run in CI (.ci/run starts a server)")
+		}
+		t.Skip("NEO4J_URI not set: the Neo4j tests need a server (see README, tools/neo4j)")
+	}
+	return s
+}
+
+// wipe deletes every node but the migration records, as the store's own contract tests do
+// (store/neo4jstore/cypher/test_wipe.cypher), so that a server starting on the database finds
+// it empty and does not migrate it again.
+const wipe = `MATCH (n) WHERE NOT n:Migration DETACH DELETE n`
+
+// Wipe empties the server's database (the default one when Database is empty) for a test.
+// Community edition has a single user database: tests that wipe it must not run in parallel.
+func Wipe(t testing.TB, s Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	driver, err := neo4j.NewDriverWithContext(s.URI, neo4j.BasicAuth(s.Username, s.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	db := s.Database
+	if db == "" {
+		db = "neo4j"
+	}
+	if _, err := neo4j.ExecuteQuery(ctx, driver, wipe, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(db)); err != nil {
+		t.Fatalf("wipe Neo4j database %q at %s: %v", db, s.URI, err)
+	}
+}
