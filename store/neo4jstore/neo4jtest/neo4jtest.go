@@ -50,9 +50,15 @@ func Require(t testing.TB) Server {
 const wipe = `MATCH (n) WHERE NOT n:Migration DETACH DELETE n`
 
 // Wipe empties the server's database (the default one when Database is empty) for a test.
-// Community edition has a single user database: tests that wipe it must not run in parallel.
+// Community edition has a single user database, and `go test ./...` runs the test binaries of
+// several packages at once: so the first Wipe of a test binary takes a lock on the database
+// (a file lock, shared by every process of the machine) and holds it until the binary exits.
+// The Neo4j tests of other packages wait for it; tests within one binary run in turn.
 func Wipe(t testing.TB, s Server) {
 	t.Helper()
+	if err := lock(s); err != nil {
+		t.Fatalf("lock Neo4j database for the test: %v", err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	driver, err := neo4j.NewDriverWithContext(s.URI, neo4j.BasicAuth(s.Username, s.Password, ""))
@@ -60,12 +66,17 @@ func Wipe(t testing.TB, s Server) {
 		t.Fatal(err)
 	}
 	defer driver.Close(ctx)
-	db := s.Database
-	if db == "" {
-		db = "neo4j"
-	}
+	db := s.database()
 	if _, err := neo4j.ExecuteQuery(ctx, driver, wipe, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db)); err != nil {
 		t.Fatalf("wipe Neo4j database %q at %s: %v", db, s.URI, err)
 	}
+}
+
+// database is the name of the server's database, "neo4j" (the default) when none is set.
+func (s Server) database() string {
+	if s.Database == "" {
+		return "neo4j"
+	}
+	return s.Database
 }
