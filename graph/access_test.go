@@ -45,8 +45,13 @@ func (s *testServer) callerToken(t *testing.T, caller string) string {
 }
 
 // TestAccessMatrix runs every query and mutation as each kind of caller and checks the
-// outcome: "" for success, else the error code.
+// outcome: "" for success, else the error code. Like the other tests of this file but CORS,
+// it runs on SQLite, and on Neo4j when NEO4J_URI is set.
 func TestAccessMatrix(t *testing.T) {
+	forEachStore(t, testAccessMatrix)
+}
+
+func testAccessMatrix(t *testing.T, open storeOpener) {
 	dave, mike := gid("Business", "daves-collision"), gid("Business", "mikes-tyre")
 	const ownerOnly = "owner-only"
 	const adminOnly = "admin-only"
@@ -108,7 +113,7 @@ func TestAccessMatrix(t *testing.T) {
 	// refusal may change: each is compared with the shared server's data as it was set up (a
 	// fresh server and two exports for each of the 170 cases took half a minute under -race).
 	setup := func(t *testing.T) (s *testServer, offered, offerID, accepted string) {
-		s = newTestServer(t)
+		s = newTestServerOn(t, open)
 		p := &partnergraph.Partnership{ID: "p-test-proposal", ProposerID: "keystone-realty", PartnerID: "daves-collision",
 			Terms: partnergraph.FeeTerms{Type: partnergraph.FeeFlat, AmountMinor: 500, Currency: "USD"}}
 		if err := s.store.CreatePartnership(context.Background(), p); err != nil {
@@ -119,40 +124,54 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	shared, sharedOffered, sharedOfferID, sharedAccepted := setup(t)
 	sharedData := snapshot(t, shared)
+	// The cases on the shared server run first: on Neo4j (Community edition, one database)
+	// each fresh server wipes the database under the shared one.
+	var freshCases []func()
 	for _, op := range ops {
 		for _, caller := range callers {
-			t.Run(op.name+"/"+caller, func(t *testing.T) {
-				want := outcomes[op.rule][caller]
-				s, offered, offerID, accepted, before := shared, sharedOffered, sharedOfferID, sharedAccepted, sharedData
-				if want == "" && strings.HasPrefix(op.query, "mutation") {
-					s, offered, offerID, accepted = setup(t)
-				}
-				vars := map[string]any{}
-				for k, v := range op.vars {
-					switch v {
-					case gid("Lead", "placeholder-offered"):
-						v = gid("Lead", offered)
-					case gid("Lead", "placeholder-accepted"):
-						v = gid("Lead", accepted)
-					case "placeholder-offer":
-						v = gid("Offer", offerID)
+			want := outcomes[op.rule][caller]
+			fresh := want == "" && strings.HasPrefix(op.query, "mutation")
+			run := func() {
+				t.Run(op.name+"/"+caller, func(t *testing.T) {
+					s, offered, offerID, accepted, before := shared, sharedOffered, sharedOfferID, sharedAccepted, sharedData
+					if fresh {
+						s, offered, offerID, accepted = setup(t)
 					}
-					vars[k] = v
-				}
-				r := s.do(t, s.callerToken(t, caller), op.query, vars)
-				if r.code() != want {
-					t.Fatalf("code %q (%+v), want %q", r.code(), r.Errors, want)
-				}
-				if want != "" {
-					if !nullData(r.Data) {
-						t.Fatalf("refused, yet data came back: %s", r.Data)
+					vars := map[string]any{}
+					for k, v := range op.vars {
+						switch v {
+						case gid("Lead", "placeholder-offered"):
+							v = gid("Lead", offered)
+						case gid("Lead", "placeholder-accepted"):
+							v = gid("Lead", accepted)
+						case "placeholder-offer":
+							v = gid("Offer", offerID)
+						}
+						vars[k] = v
 					}
-					if snapshot(t, s) != before {
-						t.Fatal("a refused request changed the data")
+					r := s.do(t, s.callerToken(t, caller), op.query, vars)
+					if r.code() != want {
+						t.Fatalf("code %q (%+v), want %q", r.code(), r.Errors, want)
 					}
-				}
-			})
+					if want != "" {
+						if !nullData(r.Data) {
+							t.Fatalf("refused, yet data came back: %s", r.Data)
+						}
+						if snapshot(t, s) != before {
+							t.Fatal("a refused request changed the data")
+						}
+					}
+				})
+			}
+			if fresh {
+				freshCases = append(freshCases, run)
+			} else {
+				run()
+			}
 		}
+	}
+	for _, run := range freshCases {
+		run()
 	}
 }
 
@@ -169,7 +188,11 @@ func nullData(data []byte) bool {
 // TestPrivateFields checks that trust notes reach only the truster's owners and admins,
 // whichever path of the schema asks for them.
 func TestPrivateFields(t *testing.T) {
-	s := newTestServer(t)
+	forEachStore(t, testPrivateFields)
+}
+
+func testPrivateFields(t *testing.T, open storeOpener) {
+	s := newTestServerOn(t, open)
 	ctx := context.Background()
 	trust := partnergraph.Trust{From: "daves-collision", To: "mikes-tyre", Score: 0.9, Note: "secret: his prices are negotiable"}
 	if _, err := s.store.SetTrust(ctx, trust); err != nil {
@@ -198,7 +221,11 @@ func TestPrivateFields(t *testing.T) {
 
 // TestSuspendedOwner checks that the owner of a suspended business can no longer act for it.
 func TestSuspendedOwner(t *testing.T) {
-	s := newTestServer(t)
+	forEachStore(t, testSuspendedOwner)
+}
+
+func testSuspendedOwner(t *testing.T, open storeOpener) {
+	s := newTestServerOn(t, open)
 	status := partnergraph.BusinessSuspended
 	if _, err := s.store.UpdateBusiness(context.Background(), "daves-collision", partnergraph.BusinessPatch{Status: &status}); err != nil {
 		t.Fatal(err)
@@ -241,7 +268,11 @@ func (s *testServer) leadsForDave(t *testing.T) (offered, offerID, accepted stri
 
 // TestSubscriptionAccess runs both subscriptions as each kind of caller, over websockets.
 func TestSubscriptionAccess(t *testing.T) {
-	s := newTestServer(t)
+	forEachStore(t, testSubscriptionAccess)
+}
+
+func testSubscriptionAccess(t *testing.T, open storeOpener) {
+	s := newTestServerOn(t, open)
 	s.leadsForDave(t)
 	// Dave refers a lead too, so that his feed of lead updates has something to replay.
 	ok(t, s.do(t, s.callerToken(t, owner), submitLead, leadInput("sub-matrix-0001")), &struct{}{})
@@ -290,7 +321,11 @@ func TestSubscriptionAccess(t *testing.T) {
 // TestCustomerVisibility: a lead's customer details reach its referrer's owners, the owners of
 // the business that accepted it, and admins; nobody else, before or after it is accepted.
 func TestCustomerVisibility(t *testing.T) {
-	s := newTestServer(t)
+	forEachStore(t, testCustomerVisibility)
+}
+
+func testCustomerVisibility(t *testing.T, open storeOpener) {
+	s := newTestServerOn(t, open)
 	offered, _, accepted := s.leadsForDave(t) // referred by Andy's Attorney Services to Dave's Collision
 	q := `query($id: ID!) { lead(id: $id) { customer { name email } consent { text } } }`
 	andy := s.token(t, "user-andy", auth.Member)
@@ -348,7 +383,11 @@ func TestCORS(t *testing.T) {
 // and admins see it; anonymous callers, intake tokens and the owners of other businesses learn
 // nothing, not even that it exists.
 func TestPrivateNetworkMembership(t *testing.T) {
-	s := newTestServer(t)
+	forEachStore(t, testPrivateNetworkMembership)
+}
+
+func testPrivateNetworkMembership(t *testing.T, open storeOpener) {
+	s := newTestServerOn(t, open)
 	club := gid("Network", "main-street-referral-club")
 	const name = "Main Street Referral Club"
 	// own is the business each caller asks suggestions for: its own, or Dave's for callers
@@ -447,10 +486,29 @@ func TestPrivateNetworkMembership(t *testing.T) {
 			}
 		}
 	})
+	// An outsider cannot tell the private network from one that does not exist.
+	t.Run("unknown network", func(t *testing.T) {
+		q := `query($n: ID!) { businesses(filter: {networkId: $n}) { edges { node { name } } } }`
+		private := s.do(t, "", q, map[string]any{"n": club})
+		missing := s.do(t, "", q, map[string]any{"n": gid("Network", "no-such-club")})
+		if private.code() != missing.code() || private.field() != missing.field() || string(private.Data) != string(missing.Data) {
+			t.Fatalf("private: %s %+v; missing: %s %+v", private.Data, private.Errors, missing.Data, missing.Errors)
+		}
+	})
+	// Leaving (or joining) a private network one cannot see is NOT_FOUND, not a hint that the
+	// business is not a member.
+	t.Run("leave as an outsider", func(t *testing.T) {
+		r := s.do(t, s.callerToken(t, other), `mutation($b: ID!, $n: ID!) { leaveNetwork(input: {businessId: $b, networkId: $n}) { network { name } } }`,
+			map[string]any{"b": gid("Business", "treadright-tyres"), "n": club})
+		if r.code() != "NOT_FOUND" || !nullData(r.Data) {
+			t.Fatalf("got %s %+v, want NOT_FOUND", r.Data, r.Errors)
+		}
+	})
+	// (Last: on Neo4j, its server wipes the database under the test's first one.)
 	// More private networks than one store read holds, ahead of every public one by name: the
 	// page still fills with public networks.
 	t.Run("many private networks first", func(t *testing.T) {
-		s := newTestServer(t)
+		s := newTestServerOn(t, open)
 		for i := range 2*partnergraph.MaxPageSize + 10 {
 			n := &partnergraph.Network{Name: fmt.Sprintf("Aardvark Club %03d", i), Visibility: partnergraph.Private}
 			if err := s.store.CreateNetwork(context.Background(), n, ""); err != nil {
@@ -468,24 +526,6 @@ func TestPrivateNetworkMembership(t *testing.T) {
 		if len(got.Networks.Edges) != 2 || got.Networks.Edges[0].Node.Name != "Capital City Home Alliance" || !got.Networks.PageInfo.HasNextPage ||
 			strings.Contains(string(r.Data), "Aardvark") {
 			t.Fatalf("got %s", r.Data)
-		}
-	})
-	// An outsider cannot tell the private network from one that does not exist.
-	t.Run("unknown network", func(t *testing.T) {
-		q := `query($n: ID!) { businesses(filter: {networkId: $n}) { edges { node { name } } } }`
-		private := s.do(t, "", q, map[string]any{"n": club})
-		missing := s.do(t, "", q, map[string]any{"n": gid("Network", "no-such-club")})
-		if private.code() != missing.code() || private.field() != missing.field() || string(private.Data) != string(missing.Data) {
-			t.Fatalf("private: %s %+v; missing: %s %+v", private.Data, private.Errors, missing.Data, missing.Errors)
-		}
-	})
-	// Leaving (or joining) a private network one cannot see is NOT_FOUND, not a hint that the
-	// business is not a member.
-	t.Run("leave as an outsider", func(t *testing.T) {
-		r := s.do(t, s.callerToken(t, other), `mutation($b: ID!, $n: ID!) { leaveNetwork(input: {businessId: $b, networkId: $n}) { network { name } } }`,
-			map[string]any{"b": gid("Business", "treadright-tyres"), "n": club})
-		if r.code() != "NOT_FOUND" || !nullData(r.Data) {
-			t.Fatalf("got %s %+v, want NOT_FOUND", r.Data, r.Errors)
 		}
 	})
 }

@@ -10,8 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +20,6 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
-	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
 
 // hardServer is the test server with options of the test's choosing, wired as the serve
@@ -37,16 +34,14 @@ type hardServer struct {
 
 func newHardServer(t *testing.T, edit func(*graph.Options), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
 	t.Helper()
+	return newHardServerOn(t, openSQLite, edit, wrap...)
+}
+
+// newHardServerOn is newHardServer over the store that open gives.
+func newHardServerOn(t *testing.T, open storeOpener, edit func(*graph.Options), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
+	t.Helper()
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "pg.db")
-	if err := os.WriteFile(db, seededDB(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := sqlitestore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := open(t)
 	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("k", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,8 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/store/neo4jstore"
+	"github.com/partnergraph/partnergraph/store/neo4jstore/neo4jtest"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
 
@@ -36,17 +38,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func startServer(t *testing.T, addr, db string) *exec.Cmd {
+func startServer(t *testing.T, addr string, storeArgs []string, dir string) *exec.Cmd {
 	t.Helper()
-	args, _ := json.Marshal([]string{"--addr", addr, "--db", db})
+	args, _ := json.Marshal(append([]string{"--addr", addr}, storeArgs...))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PARTNERGRAPH_TEST_SERVE=1", "PARTNERGRAPH_TEST_ARGS="+string(args))
-	log, _ := os.Create(filepath.Join(filepath.Dir(db), "server.log"))
+	log, _ := os.Create(filepath.Join(dir, "server.log"))
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 200; i++ {
+	// Up to 30 s: a server on a fresh Neo4j database plans every statement the first time.
+	for i := 0; i < 600; i++ {
 		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
@@ -62,10 +65,36 @@ func startServer(t *testing.T, addr, db string) *exec.Cmd {
 
 // TestCrashLosesNoAcknowledgedLead kills the server with SIGKILL during a stream of
 // idempotent lead submissions, restarts it, retries what was not acknowledged, and checks
-// that every acknowledged lead is there once, with its offer, and no lead is duplicated.
+// that every acknowledged lead is there once, with its offer, and no lead is duplicated. It
+// runs on SQLite always, and on Neo4j (its database wiped first) when NEO4J_URI is set.
 func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "pg.db")
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "pg.db")
+		testCrash(t, dir, []string{"--db", db}, func(ctx context.Context) (crashStore, error) {
+			return sqlitestore.Open(ctx, db)
+		})
+	})
+	t.Run("neo4j", func(t *testing.T) {
+		neo := neo4jtest.Require(t)
+		neo4jtest.Wipe(t, neo)
+		dir := t.TempDir()
+		// --db names the directory of the development token secret.
+		testCrash(t, dir, []string{"--store", "neo4j", "--db", filepath.Join(dir, "pg.db")}, func(ctx context.Context) (crashStore, error) {
+			return neo4jstore.Open(ctx, neo4jstore.Config{URI: neo.URI, Username: neo.Username, Password: neo.Password, Database: neo.Database})
+		})
+	})
+}
+
+// crashStore is what the crash test reads back after the crash.
+type crashStore interface {
+	partnergraph.LeadStore
+	Close() error
+}
+
+// testCrash runs the crash test on the empty store that storeArgs name (dir holds the token
+// secret and the server's log), and reads the result back through open.
+func testCrash(t *testing.T, dir string, storeArgs []string, open func(context.Context) (crashStore, error)) {
 	secret, _, err := auth.DevSecret(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +128,7 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 		return id, err
 	}
 
-	server := startServer(t, addr, db)
+	server := startServer(t, addr, storeArgs, dir)
 	// Sixteen clients submit while the server is killed under them: enough that the store
 	// commits their leads in groups, so the kill lands in grouped commits too.
 	const clients = 16
@@ -140,7 +169,7 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 	ackedBeforeCrash := len(acked)
 	t.Logf("acknowledged before SIGKILL: %d of %d", ackedBeforeCrash, total)
 
-	server = startServer(t, addr, db)
+	server = startServer(t, addr, storeArgs, dir)
 	for _, key := range keys {
 		id, err := submit(key)
 		if err != nil {
@@ -154,7 +183,7 @@ func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
 	server.Process.Signal(syscall.SIGTERM)
 	server.Wait()
 
-	s, err := sqlitestore.Open(context.Background(), db)
+	s, err := open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

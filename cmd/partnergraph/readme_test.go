@@ -20,6 +20,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/partnergraph/partnergraph/store/neo4jstore/neo4jtest"
 )
 
 // The README's walk-through is what a newcomer pastes first, so TestREADMEExamples runs every
@@ -42,7 +44,24 @@ import (
 //     string, remembered and passed to later examples that declare the variable $name.
 //   - Numbers printed with fewer decimals than the server sends match when the answer rounds
 //     to them; `extensions` (the cost) is compared only where the README prints it.
+//
+// It runs on both stores: on SQLite always, and on Neo4j (`--store neo4j`, its database
+// wiped first) when NEO4J_URI is set, as the README's walk-through must hold on either.
 func TestREADMEExamples(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		testREADMEExamples(t, []string{"--db", filepath.Join(t.TempDir(), "partnergraph.db")})
+	})
+	t.Run("neo4j", func(t *testing.T) {
+		neo := neo4jtest.Require(t)
+		neo4jtest.Wipe(t, neo)
+		// --db still names the directory of the development token secret.
+		testREADMEExamples(t, []string{"--store", "neo4j", "--db", filepath.Join(t.TempDir(), "partnergraph.db")})
+	})
+}
+
+// testREADMEExamples runs the README's examples against a server opening the store that
+// storeArgs name; the store must be empty.
+func testREADMEExamples(t *testing.T, storeArgs []string) {
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -55,12 +74,10 @@ func TestREADMEExamples(t *testing.T) {
 		t.Fatalf("found %d examples in the README; the markup may have changed", len(steps))
 	}
 
-	dir := t.TempDir()
-	db := filepath.Join(dir, "partnergraph.db")
-	base := startREADMEServer(t, db)
+	base := startREADMEServer(t, storeArgs)
 	bearer := map[string]string{}
 	for sub, args := range tokens {
-		bearer[sub] = mintREADMEToken(t, args, db)
+		bearer[sub] = mintREADMEToken(t, args, storeArgs)
 	}
 
 	vars := map[string]string{}
@@ -333,8 +350,8 @@ func compareJSON(path string, want, got any, moves bool, moving map[string]bool,
 }
 
 // startREADMEServer runs the server as the README's `go run ./cmd/partnergraph` does, on a
-// free port and a new database, until the test ends.
-func startREADMEServer(t *testing.T, db string) string {
+// free port and the empty store of storeArgs, until the test ends.
+func startREADMEServer(t *testing.T, storeArgs []string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -344,7 +361,7 @@ func startREADMEServer(t *testing.T, db string) string {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"--addr", addr, "--db", db}) }()
+	go func() { done <- run(ctx, append([]string{"--addr", addr}, storeArgs...)) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -376,15 +393,15 @@ func startREADMEServer(t *testing.T, db string) string {
 }
 
 // mintREADMEToken runs the README's token command (`token --sub ...`) against the test's
-// database and returns what it prints.
-func mintREADMEToken(t *testing.T, args []string, db string) string {
+// store (storeArgs) and returns what it prints.
+func mintREADMEToken(t *testing.T, args []string, storeArgs []string) string {
 	t.Helper()
 	var clean []string
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
-		case a == "--db":
-			i++ // the test's database instead
-		case strings.HasPrefix(a, "--db="):
+		case a == "--db" || a == "--store":
+			i++ // the test's store instead
+		case strings.HasPrefix(a, "--db="), strings.HasPrefix(a, "--store="):
 		default:
 			clean = append(clean, a)
 		}
@@ -395,7 +412,7 @@ func mintREADMEToken(t *testing.T, args []string, db string) string {
 	}
 	stdout := os.Stdout
 	os.Stdout = w
-	err = run(context.Background(), append(clean, "--db", db))
+	err = run(context.Background(), append(clean, storeArgs...))
 	os.Stdout = stdout
 	w.Close()
 	out, _ := io.ReadAll(r)

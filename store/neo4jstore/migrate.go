@@ -15,10 +15,10 @@ import (
 )
 
 // Schema migrations are the files migrations/NNNN_name.cypher, applied in order of NNNN. A file
-// holds one or more schema statements separated by ';' (so no ';' may appear in a comment or
-// string of a migration). Every statement must be idempotent (CREATE ... IF NOT EXISTS): a
-// migration whose statements ran but whose (:Migration) record was not written, because the
-// process died in between, simply runs again.
+// holds one or more schema statements separated by ';' (no ';' may appear in a string of a
+// migration, while // comment lines may hold one). Every statement must be idempotent (CREATE
+// ... IF NOT EXISTS): a migration whose statements ran but whose (:Migration) record was not
+// written, because the process died in between, simply runs again.
 //
 //go:embed migrations/*.cypher
 var migrationFiles embed.FS
@@ -65,19 +65,20 @@ func loadMigrations() []migration {
 	return out
 }
 
-// splitStatements splits a migration file on ';' and drops the parts that hold nothing but
-// comments and blanks.
+// splitStatements drops the // comment lines of a migration file, then splits what is left on
+// ';' and drops the blank parts. Comments go first because they are prose, where a ';' is
+// natural: split first, it cut a comment in two and sent its tail to the server as Cypher.
 func splitStatements(text string) []string {
-	var out []string
-	for _, part := range strings.Split(text, ";") {
-		code := false
-		for _, line := range strings.Split(part, "\n") {
-			if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "//") {
-				code = true
-			}
+	var code []string
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+			code = append(code, line)
 		}
-		if code {
-			out = append(out, strings.TrimSpace(part))
+	}
+	var out []string
+	for _, part := range strings.Split(strings.Join(code, "\n"), ";") {
+		if st := strings.TrimSpace(part); st != "" {
+			out = append(out, st)
 		}
 	}
 	return out

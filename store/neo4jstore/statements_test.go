@@ -145,6 +145,9 @@ func TestMigrations(t *testing.T) {
 		last = m.version
 		for _, st := range m.statements {
 			upper := strings.ToUpper(st)
+			if !strings.HasPrefix(upper, "CREATE ") && !strings.HasPrefix(upper, "DROP ") {
+				t.Errorf("migration %d: a statement that is not schema Cypher (a split comment?): %q", m.version, st)
+			}
 			idempotent := "IF NOT EXISTS"
 			if strings.HasPrefix(strings.TrimSpace(withoutComments(upper)), "DROP ") {
 				idempotent = "IF EXISTS"
@@ -189,8 +192,8 @@ func withoutComments(st string) string {
 }
 
 func TestSplitStatements(t *testing.T) {
-	got := splitStatements("// a comment\nfirst\nstatement;\n\n// only a comment\n;second\n")
-	if len(got) != 2 || got[0] != "// a comment\nfirst\nstatement" || got[1] != "second" {
+	got := splitStatements("// a comment; with a semicolon\nfirst\nstatement;\n\n// only a comment\n;second\n")
+	if len(got) != 2 || got[0] != "first\nstatement" || got[1] != "second" {
 		t.Fatalf("splitStatements = %q", got)
 	}
 }
