@@ -14,10 +14,10 @@ import (
 )
 
 // Schema migrations are the files migrations/NNNN_name.cypher, applied in order of NNNN. A file
-// holds one or more schema statements separated by ';' (so no ';' may appear in a comment or
-// string of a migration). Every statement must be idempotent (CREATE ... IF NOT EXISTS): a
-// migration whose statements ran but whose (:Migration) record was not written, because the
-// process died in between, simply runs again.
+// holds one or more schema statements separated by ';' (so no ';' may appear in a string of a
+// migration; comment lines, which start with //, may hold any). Every statement must be
+// idempotent (CREATE ... IF NOT EXISTS): a migration whose statements ran but whose
+// (:Migration) record was not written, because the process died in between, simply runs again.
 //
 //go:embed migrations/*.cypher
 var migrationFiles embed.FS
@@ -64,19 +64,20 @@ func loadMigrations() []migration {
 	return out
 }
 
-// splitStatements splits a migration file on ';' and drops the parts that hold nothing but
-// comments and blanks.
+// splitStatements drops a migration file's comment lines, then splits it on ';' and drops
+// the parts that hold nothing but blanks. Comments go first because they are prose, where a
+// ';' is natural (0004's was, and split its statement in two).
 func splitStatements(text string) []string {
-	var out []string
-	for _, part := range strings.Split(text, ";") {
-		code := false
-		for _, line := range strings.Split(part, "\n") {
-			if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "//") {
-				code = true
-			}
+	var code []string
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+			code = append(code, line)
 		}
-		if code {
-			out = append(out, strings.TrimSpace(part))
+	}
+	var out []string
+	for _, part := range strings.Split(strings.Join(code, "\n"), ";") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
 		}
 	}
 	return out

@@ -189,8 +189,8 @@ func withoutComments(st string) string {
 }
 
 func TestSplitStatements(t *testing.T) {
-	got := splitStatements("// a comment\nfirst\nstatement;\n\n// only a comment\n;second\n")
-	if len(got) != 2 || got[0] != "// a comment\nfirst\nstatement" || got[1] != "second" {
+	got := splitStatements("// a comment; with a semicolon\nfirst\nstatement;\n\n// only a comment\n;second\n")
+	if len(got) != 2 || got[0] != "first\nstatement" || got[1] != "second" {
 		t.Fatalf("splitStatements = %q", got)
 	}
 }
