@@ -153,3 +153,10 @@ func TestBenchLeadsCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestBenchStoresCommandRefusesUnknownStore(t *testing.T) {
+	err := run(context.Background(), []string{"bench-stores", "--stores", "postgres"})
+	if err == nil || !strings.Contains(err.Error(), `"postgres"`) {
+		t.Fatalf("err = %v, want one naming the unknown store", err)
+	}
+}

@@ -253,3 +253,12 @@ func startNeo4jServer(t *testing.T, db string) string {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestBenchStoresCommand runs bench-stores small on both stores (the figures are not checked:
+// speed is the command's output, not a test's assertion).
+func TestBenchStoresCommand(t *testing.T) {
+	neo4jDatabase(t)
+	if err := run(context.Background(), []string{"bench-stores", "--n", "200", "--rates", "20", "--duration", "1s"}); err != nil {
+		t.Fatal(err)
+	}
+}
