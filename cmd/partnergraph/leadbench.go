@@ -52,34 +52,67 @@ func leadBenchCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Import(ctx, seed.Example()); err != nil {
+	results, err := leadBench(ctx, store, *rates, *duration, *workers)
+	if err != nil {
 		return err
+	}
+	fmt.Printf("lead path: submitLead (HTTP) → SQLite file store → offer on a websocket subscription; %d workers\n", *workers)
+	printLeadResults(os.Stdout, "", results)
+	return nil
+}
+
+// leadRate is what one offered rate of the lead benchmark achieved.
+type leadRate struct {
+	offered int
+	rateResult
+}
+
+// printLeadResults writes the lead benchmark's table; label, when not empty, is a first
+// column (the store).
+func printLeadResults(w io.Writer, label string, results []leadRate) {
+	if label != "" {
+		fmt.Fprintf(w, "%-8s ", "store")
+	}
+	fmt.Fprintf(w, "%10s %10s %10s %10s %10s %8s %9s\n", "offered/s", "achieved/s", "p50", "p99", "max", "errors", "unrouted")
+	for _, r := range results {
+		if label != "" {
+			fmt.Fprintf(w, "%-8s ", label)
+		}
+		fmt.Fprintf(w, "%10d %10.0f %10s %10s %10s %8d %9d\n", r.offered, r.achieved, r.p50, r.p99, r.max, r.errors, r.unrouted)
+	}
+}
+
+// leadBench loads the example network into store (which must be empty), serves the API on it
+// on a loopback port, and offers leads at each of rates (comma-separated, per second) for d.
+func leadBench(ctx context.Context, store partnergraph.Store, rates string, d time.Duration, workers int) ([]leadRate, error) {
+	if _, err := store.Import(ctx, seed.Example()); err != nil {
+		return nil, err
 	}
 	// Daily caps would turn most of a benchmark's leads UNROUTABLE: lift them.
 	lift := 10000
 	recipients, err := store.Businesses(ctx, partnergraph.BusinessFilter{Services: []string{"personal-injury-attorney"}}, partnergraph.Page{First: 100})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, b := range recipients.Items {
 		if _, err := store.UpdateBusiness(ctx, b.ID, partnergraph.BusinessPatch{DailyLeadCap: &lift}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	g, err := matching.Build(ctx, store, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	verifier, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("b", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := leads.New(store, g, leads.NewHub(), leads.Config{Log: quiet, Learner: g})
 	h := graph.NewHandler(graph.Options{Store: matching.Project(store, g, quiet), Matching: g, Leads: svc, Auth: verifier, Log: quiet})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
@@ -87,26 +120,25 @@ func leadBenchCmd(ctx context.Context, args []string) error {
 	url := "http://" + ln.Addr().String() + "/graphql"
 	admin, err := verifier.Mint(auth.Identity{Sub: "bench", Roles: []auth.Role{auth.Admin}}, time.Hour)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	received := make(chan string, 100_000) // the notes (idempotency keys) of offers received
 	for _, b := range recipients.Items {
 		if err := subscribeOffers(ctx, url, admin, b.ID, received); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	fmt.Printf("lead path: submitLead (HTTP) → SQLite file store → offer on a websocket subscription; %d workers\n", *workers)
-	fmt.Printf("%10s %10s %10s %10s %10s %8s %9s\n", "offered/s", "achieved/s", "p50", "p99", "max", "errors", "unrouted")
-	for i, r := range strings.Split(*rates, ",") {
+	var results []leadRate
+	for i, r := range strings.Split(rates, ",") {
 		rate, err := strconv.Atoi(strings.TrimSpace(r))
 		if err != nil || rate <= 0 {
-			return fmt.Errorf("--rates: %q is not a rate", r)
+			return nil, fmt.Errorf("--rates: %q is not a rate", r)
 		}
-		res := runRate(ctx, url, admin, rate, *duration, *workers, fmt.Sprintf("run%d", i), received)
-		fmt.Printf("%10d %10.0f %10s %10s %10s %8d %9d\n", rate, res.achieved, res.p50, res.p99, res.max, res.errors, res.unrouted)
+		res := runRate(ctx, url, admin, rate, d, workers, fmt.Sprintf("run%d", i), received)
+		results = append(results, leadRate{rate, res})
 	}
-	return nil
+	return results, nil
 }
 
 type rateResult struct {

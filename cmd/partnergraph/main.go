@@ -10,6 +10,7 @@
 //	partnergraph eval      evaluate partner suggestions (precision@10, recall@10, MRR)
 //	partnergraph bench     benchmark suggestions on a synthetic network
 //	partnergraph bench-leads  benchmark the lead path at fixed rates
+//	partnergraph bench-stores benchmark SQLite and Neo4j side by side (load, projection, leads)
 //
 // Every flag has an environment variable: --addr is PARTNERGRAPH_ADDR, and so on.
 package main
@@ -41,6 +42,7 @@ func commands() []command {
 		{"eval", "evaluate partner suggestions against link-prediction baselines", evalCmd},
 		{"bench", "benchmark the matching projection on a synthetic network", benchCmd},
 		{"bench-leads", "benchmark submitLead → offer on a subscription at fixed rates", leadBenchCmd},
+		{"bench-stores", "benchmark both stores side by side: bulk load, projection build, lead path (WIPES the Neo4j database with --wipe-neo4j)", storeBenchCmd},
 	}
 }
 

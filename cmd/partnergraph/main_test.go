@@ -185,3 +185,11 @@ func TestServeChecksConfigurationFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchStoresCommandRefusesUnknownStore: bench-stores names a store it does not know.
+func TestBenchStoresCommandRefusesUnknownStore(t *testing.T) {
+	err := run(context.Background(), []string{"bench-stores", "--stores", "postgres"})
+	if err == nil || !strings.Contains(err.Error(), `"postgres"`) {
+		t.Fatalf("err = %v, want one naming the unknown store", err)
+	}
+}
