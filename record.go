@@ -99,6 +99,11 @@ func DecodeRecord(line []byte, lineNo int) (Record, error) {
 		return r, Errorf(EINVALID, "line %d: more than one JSON value", lineNo)
 	}
 	r.Line = lineNo
+	if r.Business != nil && len(r.Business.Services) == 0 {
+		// "services": [] is no services, as an export writes it (by leaving the key out), so
+		// that export then import gives back the same record.
+		r.Business.Services = nil
+	}
 	if err := r.Validate(); err != nil {
 		return r, AtLine(lineNo, err)
 	}
