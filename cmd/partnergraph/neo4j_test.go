@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/partnergraph/partnergraph/store/neo4jstore/neo4jtest"
 )
 
 // These tests run the data commands against the Neo4j server at NEO4J_URI (with
@@ -27,30 +29,15 @@ import (
 // database of everything but its migration records, and returns a driver to inspect it.
 func neo4jDatabase(t *testing.T) neo4j.DriverWithContext {
 	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		msg := "NEO4J_URI not set: the Neo4j data command tests need a server (tools/neo4j/start.sh; see README)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true: a Neo4j test may not skip: " + msg)
-		}
-		t.Skip(msg)
-	}
-	ctx := context.Background()
-	d, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(os.Getenv("NEO4J_USERNAME"), os.Getenv("NEO4J_PASSWORD"), ""))
+	// Wipe also locks the database until the test binary exits: other packages' Neo4j tests
+	// run at the same time on the same single database.
+	srv := neo4jtest.Require(t)
+	neo4jtest.Wipe(t, srv)
+	d, err := neo4j.NewDriverWithContext(srv.URI, neo4j.BasicAuth(srv.Username, srv.Password, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close(ctx) })
-	// In batches of their own: a benchmark may have left a large network behind.
-	sess := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: os.Getenv("NEO4J_DATABASE")})
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, `MATCH (n) WHERE NOT n:Migration CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil {
-		t.Fatalf("wipe the Neo4j database: %v", err)
-	}
+	t.Cleanup(func() { d.Close(context.Background()) })
 	return d
 }
 
