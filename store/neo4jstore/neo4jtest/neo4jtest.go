@@ -5,6 +5,7 @@ package neo4jtest
 
 import (
 	"context"
+	_ "embed"
 	"os"
 	"testing"
 	"time"
@@ -54,8 +55,10 @@ func Skip(t testing.TB, msg string) {
 
 // wipe deletes every node but the migration records, as the store's own contract tests do
 // (store/neo4jstore/cypher/test_wipe.cypher), so that a server starting on the database finds
-// it empty and does not migrate it again.
-const wipe = `MATCH (n) WHERE NOT n:Migration DETACH DELETE n`
+// it empty and does not migrate it again. In a .cypher file, where the Cypher lint reads it.
+//
+//go:embed wipe.cypher
+var wipe string
 
 // Wipe empties the server's database (the default one when Database is empty) for a test.
 // Community edition has a single user database, and `go test ./...` runs the test binaries of
