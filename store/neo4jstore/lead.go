@@ -428,31 +428,37 @@ func offersByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) 
 // rank comes after the first). ENOTFOUND for an unknown lead; a lead without offers has none.
 func (s *Store) OffersOfLead(ctx context.Context, leadID string) ([]partnergraph.Offer, error) {
 	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.Offer, error) {
-		recs, err := run(ctx, tx, offerListByLead, map[string]any{"leadId": leadID})
+		return offersOfLead(ctx, tx, leadID)
+	})
+	return out, wrap("list offers of lead", err)
+}
+
+// offersOfLead reads the lead's offers in tx, by rank then seq; never nil. ENOTFOUND for an
+// unknown lead.
+func offersOfLead(ctx context.Context, tx neo4j.ManagedTransaction, leadID string) ([]partnergraph.Offer, error) {
+	recs, err := run(ctx, tx, offerListByLead, map[string]any{"leadId": leadID})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", leadID)
+	}
+	out := []partnergraph.Offer{}
+	for _, rec := range recs {
+		v, err := optNode(rec, "o")
 		if err != nil {
 			return nil, err
 		}
-		if len(recs) == 0 {
-			return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", leadID)
+		if v == nil {
+			continue // the lead has no offers
 		}
-		out := []partnergraph.Offer{}
-		for _, rec := range recs {
-			v, err := optNode(rec, "o")
-			if err != nil {
-				return nil, err
-			}
-			if v == nil {
-				continue // the lead has no offers
-			}
-			o, err := offerFrom(v)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, o)
+		o, err := offerFrom(v)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
-	})
-	return out, wrap("list offers of lead", err)
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // readOffers runs st, which returns offers under "o", in a read transaction; never nil.

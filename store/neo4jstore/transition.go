@@ -240,23 +240,12 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 
 // pendingOfLead returns the ids of the lead's PENDING offers, read in the transaction.
 func pendingOfLead(ctx context.Context, tx neo4j.ManagedTransaction, leadID string) ([]string, error) {
-	recs, err := run(ctx, tx, offerListByLead, map[string]any{"leadId": leadID})
+	offers, err := offersOfLead(ctx, tx, leadID)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, rec := range recs {
-		v, err := optNode(rec, "o")
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			continue // the lead has no offers
-		}
-		o, err := offerFrom(v)
-		if err != nil {
-			return nil, err
-		}
+	for _, o := range offers {
 		if o.Status == partnergraph.OfferPending {
 			out = append(out, o.ID)
 		}
