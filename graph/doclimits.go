@@ -61,9 +61,9 @@ const tokensPerCost = 10
 // the document up in its cache, parses and validates it, for every transport (HTTP, SSE and
 // websocket subscribe messages alike).
 type documentLimit struct {
-	max     documentLimits
-	cache   graphql.Cache[*ast.QueryDocument] // documents that passed, parsed and validated
-	limiter *costLimiter                      // nil: no rate limit
+	max    documentLimits
+	cache  graphql.Cache[*ast.QueryDocument] // documents that passed, parsed and validated
+	charge Charge                            // nil: no rate limit
 }
 
 var _ interface {
@@ -87,10 +87,10 @@ func (d documentLimit) MutateOperationParameters(ctx context.Context, p *graphql
 	}
 	// Charged before anything is parsed, and whether or not the document is refused: a caller
 	// that sends documents over the limits spends its budget as one that sends large ones.
-	if d.limiter != nil {
+	if d.charge != nil {
 		cost := (min(tokens, d.max.Tokens) + tokensPerCost - 1) / tokensPerCost
-		if wait, ok := d.limiter.take(callerKey(ctx), cost); !ok {
-			return rateLimitError(ctx, fmt.Sprintf("reading this document costs %d", cost), wait)
+		if err := d.charge(ctx, fmt.Sprintf("reading this document costs %d", cost), cost); err != nil {
+			return err
 		}
 	}
 	if len(p.Query) > d.max.Bytes {
@@ -107,6 +107,10 @@ func (d documentLimit) MutateOperationParameters(ctx context.Context, p *graphql
 		return nil // the same
 	}
 	return d.max.check(doc)
+}
+
+func limitError(format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED"}}
 }
 
 // countTokens counts the document's tokens, up to most. It stops at a lexical error (lexed

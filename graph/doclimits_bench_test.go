@@ -107,7 +107,7 @@ func worstDocuments(tb testing.TB) []AttackDocument {
 	}
 }
 
-// newBenchExecutor is gqlgen's executor as NewHandler configures it in development (with
+// newBenchExecutor is gqlgen's executor as httpapi.NewHandler configures it in development (with
 // field suggestions, which cost more), without a query cache.
 func newBenchExecutor() *executor.Executor {
 	c := Config{Resolvers: &Resolver{}}

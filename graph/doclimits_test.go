@@ -15,6 +15,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
 )
 
 // postGuarded posts a query anonymously and gives up after a minute, so that a server that
@@ -111,7 +112,7 @@ func TestAttackDocumentsRefused(t *testing.T) {
 // alike. A document already read (in the query cache) costs only its operation.
 func TestReadingDocumentsIsCharged(t *testing.T) {
 	attack := graph.AttackDocuments()[0].Query // 19,002 tokens: 1,901 of cost
-	edit := func(o *graph.Options) {
+	edit := func(o *server.Config) {
 		o.RateLimitCostPerSecond = 0.001 // no refill during the test
 		o.RateLimitBurst = 2*1901 + 1    // two attack documents, and 1 left
 	}
@@ -148,7 +149,7 @@ func TestReadingDocumentsIsCharged(t *testing.T) {
 	})
 
 	t.Run("cached documents cost only their operation", func(t *testing.T) {
-		s := newHardServer(t, func(o *graph.Options) {
+		s := newHardServer(t, func(o *server.Config) {
 			o.RateLimitCostPerSecond = 0.001
 			o.RateLimitBurst = 100
 		})

@@ -13,10 +13,9 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/leads"
-	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/httpapi"
 	"github.com/partnergraph/partnergraph/seed"
+	"github.com/partnergraph/partnergraph/server"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
 
@@ -41,14 +40,14 @@ func FuzzHandler(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	g, err := matching.Build(ctx, s, nil)
+	errs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(errs, &slog.HandlerOptions{Level: slog.LevelError}))
+	pg, err := server.New(ctx, s, server.Config{Options: httpapi.Options{Auth: v, Log: log, Dev: true}})
 	if err != nil {
 		f.Fatal(err)
 	}
-	errs := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(errs, &slog.HandlerOptions{Level: slog.LevelError}))
-	h := graph.NewHandler(graph.Options{Store: matching.Project(s, g, log), Matching: g, Auth: v, Log: log, Dev: true,
-		Leads: leads.New(s, g, leads.NewHub(), leads.Config{Log: log})})
+	f.Cleanup(func() { pg.Close() })
+	h := pg.Handler
 
 	for _, seed := range []struct {
 		query, vars string

@@ -17,28 +17,30 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/leads"
-	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/httpapi"
+	"github.com/partnergraph/partnergraph/server"
 )
 
-// hardServer is the test server with options of the test's choosing, wired as the serve
-// command wires it: metrics decorators around the store and the router, a Shutdown, and a log
-// captured in memory. newTestServer is the same with the default options.
+// hardServer is the test server with options of the test's choosing, wired by server.New as
+// the serve command is, with a log captured in memory. newTestServer is the same with the
+// default options.
 type hardServer struct {
 	*testServer
 	srv      *httptest.Server
 	logs     *syncBuffer
-	shutdown *graph.Shutdown
+	shutdown *httpapi.Shutdown
 }
 
-func newHardServer(t *testing.T, edit func(*graph.Options), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
+// newHardServer starts a server on a copy of the seeded SQLite store. wrap, if given, wraps
+// the store beneath the server (it sees what the server reads and writes, the projection's
+// start included).
+func newHardServer(t *testing.T, edit func(*server.Config), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
 	t.Helper()
 	return newHardServerOn(t, openSQLite, edit, wrap...)
 }
 
 // newHardServerOn is newHardServer over the store that open gives.
-func newHardServerOn(t *testing.T, open storeOpener, edit func(*graph.Options), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
+func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
 	t.Helper()
 	ctx := context.Background()
 	s := open(t)
@@ -46,31 +48,28 @@ func newHardServerOn(t *testing.T, open storeOpener, edit func(*graph.Options), 
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := matching.Build(ctx, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := graph.NewMetrics()
-	ls := m.Store(s)
-	var store partnergraph.Store = matching.Project(ls, g, nil)
+	var store partnergraph.Store = s
 	for _, w := range wrap {
 		store = w(store)
 	}
-	svc := leads.New(ls, m.Router(g), leads.NewHub(), leads.Config{})
 	logs := &syncBuffer{}
-	sd := graph.NewShutdown()
-	opts := graph.Options{Store: store, Matching: g, Leads: svc, Poll: 100 * time.Millisecond,
+	cfg := server.Config{Options: httpapi.Options{Poll: 100 * time.Millisecond,
 		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"},
-		Log:     slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Metrics: m, Shutdown: sd}
+		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
 	if edit != nil {
-		edit(&opts)
+		edit(&cfg)
 	}
-	srv := httptest.NewUnstartedServer(graph.NewHandler(opts))
-	srv.Config.RegisterOnShutdown(sd.Begin)
+	pg, err := server.New(ctx, store, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(pg.Handler)
+	srv.Config.RegisterOnShutdown(pg.Shutdown.Begin)
 	srv.Start()
+	// Cleanups run last first: the HTTP server, then the loops, then the store.
+	t.Cleanup(func() { pg.Close() })
 	t.Cleanup(srv.Close)
-	return &hardServer{testServer: &testServer{url: srv.URL, store: s, verifier: v, leads: svc}, srv: srv, logs: logs, shutdown: sd}
+	return &hardServer{testServer: &testServer{url: srv.URL, store: s, verifier: v, leads: pg.Leads}, srv: srv, logs: logs, shutdown: pg.Shutdown}
 }
 
 // syncBuffer is a log destination that tests read while the server writes.

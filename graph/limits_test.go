@@ -2,7 +2,7 @@ package graph_test
 
 import (
 	"fmt"
-	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
 	"io"
 	"net/http"
 	"strings"
@@ -70,7 +70,7 @@ func TestBodyLimits(t *testing.T) {
 // suggestion in errors, and no GraphiQL.
 func TestProductionMode(t *testing.T) {
 	for _, dev := range []bool{true, false} {
-		s := newHardServer(t, func(o *graph.Options) { o.Dev = dev })
+		s := newHardServer(t, func(o *server.Config) { o.Dev = dev })
 		r := s.do(t, "", `{ __schema { queryType { name } } }`, nil)
 		if introspects := len(r.Errors) == 0; introspects != dev {
 			t.Fatalf("dev %v: introspection works: %v (%+v)", dev, introspects, r.Errors)
@@ -94,7 +94,7 @@ func TestProductionMode(t *testing.T) {
 // a client error (INTROSPECTION_DISABLED, with the HTTP status of validation errors, before
 // anything runs), not an INTERNAL error logged at ERROR; __typename still answers.
 func TestIntrospectionDisabledIsAClientError(t *testing.T) {
-	s := newHardServer(t, func(o *graph.Options) { o.Dev = false })
+	s := newHardServer(t, func(o *server.Config) { o.Dev = false })
 	invalid := s.post(t, "", `{ nosuchfield }`, nil)
 	if invalid.body.code() != "GRAPHQL_VALIDATION_FAILED" {
 		t.Fatalf("a validation error: %d %+v", invalid.status, invalid.body.Errors)

@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
 )
 
 // TestRateLimit spends one caller's budget of query cost until it is refused, and checks the
 // refusal (RATE_LIMITED, 429, Retry-After, retryAfterSeconds) and that other callers, signed
 // in or anonymous, still get through.
 func TestRateLimit(t *testing.T) {
-	s := newHardServer(t, func(o *graph.Options) {
+	s := newHardServer(t, func(o *server.Config) {
 		o.RateLimitCostPerSecond = 0.5 // slow enough that the bucket does not refill during the test
 		o.RateLimitBurst = 100
 	})
@@ -72,7 +72,7 @@ func TestRateLimit(t *testing.T) {
 // TestRateLimitByAddress: anonymous callers share the budget of their address, which a
 // trusted proxy passes in a header.
 func TestRateLimitByAddress(t *testing.T) {
-	s := newHardServer(t, func(o *graph.Options) {
+	s := newHardServer(t, func(o *server.Config) {
 		o.RateLimitCostPerSecond = 0.5
 		o.RateLimitBurst = 2 // the first request reads the document (1) and runs it (1)
 		o.ClientIPHeader = "X-Forwarded-For"

@@ -1,5 +1,7 @@
-// Package graph is the GraphQL API: thin resolvers over the Store, the HTTP handler with its
-// transports and limits, the error presenter, access decisions and dataloaders.
+// Package graph is the GraphQL API, and only that: thin resolvers over the Store, access
+// decisions, argument parsing, dataloaders, the error presenter and the gqlgen extensions that
+// bound a document (api.go is what a transport takes from here). Package httpapi serves it
+// over HTTP; package server wires the two.
 package graph
 
 //go:generate go tool gqlgen generate

@@ -16,7 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
 )
 
 // sseEvent is one event of a text/event-stream response, with when it arrived.
@@ -291,7 +291,7 @@ func TestRevokeTokens(t *testing.T) {
 func TestRevokeTokensEndsStreams(t *testing.T) {
 	// This server re-reads revocations only every hour: what ends its streams at once is the
 	// revocation it takes itself.
-	s := newHardServer(t, func(o *graph.Options) { o.RevocationRefresh = time.Hour })
+	s := newHardServer(t, func(o *server.Config) { o.RevocationRefresh = time.Hour })
 	dave, andy := s.token(t, "user-dave", auth.Member), s.token(t, "user-andy", auth.Member)
 	const updates = `subscription($b: ID!) { leadUpdates(businessId: $b) { cursor } }`
 
@@ -328,7 +328,7 @@ func TestRevokeTokensEndsStreams(t *testing.T) {
 
 	// Through another server (straight into the store): a server finds it within its refresh
 	// interval.
-	s = newHardServer(t, func(o *graph.Options) { o.RevocationRefresh = 300 * time.Millisecond })
+	s = newHardServer(t, func(o *server.Config) { o.RevocationRefresh = 300 * time.Millisecond })
 	andySSE = s.openSSE(t, andy, updates, map[string]any{"b": bizID("andys-attorney")})
 	andyWS := s.dialInit(t, andy)
 	subscribeOffers(t, andyWS, "inbox", "andys-attorney")

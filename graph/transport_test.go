@@ -13,7 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
 )
 
 // crossOrigin sends a CORS preflight for a POST with a token, then that POST with the token,
@@ -49,7 +49,7 @@ func TestCORSAllowlist(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := newHardServer(t, func(o *graph.Options) { o.AllowedOrigins = c.allowed })
+			s := newHardServer(t, func(o *server.Config) { o.AllowedOrigins = c.allowed })
 			token := s.token(t, "user-dave", auth.Member)
 			preflight, post := crossOrigin(t, s, c.origin, token)
 			want := ""

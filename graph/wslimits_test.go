@@ -15,7 +15,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
 )
 
 func writeWS(t *testing.T, c *websocket.Conn, v any) {
@@ -68,7 +68,7 @@ func (s *hardServer) dialInit(t *testing.T, token string) *websocket.Conn {
 // TestWebsocketProtocolLimits checks the close codes of graphql-transport-ws that gqlgen does
 // not send by itself.
 func TestWebsocketProtocolLimits(t *testing.T) {
-	s := newHardServer(t, func(o *graph.Options) { o.WebsocketInitTimeout = 300 * time.Millisecond })
+	s := newHardServer(t, func(o *server.Config) { o.WebsocketInitTimeout = 300 * time.Millisecond })
 	admin := s.token(t, "root", auth.Admin)
 
 	t.Run("init timeout closes with 4408", func(t *testing.T) {
@@ -175,7 +175,7 @@ func readUntilClose(t *testing.T, c *websocket.Conn) ([]wsMessage, error) {
 
 // TestWebsocketCaps: subscriptions per connection and connections per caller.
 func TestWebsocketCaps(t *testing.T) {
-	s := newHardServer(t, func(o *graph.Options) {
+	s := newHardServer(t, func(o *server.Config) {
 		o.MaxSubscriptionsPerConnection = 2
 		o.MaxConnectionsPerCaller = 2
 	})
@@ -252,7 +252,7 @@ func readFor(t *testing.T, c *websocket.Conn, id string) wsMessage {
 // disconnected once a write waits longer than the write timeout, instead of the server
 // queueing what it cannot deliver.
 func TestSlowConsumer(t *testing.T) {
-	s := newHardServer(t, func(o *graph.Options) {
+	s := newHardServer(t, func(o *server.Config) {
 		o.WebsocketWriteTimeout = 300 * time.Millisecond
 		o.MaxSubscriptionsPerConnection = 100
 	})

@@ -23,10 +23,9 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/leads"
-	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/httpapi"
 	"github.com/partnergraph/partnergraph/seed"
+	"github.com/partnergraph/partnergraph/server"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
 
@@ -99,22 +98,21 @@ func leadBench(ctx context.Context, store partnergraph.Store, rates string, d ti
 			return nil, err
 		}
 	}
-	g, err := matching.Build(ctx, store, nil)
-	if err != nil {
-		return nil, err
-	}
 	verifier, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("b", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
 	if err != nil {
 		return nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := leads.New(store, g, leads.NewHub(), leads.Config{Log: quiet, Learner: g})
-	h := graph.NewHandler(graph.Options{Store: matching.Project(store, g, quiet), Matching: g, Leads: svc, Auth: verifier, Log: quiet})
+	pg, err := server.New(ctx, store, server.Config{Options: httpapi.Options{Auth: verifier, Log: quiet}})
+	if err != nil {
+		return nil, err
+	}
+	defer pg.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: h}
+	srv := &http.Server{Handler: pg.Handler}
 	go srv.Serve(ln)
 	defer srv.Close()
 	url := "http://" + ln.Addr().String() + "/graphql"

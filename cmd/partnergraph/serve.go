@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph"
-	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/httpapi"
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/seed"
+	"github.com/partnergraph/partnergraph/server"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -65,39 +66,34 @@ func serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	g, err := buildProjection(ctx, store, log)
+	cfg := server.Config{
+		Options: httpapi.Options{
+			Poll: *poll, Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: allowed,
+			RateLimitCostPerSecond: *rateCost, RateLimitBurst: *rateBurst, ClientIPHeader: *ipHeader,
+			WebsocketInitTimeout: *wsInit, WebsocketWriteTimeout: *wsWrite,
+			MaxSubscriptionsPerConnection: *wsSubs, MaxConnectionsPerCaller: *wsConns,
+		},
+		OfferTTL: *offerTTL, ExpiryInterval: *expiryEvery, Route: matching.RouteOptions{FallbackVerified: *fallback},
+	}
+	if *metricsAddr != "" {
+		cfg.MetricsPath = "-"
+	}
+	pg, err := server.New(ctx, store, cfg)
 	if err != nil {
 		return err
 	}
-	g.SetRouteOptions(matching.RouteOptions{FallbackVerified: *fallback})
-	// The metrics decorators time the store and routing, and count leads by status.
-	metrics := graph.NewMetrics()
-	timed := metrics.Store(store)
-	shutdownSignal := graph.NewShutdown()
-	opts := graph.Options{
-		Store: matching.Project(timed, g, log), Matching: g, Poll: *poll,
-		Auth: verifier, Log: log, Dev: *dev, AllowedOrigins: allowed,
-		RateLimitCostPerSecond: *rateCost, RateLimitBurst: *rateBurst, ClientIPHeader: *ipHeader,
-		WebsocketInitTimeout: *wsInit, WebsocketWriteTimeout: *wsWrite,
-		MaxSubscriptionsPerConnection: *wsSubs, MaxConnectionsPerCaller: *wsConns,
-		Metrics: metrics, Shutdown: shutdownSignal,
-	}
-	if *metricsAddr != "" {
-		opts.MetricsPath = "-"
-	}
-	opts.Leads = leads.New(timed, metrics.Router(g), leads.NewHub(), leads.Config{OfferTTL: *offerTTL, Log: log, Learner: g})
-	go opts.Leads.Run(ctx, *expiryEvery)
-	h := graph.NewHandler(opts)
+	// Deferred after the store's Close, so it runs first: the loops stop before the store closes.
+	defer pg.Close()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	// Requests keep their context when the signal comes: Shutdown lets those in flight finish,
-	// and shutdownSignal ends the streams (websockets close with 1001 going away).
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+	// and pg.Shutdown ends the streams (websockets close with 1001 going away).
+	srv := &http.Server{Handler: pg.Handler, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
-	srv.RegisterOnShutdown(shutdownSignal.Begin)
+	srv.RegisterOnShutdown(pg.Shutdown.Begin)
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(os.Stderr, "PartnerGraph is listening on %s\n  GraphQL:  %s/graphql\n", base, base)
 	if *dev {
@@ -114,7 +110,7 @@ func serve(ctx context.Context, args []string) error {
 			return fmt.Errorf("--metrics-addr: %w", err)
 		}
 		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", metrics.Handler())
+		mux.Handle("GET /metrics", pg.Metrics.Handler())
 		msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- msrv.Serve(mln) }()
 		fmt.Fprintf(os.Stderr, "  metrics:  http://%s/metrics\n", mln.Addr())
@@ -133,32 +129,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	// Websockets finish their close handshake before the store closes.
-	if err := shutdownSignal.Wait(sctx); err != nil {
+	if err := pg.Shutdown.Wait(sctx); err != nil {
 		log.Warn("websockets still closing at the shutdown timeout", "err", err)
 	}
 	if msrv != nil {
 		msrv.Shutdown(sctx)
 	}
 	return nil
-}
-
-// buildProjection reads the whole graph from the store into memory, with progress in the log.
-func buildProjection(ctx context.Context, store partnergraph.Store, log *slog.Logger) (*matching.Graph, error) {
-	start := time.Now()
-	g, err := matching.Build(ctx, store, func(n int) { log.Info("building the matching projection", "records", n) })
-	if err != nil {
-		return nil, fmt.Errorf("build the matching projection: %w", err)
-	}
-	// What lead outcomes taught the last process: a year of them, older ones having faded.
-	n, err := g.Replay(ctx, store, time.Now().AddDate(-1, 0, 0))
-	if err != nil {
-		return nil, fmt.Errorf("replay lead outcomes: %w", err)
-	}
-	// The global trust floor, now rather than on the first lead, which would wait for it.
-	g.RefreshTrust()
-	st := g.Stats()
-	log.Info("matching projection ready", "businesses", st.Businesses, "outcomes", n, "took", time.Since(start).Round(time.Millisecond))
-	return g, nil
 }
 
 // seedIfEmpty loads the example network when the database has no services and no businesses,

@@ -1,4 +1,8 @@
-package graph
+// Package httpapi serves the GraphQL API over HTTP: gqlgen's transports (POST, GET, SSE,
+// websockets), CORS, the limits on bodies and websockets, rate limiting by query cost, one log
+// line per request, health and readiness, and the metrics endpoint. What the API answers is
+// package graph's; server.New wires the two.
+package httpapi
 
 import (
 	"context"
@@ -9,7 +13,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -20,9 +23,10 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/graph/model"
+	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/metrics"
 	"github.com/partnergraph/partnergraph/web/graphiql"
 )
 
@@ -35,13 +39,25 @@ type Authenticator interface {
 	FromInitPayload(ctx context.Context, payload map[string]any) (*auth.Identity, error)
 }
 
-// Options configure the HTTP handler.
-type Options struct {
+// Backend is what the handler serves and reports to; server.New assembles it.
+type Backend struct {
+	// Store is the API's store (server.New's is timed and keeps the projection in step).
 	Store partnergraph.Store
 	// Matching answers suggestions; nil serves the graph without them.
 	Matching *matching.Graph
 	// Leads runs the lead lifecycle; nil serves the graph without leads.
 	Leads *leads.Service
+	// Metrics collects the Prometheus metrics; nil: the handler makes its own. Pass the one
+	// whose Store and Router decorators wrap the store and the lead service's router to see
+	// store and routing latency and leads by status.
+	Metrics *metrics.Metrics
+	// Shutdown, once begun, closes websockets with 1001 (going away) and ends SSE
+	// subscriptions; nil: never.
+	Shutdown *Shutdown
+}
+
+// Options configure the HTTP handler.
+type Options struct {
 	// Poll is how often a subscription re-reads its feed unwoken (default leads.DefaultPoll).
 	Poll time.Duration
 	Auth Authenticator
@@ -83,16 +99,9 @@ type Options struct {
 	// anonymous) holds at once (default 20); one more is closed with 1013 (try again later).
 	MaxConnectionsPerCaller int
 
-	// Metrics collects the Prometheus metrics; nil: the handler makes its own. Pass the one
-	// whose Store and Router decorators wrap the store and the lead service's router to see
-	// store and routing latency and leads by status.
-	Metrics *Metrics
 	// MetricsPath is where the handler serves Metrics (default "/metrics"); "-" serves them
 	// nowhere (serve Metrics.Handler on another listener).
 	MetricsPath string
-	// Shutdown, once begun, closes websockets with 1001 (going away) and ends SSE
-	// subscriptions; nil: never.
-	Shutdown *Shutdown
 	// RevocationRefresh is how long the handler trusts what it read of a subject's token
 	// revocations (default auth.DefaultRevocationRefresh, 5 s): a revocation made through
 	// another server reaches requests and open streams here within it. One made through this
@@ -103,7 +112,7 @@ type Options struct {
 // NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
 // /readyz, /metrics and, in development, GraphiQL at "/". Every response carries an
 // X-Request-Id; every request is logged in one line, without personal data.
-func NewHandler(cfg Options) http.Handler {
+func NewHandler(b Backend, cfg Options) http.Handler {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}
@@ -131,24 +140,22 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.MaxConnectionsPerCaller == 0 {
 		cfg.MaxConnectionsPerCaller = 20
 	}
-	if cfg.Metrics == nil {
-		cfg.Metrics = NewMetrics()
+	if b.Metrics == nil {
+		b.Metrics = metrics.New()
 	}
 	if cfg.MetricsPath == "" {
 		cfg.MetricsPath = "/metrics"
 	}
-	if cfg.Shutdown == nil {
-		cfg.Shutdown = NewShutdown()
+	if b.Shutdown == nil {
+		b.Shutdown = NewShutdown()
 	}
-	revocations := auth.NewRevocations(cfg.Store, cfg.RevocationRefresh, cfg.Log)
-	obs := &observer{log: cfg.Log, metrics: cfg.Metrics, shutdown: cfg.Shutdown, tokens: revocations}
+	revocations := auth.NewRevocations(b.Store, cfg.RevocationRefresh, cfg.Log)
+	obs := &observer{log: cfg.Log, metrics: b.Metrics, shutdown: b.Shutdown, tokens: revocations}
 	if cfg.RateLimitCostPerSecond > 0 {
 		obs.limiter = newCostLimiter(cfg.RateLimitCostPerSecond, cfg.RateLimitBurst)
 	}
 	conns := &connCounter{n: map[string]int{}}
-	c := Config{Resolvers: &Resolver{Store: cfg.Store, Matching: cfg.Matching, Leads: cfg.Leads, Poll: cfg.Poll, Revocations: revocations}}
-	setComplexity(&c.Complexity)
-	srv := handler.New(NewExecutableSchema(c))
+	srv := handler.New(graph.NewSchema(&graph.Resolver{Store: b.Store, Matching: b.Matching, Leads: b.Leads, Poll: cfg.Poll, Revocations: revocations}))
 	// Order matters: SSE and websockets are told apart from plain POSTs by their headers.
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Websocket{
@@ -158,7 +165,7 @@ func NewHandler(cfg Options) http.Handler {
 		Implementation: &wsLimits{
 			accept:      websocket.AcceptOptions{OriginPatterns: originPatterns(cfg.AllowedOrigins)},
 			initTimeout: cfg.WebsocketInitTimeout, writeTimeout: cfg.WebsocketWriteTimeout,
-			maxSubs: cfg.MaxSubscriptionsPerConnection, shutdown: cfg.Shutdown, metrics: cfg.Metrics,
+			maxSubs: cfg.MaxSubscriptionsPerConnection, shutdown: b.Shutdown, metrics: b.Metrics,
 		},
 		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			id, err := cfg.Auth.FromInitPayload(ctx, init)
@@ -194,24 +201,24 @@ func NewHandler(cfg Options) http.Handler {
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
-	srv.Use(documentLimit{max: defaultDocumentLimits, cache: cache, limiter: obs.limiter})
+	var charge graph.Charge
+	if obs.limiter != nil {
+		charge = obs.charge
+	}
+	srv.Use(graph.DocumentLimit(cache, charge))
 	if cfg.Dev {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.SetDisableSuggestion(true)
-		srv.Use(introspectionDisabled{})
+		srv.Use(graph.IntrospectionDisabled())
 	}
-	srv.SetErrorPresenter(presentError(cfg.Log))
-	srv.SetRecoverFunc(recoverPanic(cfg.Log))
+	srv.SetErrorPresenter(graph.PresentError(cfg.Log))
+	srv.SetRecoverFunc(graph.RecoverPanic(cfg.Log))
 	// The observer's operation middleware runs first: a rate-limited operation costs nothing more.
 	srv.AroundOperations(obs.aroundOperations)
 	srv.AroundResponses(obs.aroundResponses)
 	srv.AroundFields(obs.aroundFields)
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		// Each operation gets its own loaders and access cache: nothing leaks between requests.
-		ctx = context.WithValue(ctx, loadersKey{}, newLoaders(cfg.Store))
-		return next(withAccess(ctx, cfg.Store))
-	})
+	srv.AroundOperations(graph.Scope(b.Store))
 
 	mux := http.NewServeMux()
 	api := limitBody(cfg.Auth.Middleware(revocations.Middleware(codeTransportErrors(srv))), cfg.MaxBodyBytes)
@@ -222,7 +229,7 @@ func NewHandler(cfg Options) http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if _, err := cfg.Store.Services(ctx); err != nil {
+		if _, err := b.Store.Services(ctx); err != nil {
 			cfg.Log.Warn("not ready", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
 			return
@@ -230,7 +237,7 @@ func NewHandler(cfg Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	if cfg.MetricsPath != "-" {
-		mux.Handle("GET "+cfg.MetricsPath, cfg.Metrics.Handler())
+		mux.Handle("GET "+cfg.MetricsPath, b.Metrics.Handler())
 	}
 	if cfg.Dev {
 		mux.Handle("/", graphiql.Handler("/graphql"))
@@ -247,7 +254,7 @@ func NewHandler(cfg Options) http.Handler {
 		co.AllowOriginFunc = func(string) bool { return false }
 	}
 	h := cors.New(co).Handler(mux)
-	return observeHTTP(h, cfg.Log, cfg.Metrics, cfg.ClientIPHeader)
+	return observeHTTP(h, cfg.Log, b.Metrics, cfg.ClientIPHeader)
 }
 
 // originPatterns turns allowed origins ("https://app.example") into the host patterns the
@@ -266,27 +273,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
-}
-
-// setComplexity makes each connection field cost its page size times its items' cost, so
-// that nested connections cannot multiply into huge responses under a small limit.
-func setComplexity(c *ComplexityRoot) {
-	per := func(child int, first *int) int {
-		n := partnergraph.DefaultPageSize
-		if first != nil && *first > 0 {
-			n = *first
-		}
-		return 1 + n*child
-	}
-	c.Query.Businesses = func(child int, _ *model.BusinessFilterInput, first *int, _ *string) int { return per(child, first) }
-	c.Query.Networks = func(child int, first *int, _ *string) int { return per(child, first) }
-	c.Query.TrustEdges = func(child int, _ string, _ *partnergraph.Direction, first *int, _ *string) int {
-		return per(child, first)
-	}
-	c.Query.Partnerships = func(child int, _ string, _ *partnergraph.PartnershipStatus, first *int, _ *string) int {
-		return per(child, first)
-	}
-	c.Network.Members = func(child int, first *int, _ *string) int { return per(child, first) }
 }
 
 func urlHost(origin string) (string, error) {

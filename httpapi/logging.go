@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/partnergraph/partnergraph/metrics"
 )
 
 // requestInfo is what one HTTP request carries in its context: its id, the client's address,
@@ -93,7 +95,7 @@ func newRequestID() string {
 // observeHTTP gives each request an id (X-Request-Id, honoured or generated, echoed in the
 // response), writes one log line per request and counts it. A rate-limited operation is
 // answered 429 with Retry-After.
-func observeHTTP(next http.Handler, log *slog.Logger, m *Metrics, ipHeader string) http.Handler {
+func observeHTTP(next http.Handler, log *slog.Logger, m *metrics.Metrics, ipHeader string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(requestIDHeader)
@@ -111,7 +113,7 @@ func observeHTTP(next http.Handler, log *slog.Logger, m *Metrics, ipHeader strin
 		if !sw.wrote {
 			sw.status = http.StatusOK
 		}
-		m.httpRequests.WithLabelValues(path, strconv.Itoa(sw.status)).Inc()
+		m.HTTPRequest(path, sw.status)
 		if sw.status == http.StatusSwitchingProtocols {
 			// An upgraded request returns when its websocket has closed.
 			info.mu.Lock()

@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/metrics"
 )
 
 // observer is the GraphQL side of the request pipeline: it rate-limits each operation by its
@@ -24,7 +25,7 @@ import (
 // their own).
 type observer struct {
 	log      *slog.Logger
-	metrics  *Metrics
+	metrics  *metrics.Metrics
 	limiter  *costLimiter // nil: no rate limit
 	shutdown *Shutdown
 	tokens   *auth.Revocations // ends SSE subscriptions with their token
@@ -134,10 +135,7 @@ func (o *observer) finish(ctx context.Context, rec *opRecord) {
 		if kind == "" {
 			kind, field = "unknown", "unknown"
 		}
-		o.metrics.operations.WithLabelValues(kind, field, s.outcome).Inc()
-		if kind == "query" || kind == "mutation" {
-			o.metrics.duration.WithLabelValues(kind, field).Observe(s.duration.Seconds())
-		}
+		o.metrics.Operation(kind, field, s.outcome, s.duration)
 		info := requestInfoFrom(ctx)
 		if info != nil && !info.websocket {
 			info.setOp(s) // the request's own log line carries it
@@ -197,13 +195,13 @@ func (o *observer) aroundOperations(ctx context.Context, next graphql.OperationH
 		websocket = true
 		ctx, cancel = context.WithCancel(ctx)
 	}
-	o.metrics.subscriptions.Inc()
+	o.metrics.SubscriptionStarted()
 	var closed sync.Once
 	end := func() {
 		closed.Do(func() {
 			stopDrain()
 			cancel()
-			o.metrics.subscriptions.Dec()
+			o.metrics.SubscriptionEnded()
 			o.finish(ctx, rec)
 		})
 	}
@@ -237,6 +235,14 @@ func (o *observer) rateLimited(ctx context.Context, rec *opRecord, wait time.Dur
 	rec.see(resp)
 	o.finish(ctx, rec)
 	return graphql.OneShot(resp)
+}
+
+// charge spends cost of the caller's rate limit, or answers RATE_LIMITED (see graph.Charge).
+func (o *observer) charge(ctx context.Context, what string, cost int) *gqlerror.Error {
+	if wait, ok := o.limiter.take(callerKey(ctx), cost); !ok {
+		return rateLimitError(ctx, what, wait)
+	}
+	return nil
 }
 
 // rateLimitError is RATE_LIMITED, saying what costs how much and how long to wait, in the
@@ -295,6 +301,13 @@ func addExtension(resp *graphql.Response, k string, v any) {
 	resp.Extensions[k] = v
 }
 
+// timedFields are the fields whose resolvers are timed: suggestions and the lead mutations,
+// where matching and routing run.
+var timedFields = map[string]map[string]bool{
+	"Query":    {"partnerSuggestions": true, "networkSuggestions": true},
+	"Mutation": {"submitLead": true, "acceptLead": true, "declineLead": true, "closeLead": true},
+}
+
 // aroundFields counts resolved fields and times the resolvers in timedFields.
 func (o *observer) aroundFields(ctx context.Context, next graphql.Resolver) (any, error) {
 	if rec := opRecordFrom(ctx); rec != nil {
@@ -306,6 +319,6 @@ func (o *observer) aroundFields(ctx context.Context, next graphql.Resolver) (any
 	}
 	start := time.Now()
 	res, err := next(ctx)
-	o.metrics.resolver.WithLabelValues(fc.Field.Name).Observe(time.Since(start).Seconds())
+	o.metrics.Resolver(fc.Field.Name, time.Since(start))
 	return res, err
 }

@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+
+	"github.com/partnergraph/partnergraph/metrics"
 )
 
 // Websocket close codes of the graphql-transport-ws protocol and RFC 6455 that the server
@@ -53,7 +55,7 @@ type wsLimits struct {
 	writeTimeout time.Duration
 	maxSubs      int
 	shutdown     *Shutdown
-	metrics      *Metrics
+	metrics      *metrics.Metrics
 }
 
 var _ transport.WebsocketImplementation = (*wsLimits)(nil)
@@ -79,7 +81,7 @@ func (l *wsLimits) Accept(w http.ResponseWriter, r *http.Request, o transport.We
 	}
 	g := &guardedConn{c: c, lim: l, info: requestInfoFrom(r.Context()), active: map[string]bool{},
 		legacy: c.Subprotocol() != "graphql-transport-ws"}
-	l.metrics.wsOpen.Inc()
+	l.metrics.WebsocketOpened()
 	if !l.shutdown.add(g) {
 		g.closeWith(closeGoingAway, "server shutting down")
 		return g, nil
@@ -220,13 +222,13 @@ func (g *guardedConn) write(b []byte) error {
 	err := g.c.Write(ctx, websocket.MessageText, b)
 	if err != nil && ctx.Err() != nil {
 		// coder/websocket closes the connection when a write's context ends.
-		g.lim.metrics.slowConsumers.Inc()
+		g.lim.metrics.SlowConsumer()
 		g.mu.Lock()
 		first := !g.closing
 		g.closing = true
 		g.mu.Unlock()
 		if first {
-			g.lim.metrics.wsClosed.WithLabelValues("slow_consumer").Inc()
+			g.lim.metrics.WebsocketClosed("slow_consumer")
 			if g.info != nil {
 				g.info.setCloseCode(int(websocket.StatusPolicyViolation))
 			}
@@ -274,7 +276,7 @@ func (g *guardedConn) closeWith(code int, reason string) {
 	g.closing, g.handshake = true, true
 	g.stopTimersLocked()
 	g.mu.Unlock()
-	g.lim.metrics.wsClosed.WithLabelValues(strconv.Itoa(code)).Inc()
+	g.lim.metrics.WebsocketClosed(strconv.Itoa(code))
 	if g.info != nil {
 		g.info.setCloseCode(code)
 	}
@@ -300,7 +302,7 @@ func (g *guardedConn) Close() error {
 
 func (g *guardedConn) finish() {
 	g.finished.Do(func() {
-		g.lim.metrics.wsOpen.Dec()
+		g.lim.metrics.WebsocketGone()
 		g.lim.shutdown.remove(g)
 	})
 }
@@ -372,8 +374,8 @@ func (c *connCounter) acquire(key string, max int) (release func(), ok bool) {
 // http.Server.Shutdown, which waits for plain requests but not for hijacked connections, is
 // not held up by streams. Queries and mutations in flight are left to finish.
 //
-//	sd := graph.NewShutdown()
-//	h := graph.NewHandler(graph.Options{..., Shutdown: sd})
+//	sd := httpapi.NewShutdown()
+//	h := httpapi.NewHandler(httpapi.Backend{..., Shutdown: sd}, opts)
 //	srv.RegisterOnShutdown(sd.Begin)
 //	srv.Shutdown(ctx); sd.Wait(ctx)
 type Shutdown struct {

@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"bytes"
@@ -6,13 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-
-	"github.com/vektah/gqlparser/v2/gqlerror"
 )
-
-func limitError(format string, args ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED"}}
-}
 
 // limitBody answers 413 to a request body over max bytes: at once when its Content-Length says
 // so; for a body of unknown length (chunked), once more than max bytes have arrived. Such a body

@@ -1,9 +1,13 @@
-package graph
+// Package metrics is the server's Prometheus metrics: what the HTTP handler records, and the
+// decorators that time the Store and the lead router. It is the one package that imports the
+// Prometheus client.
+package metrics
 
 import (
 	"context"
 	"iter"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,7 +19,8 @@ import (
 )
 
 // Metrics are the server's Prometheus metrics, in a registry of their own (so that tests can
-// run many handlers in one process). Serve them with Handler; NewHandler does at /metrics.
+// run many servers in one process). Serve them with Handler; httpapi.NewHandler does at
+// /metrics.
 //
 // Label values come from the schema and from our own error codes, never from what a client
 // sends: an operation is labelled by its first root field, not by its client-chosen name.
@@ -35,8 +40,8 @@ type Metrics struct {
 	leads         *prometheus.CounterVec   // status
 }
 
-// NewMetrics returns the metrics, registered with the Go runtime and process collectors.
-func NewMetrics() *Metrics {
+// New returns the metrics, registered with the Go runtime and process collectors.
+func New() *Metrics {
 	reg := prometheus.NewRegistry()
 	f := func(c prometheus.Collector) { reg.MustRegister(c) }
 	latency := prometheus.ExponentialBuckets(0.0005, 2.5, 12) // 0.5 ms .. ~30 s
@@ -94,12 +99,44 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// timedFields are the fields whose resolvers are timed: suggestions and the lead mutations,
-// where matching and routing run.
-var timedFields = map[string]map[string]bool{
-	"Query":    {"partnerSuggestions": true, "networkSuggestions": true},
-	"Mutation": {"submitLead": true, "acceptLead": true, "declineLead": true, "closeLead": true},
+// HTTPRequest counts a request answered with the status on the path (one of a known few).
+func (m *Metrics) HTTPRequest(path string, status int) {
+	m.httpRequests.WithLabelValues(path, strconv.Itoa(status)).Inc()
 }
+
+// Operation records a GraphQL operation of the kind (query, mutation, subscription, unknown)
+// by its first root field and outcome; the time it took counts for queries and mutations only
+// (a subscription lasts as long as its client stays).
+func (m *Metrics) Operation(kind, field, outcome string, took time.Duration) {
+	m.operations.WithLabelValues(kind, field, outcome).Inc()
+	if kind == "query" || kind == "mutation" {
+		m.duration.WithLabelValues(kind, field).Observe(took.Seconds())
+	}
+}
+
+// SubscriptionStarted counts a subscription as open until SubscriptionEnded.
+func (m *Metrics) SubscriptionStarted() { m.subscriptions.Inc() }
+
+// SubscriptionEnded counts a subscription that SubscriptionStarted counted as closed.
+func (m *Metrics) SubscriptionEnded() { m.subscriptions.Dec() }
+
+// Resolver records the time a resolver of the field took.
+func (m *Metrics) Resolver(field string, took time.Duration) {
+	m.resolver.WithLabelValues(field).Observe(took.Seconds())
+}
+
+// WebsocketOpened counts a websocket as open until WebsocketGone.
+func (m *Metrics) WebsocketOpened() { m.wsOpen.Inc() }
+
+// WebsocketGone counts a websocket that WebsocketOpened counted as gone.
+func (m *Metrics) WebsocketGone() { m.wsOpen.Dec() }
+
+// WebsocketClosed counts a websocket that the server closed, by its close code (or
+// "slow_consumer" for one dropped because a write did not finish in time).
+func (m *Metrics) WebsocketClosed(code string) { m.wsClosed.WithLabelValues(code).Inc() }
+
+// SlowConsumer counts a websocket dropped because a write did not finish in time.
+func (m *Metrics) SlowConsumer() { m.slowConsumers.Inc() }
 
 // Router times a lead router: routing latency.
 func (m *Metrics) Router(r leads.Router) leads.Router { return timedRouter{r, m} }

@@ -1,0 +1,116 @@
+// Package server wires one PartnerGraph server over a Store: the matching projection, the
+// metrics around the store and the router, the lead service and its expiry loop, and the HTTP
+// handler. It is the one place that does: the serve command, the benchmarks and the tests all
+// run what New assembles.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/httpapi"
+	"github.com/partnergraph/partnergraph/leads"
+	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/metrics"
+)
+
+// DefaultExpiryInterval is how often, unless told otherwise, a server looks for offers whose
+// time ran out.
+const DefaultExpiryInterval = 15 * time.Second
+
+// Config configures a server: the HTTP handler's options (Log among them, which the rest of
+// the server logs to as well) and the lead service's.
+type Config struct {
+	httpapi.Options
+	// OfferTTL is how long a business has to answer a lead offer (default 30 minutes).
+	OfferTTL time.Duration
+	// ExpiryInterval is how often unanswered offers are looked for (default
+	// DefaultExpiryInterval).
+	ExpiryInterval time.Duration
+	// Route tunes lead routing.
+	Route matching.RouteOptions
+}
+
+// Server is one PartnerGraph server: its handler and what runs behind it until Close.
+type Server struct {
+	// Handler is the HTTP API (see httpapi.NewHandler).
+	Handler http.Handler
+	// Shutdown ends the handler's streams: register its Begin with http.Server's
+	// RegisterOnShutdown, and Wait for the websockets to close before closing the store.
+	Shutdown *httpapi.Shutdown
+	// Metrics are the server's Prometheus metrics; the handler serves them at
+	// Options.MetricsPath.
+	Metrics *metrics.Metrics
+	// Matching is the in-memory projection of the graph that suggestions and routing read.
+	Matching *matching.Graph
+	// Leads runs the lead lifecycle.
+	Leads *leads.Service
+
+	stop  context.CancelFunc
+	loops sync.WaitGroup
+}
+
+// New builds the matching projection from store (replaying a year of lead outcomes, which
+// the projection learns from), wraps store in the metrics' timing and the projection (so that
+// API writes keep it in step), starts the lead service with its expiry loop, and returns the
+// server. The loops run until Close; ctx bounds only the start. Errors: the store's, while the
+// projection is read.
+func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.ExpiryInterval == 0 {
+		cfg.ExpiryInterval = DefaultExpiryInterval
+	}
+	g, err := buildProjection(ctx, store, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	g.SetRouteOptions(cfg.Route)
+	m := metrics.New()
+	// The metrics decorators time the store and routing, and count leads by status; the lead
+	// service teaches the projection what outcomes say.
+	timed := m.Store(store)
+	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g})
+	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc}
+	s.Handler = httpapi.NewHandler(httpapi.Backend{
+		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown,
+	}, cfg.Options)
+
+	loops, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stop = stop
+	s.loops.Go(func() { svc.Run(loops, cfg.ExpiryInterval) })
+	return s, nil
+}
+
+// Close stops the server's loops and waits for them to return. It does not end requests or
+// streams (see Shutdown) and does not close the store, which the caller opened.
+func (s *Server) Close() error {
+	s.stop()
+	s.loops.Wait()
+	return nil
+}
+
+// buildProjection reads the whole graph from the store into memory, with progress in the log.
+func buildProjection(ctx context.Context, store partnergraph.Store, log *slog.Logger) (*matching.Graph, error) {
+	start := time.Now()
+	g, err := matching.Build(ctx, store, func(n int) { log.Info("building the matching projection", "records", n) })
+	if err != nil {
+		return nil, fmt.Errorf("build the matching projection: %w", err)
+	}
+	// What lead outcomes taught the last process: a year of them, older ones having faded.
+	n, err := g.Replay(ctx, store, time.Now().AddDate(-1, 0, 0))
+	if err != nil {
+		return nil, fmt.Errorf("replay lead outcomes: %w", err)
+	}
+	// The global trust floor, now rather than on the first lead, which would wait for it.
+	g.RefreshTrust()
+	st := g.Stats()
+	log.Info("matching projection ready", "businesses", st.Businesses, "outcomes", n, "took", time.Since(start).Round(time.Millisecond))
+	return g, nil
+}
