@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -18,9 +19,9 @@ import (
 // NewSchema returns the executable schema over the resolvers, each connection field costing
 // its page size times its items' cost (see the complexity limit).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	c := Config{Resolvers: r}
+	c := exec.Config{Resolvers: r}
 	setComplexity(&c.Complexity)
-	return NewExecutableSchema(c)
+	return exec.NewExecutableSchema(c)
 }
 
 // Scope gives each operation its own loaders and access cache over the store, so that
@@ -50,7 +51,7 @@ func IntrospectionDisabled() graphql.HandlerExtension { return introspectionDisa
 
 // setComplexity makes each connection field cost its page size times its items' cost, so
 // that nested connections cannot multiply into huge responses under a small limit.
-func setComplexity(c *ComplexityRoot) {
+func setComplexity(c *exec.ComplexityRoot) {
 	per := func(child int, first *int) int {
 		n := partnergraph.DefaultPageSize
 		if first != nil && *first > 0 {

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -183,6 +184,6 @@ func (r *queryResolver) Businesses(ctx context.Context, filter *model.BusinessFi
 	return &model.BusinessConnection{Edges: es, PageInfo: info}, nil
 }
 
-func (r *Resolver) Business() BusinessResolver { return &businessResolver{r} }
+func (r *Resolver) Business() exec.BusinessResolver { return &businessResolver{r} }
 
 type businessResolver struct{ *Resolver }

@@ -110,9 +110,7 @@ func worstDocuments(tb testing.TB) []AttackDocument {
 // newBenchExecutor is gqlgen's executor as httpapi.NewHandler configures it in development (with
 // field suggestions, which cost more), without a query cache.
 func newBenchExecutor() *executor.Executor {
-	c := Config{Resolvers: &Resolver{}}
-	setComplexity(&c.Complexity)
-	e := executor.New(NewExecutableSchema(c))
+	e := executor.New(NewSchema(&Resolver{}))
 	e.Use(extension.FixedComplexityLimit(5000))
 	e.Use(documentLimit{max: defaultDocumentLimits, cache: graphql.NoCache[*ast.QueryDocument]{}})
 	e.Use(extension.Introspection{})

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -339,21 +340,21 @@ func (r *subscriptionResolver) LeadUpdates(ctx context.Context, businessID strin
 	return pointers(ctx, svc.FollowEvents(ctx, b.ID, seq, r.Poll)), nil
 }
 
-func (r *Resolver) Commission() CommissionResolver { return &commissionResolver{r} }
+func (r *Resolver) Commission() exec.CommissionResolver { return &commissionResolver{r} }
 
-func (r *Resolver) Lead() LeadResolver { return &leadResolver{r} }
+func (r *Resolver) Lead() exec.LeadResolver { return &leadResolver{r} }
 
-func (r *Resolver) LeadEvent() LeadEventResolver { return &leadEventResolver{r} }
+func (r *Resolver) LeadEvent() exec.LeadEventResolver { return &leadEventResolver{r} }
 
-func (r *Resolver) LedgerLine() LedgerLineResolver { return &ledgerLineResolver{r} }
+func (r *Resolver) LedgerLine() exec.LedgerLineResolver { return &ledgerLineResolver{r} }
 
-func (r *Resolver) Offer() OfferResolver { return &offerResolver{r} }
+func (r *Resolver) Offer() exec.OfferResolver { return &offerResolver{r} }
 
-func (r *Resolver) SubmitLeadPayload() SubmitLeadPayloadResolver {
+func (r *Resolver) SubmitLeadPayload() exec.SubmitLeadPayloadResolver {
 	return &submitLeadPayloadResolver{r}
 }
 
-func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
 	commissionResolver        struct{ *Resolver }

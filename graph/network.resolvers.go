@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -145,9 +146,9 @@ func (r *queryResolver) Networks(ctx context.Context, first *int, after *string)
 	return &model.NetworkConnection{Edges: visible, PageInfo: info}, nil
 }
 
-func (r *Resolver) Membership() MembershipResolver { return &membershipResolver{r} }
+func (r *Resolver) Membership() exec.MembershipResolver { return &membershipResolver{r} }
 
-func (r *Resolver) Network() NetworkResolver { return &networkResolver{r} }
+func (r *Resolver) Network() exec.NetworkResolver { return &networkResolver{r} }
 
 type (
 	membershipResolver struct{ *Resolver }

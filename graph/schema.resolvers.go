@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -67,9 +68,9 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return v, nil
 }
 
-func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
-func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+func (r *Resolver) Query() exec.QueryResolver { return &queryResolver{r} }
 
 type (
 	mutationResolver struct{ *Resolver }

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 )
 
 // Services is the resolver for the services field.
@@ -40,9 +41,9 @@ func (r *serviceComplementResolver) To(ctx context.Context, obj *partnergraph.Co
 	return r.service(ctx, obj.To)
 }
 
-func (r *Resolver) Service() ServiceResolver { return &serviceResolver{r} }
+func (r *Resolver) Service() exec.ServiceResolver { return &serviceResolver{r} }
 
-func (r *Resolver) ServiceComplement() ServiceComplementResolver {
+func (r *Resolver) ServiceComplement() exec.ServiceComplementResolver {
 	return &serviceComplementResolver{r}
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/matching"
 )
 
@@ -37,11 +38,11 @@ func (r *queryResolver) NetworkSuggestions(ctx context.Context, businessID strin
 	return r.Matching.SuggestNetworks(b.ID, deref(first))
 }
 
-func (r *Resolver) NetworkSuggestion() NetworkSuggestionResolver {
+func (r *Resolver) NetworkSuggestion() exec.NetworkSuggestionResolver {
 	return &networkSuggestionResolver{r}
 }
 
-func (r *Resolver) PartnerSuggestion() PartnerSuggestionResolver {
+func (r *Resolver) PartnerSuggestion() exec.PartnerSuggestionResolver {
 	return &partnerSuggestionResolver{r}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -202,11 +203,11 @@ func (r *trustEdgeResolver) Note(ctx context.Context, obj *partnergraph.Trust) (
 	return &obj.Note, nil
 }
 
-func (r *Resolver) FeeTerms() FeeTermsResolver { return &feeTermsResolver{r} }
+func (r *Resolver) FeeTerms() exec.FeeTermsResolver { return &feeTermsResolver{r} }
 
-func (r *Resolver) Partnership() PartnershipResolver { return &partnershipResolver{r} }
+func (r *Resolver) Partnership() exec.PartnershipResolver { return &partnershipResolver{r} }
 
-func (r *Resolver) TrustEdge() TrustEdgeResolver { return &trustEdgeResolver{r} }
+func (r *Resolver) TrustEdge() exec.TrustEdgeResolver { return &trustEdgeResolver{r} }
 
 type (
 	feeTermsResolver    struct{ *Resolver }
