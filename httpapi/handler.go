@@ -47,12 +47,11 @@ type Backend struct {
 	Matching *matching.Graph
 	// Leads runs the lead lifecycle; nil serves the graph without leads.
 	Leads *leads.Service
-	// Metrics collects the Prometheus metrics; nil: the handler makes its own. Pass the one
-	// whose Store and Router decorators wrap the store and the lead service's router to see
-	// store and routing latency and leads by status.
+	// Metrics collects the Prometheus metrics: the one whose Store and Router decorators wrap
+	// the store and the lead service's router, so that one scrape shows it all.
 	Metrics *metrics.Metrics
 	// Shutdown, once begun, closes websockets with 1001 (going away) and ends SSE
-	// subscriptions; nil: never.
+	// subscriptions.
 	Shutdown *Shutdown
 }
 
@@ -99,7 +98,7 @@ type Options struct {
 	// anonymous) holds at once (default 20); one more is closed with 1013 (try again later).
 	MaxConnectionsPerCaller int
 
-	// MetricsPath is where the handler serves Metrics (default "/metrics"); "-" serves them
+	// MetricsPath is where the handler serves Backend.Metrics (default "/metrics"); "-" serves them
 	// nowhere (serve Metrics.Handler on another listener).
 	MetricsPath string
 	// RevocationRefresh is how long the handler trusts what it read of a subject's token
@@ -140,14 +139,8 @@ func NewHandler(b Backend, cfg Options) http.Handler {
 	if cfg.MaxConnectionsPerCaller == 0 {
 		cfg.MaxConnectionsPerCaller = 20
 	}
-	if b.Metrics == nil {
-		b.Metrics = metrics.New()
-	}
 	if cfg.MetricsPath == "" {
 		cfg.MetricsPath = "/metrics"
-	}
-	if b.Shutdown == nil {
-		b.Shutdown = NewShutdown()
 	}
 	revocations := auth.NewRevocations(b.Store, cfg.RevocationRefresh, cfg.Log)
 	obs := &observer{log: cfg.Log, metrics: b.Metrics, shutdown: b.Shutdown, tokens: revocations}
