@@ -98,8 +98,8 @@ type Options struct {
 	// anonymous) holds at once (default 20); one more is closed with 1013 (try again later).
 	MaxConnectionsPerCaller int
 
-	// MetricsPath is where the handler serves Backend.Metrics (default "/metrics"); "-" serves them
-	// nowhere (serve Metrics.Handler on another listener).
+	// MetricsPath is where the handler serves Backend.Metrics (default "/metrics"); "-" serves
+	// them nowhere (serve Metrics.Handler on another listener).
 	MetricsPath string
 	// RevocationRefresh is how long the handler trusts what it read of a subject's token
 	// revocations (default auth.DefaultRevocationRefresh, 5 s): a revocation made through
