@@ -338,7 +338,7 @@ func LedgerLines(facts []LedgerFact) []LedgerLine {
 		case f.Given:
 			l.LeadsGiven, l.AcceptedGiven, l.WonGiven = f.Leads, f.Accepted, f.Won
 		case f.Received:
-			l.LeadsReceived, l.AcceptedRecv, l.WonReceived = f.Leads, f.Accepted, f.Won
+			l.LeadsReceived, l.AcceptedReceived, l.WonReceived = f.Leads, f.Accepted, f.Won
 		default:
 			if commissions[f.PartnerID] == nil {
 				commissions[f.PartnerID] = map[string]money{}
@@ -370,7 +370,7 @@ func LedgerLines(facts []LedgerFact) []LedgerLine {
 				line = LedgerLine{PartnerID: id}
 			}
 			m := commissions[id][cur]
-			line.Currency, line.CommissionOwed, line.CommissionEarn = cur, m.owed, m.earned
+			line.Currency, line.CommissionOwed, line.CommissionEarned = cur, m.owed, m.earned
 			out = append(out, line)
 		}
 	}

@@ -126,7 +126,7 @@ func (r *ledgerLineResolver) CommissionOwed(ctx context.Context, obj *partnergra
 
 // CommissionEarned is the resolver for the commissionEarned field.
 func (r *ledgerLineResolver) CommissionEarned(ctx context.Context, obj *partnergraph.LedgerLine) (string, error) {
-	return partnergraph.FormatAmount(obj.CommissionEarn, obj.Currency), nil
+	return partnergraph.FormatAmount(obj.CommissionEarned, obj.Currency), nil
 }
 
 // SubmitLead is the resolver for the submitLead field.

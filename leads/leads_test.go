@@ -293,7 +293,7 @@ func TestCloseWithCommission(t *testing.T) {
 			dave, err := s.Ledger(ctx, "daves-collision")
 			must(t, err)
 			line := lineFor(dave, c.recipient)
-			if line == nil || line.CommissionEarn != c.want || line.WonGiven != 1 || line.LeadsGiven != 1 {
+			if line == nil || line.CommissionEarned != c.want || line.WonGiven != 1 || line.LeadsGiven != 1 {
 				t.Fatalf("Dave's ledger line = %+v", line)
 			}
 			theirs, err := s.Ledger(ctx, c.recipient)

@@ -908,10 +908,10 @@ func testLeadLedger(t *testing.T, f *leadFixture) {
 	got, err := s.Ledger(ctx, x)
 	must(t, err)
 	want := []partnergraph.LedgerLine{
-		{PartnerID: p, LeadsGiven: 2, LeadsReceived: 1, AcceptedGiven: 1, AcceptedRecv: 1, WonGiven: 1, WonReceived: 1, Currency: "USD", CommissionOwed: 2000, CommissionEarn: 5000},
+		{PartnerID: p, LeadsGiven: 2, LeadsReceived: 1, AcceptedGiven: 1, AcceptedReceived: 1, WonGiven: 1, WonReceived: 1, Currency: "USD", CommissionOwed: 2000, CommissionEarned: 5000},
 		{PartnerID: q, LeadsGiven: 1, LeadsReceived: 1, AcceptedGiven: 1},
 		// R's commissions are in two currencies: one line each, the counts on the first.
-		{PartnerID: r, LeadsReceived: 2, AcceptedRecv: 2, WonReceived: 2, Currency: "EUR", CommissionOwed: 300},
+		{PartnerID: r, LeadsReceived: 2, AcceptedReceived: 2, WonReceived: 2, Currency: "EUR", CommissionOwed: 300},
 		{PartnerID: r, Currency: "USD", CommissionOwed: 1000},
 	}
 	if !slices.Equal(got, want) {
@@ -922,8 +922,8 @@ func testLeadLedger(t *testing.T, f *leadFixture) {
 	got, err = s.Ledger(ctx, p)
 	must(t, err)
 	want = []partnergraph.LedgerLine{
-		{PartnerID: q, LeadsGiven: 1, AcceptedGiven: 1, WonGiven: 1, Currency: "USD", CommissionEarn: 700},
-		{PartnerID: x, LeadsGiven: 1, LeadsReceived: 2, AcceptedGiven: 1, AcceptedRecv: 1, WonGiven: 1, WonReceived: 1, Currency: "USD", CommissionOwed: 5000, CommissionEarn: 2000},
+		{PartnerID: q, LeadsGiven: 1, AcceptedGiven: 1, WonGiven: 1, Currency: "USD", CommissionEarned: 700},
+		{PartnerID: x, LeadsGiven: 1, LeadsReceived: 2, AcceptedGiven: 1, AcceptedReceived: 1, WonGiven: 1, WonReceived: 1, Currency: "USD", CommissionOwed: 5000, CommissionEarned: 2000},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Ledger(p) =\n%+v\nwant\n%+v", got, want)
