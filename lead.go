@@ -246,8 +246,8 @@ type OfferAnswer struct {
 	DeclineReason string
 }
 
-// LeadStore keeps leads, offers, inboxes and commissions: the part of Store that the lead
-// lifecycle uses (storetest.RunLeads is its contract).
+// LeadStore keeps leads, offers, inboxes and commissions: the lead part of Store (storetest.Run
+// holds its contract).
 type LeadStore interface {
 	// SubmitLead writes the lead, its first offers (their Seq assigned) and its first events in
 	// one transaction, unless a lead of the same referrer with the same idempotency key exists:
