@@ -40,7 +40,7 @@ type Options struct {
 	Store partnergraph.Store
 	// Matching answers suggestions; nil serves the graph without them.
 	Matching *matching.Graph
-	// Leads runs the lead lifecycle; nil serves the graph without leads.
+	// Leads runs the lead lifecycle over Store's leads (required: every Store keeps leads).
 	Leads *leads.Service
 	// Poll is how often a subscription re-reads its feed unwoken (default leads.DefaultPoll).
 	Poll time.Duration
@@ -102,8 +102,12 @@ type Options struct {
 
 // NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
 // /readyz, /metrics and, in development, GraphiQL at "/". Every response carries an
-// X-Request-Id; every request is logged in one line, without personal data.
+// X-Request-Id; every request is logged in one line, without personal data. It panics without
+// Options.Leads, which every server has.
 func NewHandler(cfg Options) http.Handler {
+	if cfg.Leads == nil {
+		panic("graph: NewHandler needs Options.Leads")
+	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}
