@@ -109,6 +109,18 @@ func (b *Business) Validate() error {
 	return nil
 }
 
+// Prepare validates b (EINVALID naming the field; b keeps Validate's defaults) and returns the
+// copy that a store creates: as stampNew fills it. b gets the id and time only once the store
+// committed the write.
+func (b *Business) Prepare(now time.Time) (Business, error) {
+	if err := b.Validate(); err != nil {
+		return Business{}, err
+	}
+	nb := *b
+	stampNew(&nb.ID, &nb.CreatedAt, now)
+	return nb, nil
+}
+
 // BusinessPatch changes some fields of a business; nil fields stay as they are.
 type BusinessPatch struct {
 	Name            *string

@@ -43,3 +43,15 @@ func ValidID(s string) bool {
 	}
 	return true
 }
+
+// stampNew fills what a store gives a new object: a new id unless it has one, and its creation
+// time (now unless it says when), in UTC.
+func stampNew(id *string, createdAt *time.Time, now time.Time) {
+	if *id == "" {
+		*id = NewID()
+	}
+	if createdAt.IsZero() {
+		*createdAt = now
+	}
+	*createdAt = createdAt.UTC()
+}

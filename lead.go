@@ -212,21 +212,6 @@ type Commission struct {
 	CreatedAt     time.Time        `json:"createdAt"`
 }
 
-// LedgerLine is one partner's row of a business's ledger: the reciprocity referral groups
-// track by hand.
-type LedgerLine struct {
-	PartnerID      string
-	LeadsGiven     int // leads the business referred to the partner (offers made)
-	LeadsReceived  int // leads the partner referred to the business
-	AcceptedGiven  int
-	AcceptedRecv   int
-	WonGiven       int
-	WonReceived    int
-	Currency       string
-	CommissionOwed int64 // the business owes the partner (minor units)
-	CommissionEarn int64 // the partner owes the business
-}
-
 // Transition is one atomic step of a lead's life that a LeadStore writes: the offers whose
 // status changes, the new offers to make, the lead's new status, events for the referrer,
 // and a commission. Each offer change is a compare-and-set from PENDING.
@@ -261,8 +246,8 @@ type OfferAnswer struct {
 	DeclineReason string
 }
 
-// LeadStore keeps leads, offers, inboxes and commissions: the part of Store that the lead
-// lifecycle uses (storetest.RunLeads is its contract).
+// LeadStore keeps leads, offers, inboxes and commissions: the lead part of Store (storetest.Run
+// holds its contract).
 type LeadStore interface {
 	// SubmitLead writes the lead, its first offers (their Seq assigned) and its first events in
 	// one transaction, unless a lead of the same referrer with the same idempotency key exists:

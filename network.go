@@ -42,6 +42,17 @@ func (n *Network) Validate() error {
 	return nil
 }
 
+// Prepare validates n (EINVALID naming the field; n keeps Validate's defaults) and returns the
+// copy that a store creates, as Business.Prepare does.
+func (n *Network) Prepare(now time.Time) (Network, error) {
+	if err := n.Validate(); err != nil {
+		return Network{}, err
+	}
+	nn := *n
+	stampNew(&nn.ID, &nn.CreatedAt, now)
+	return nn, nil
+}
+
 // MemberRole is a business's role in a network.
 type MemberRole string
 

@@ -129,6 +129,17 @@ func (p *Partnership) Validate() error {
 	return checkText("message", p.Message, 0, 1000)
 }
 
+// Prepare validates p (EINVALID naming the field; p keeps Validate's defaults) and returns the
+// copy that a store creates, as Business.Prepare does.
+func (p *Partnership) Prepare(now time.Time) (Partnership, error) {
+	if err := p.Validate(); err != nil {
+		return Partnership{}, err
+	}
+	np := *p
+	stampNew(&np.ID, &np.CreatedAt, now)
+	return np, nil
+}
+
 // Other returns the id of the partner of businessID in p.
 func (p *Partnership) Other(businessID string) string {
 	if p.ProposerID == businessID {

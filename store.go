@@ -67,8 +67,8 @@ type MembershipFilter struct {
 // break a uniqueness rule. A write that fails changes nothing. Listings return EINVALID for a
 // malformed cursor.
 type Store interface {
-	// CreateBusiness validates b, gives it an id (unless set) and a creation time, stores it and
-	// makes ownerSub (if not "") its owner. ECONFLICT if the id is taken.
+	// CreateBusiness prepares b (Business.Prepare: EINVALID, an id unless set, a creation
+	// time), stores it and makes ownerSub (if not "") its owner. ECONFLICT if the id is taken.
 	CreateBusiness(ctx context.Context, b *Business, ownerSub string) error
 	// Business returns the business with the id, or ENOTFOUND.
 	Business(ctx context.Context, id string) (*Business, error)
@@ -101,8 +101,8 @@ type Store interface {
 	// Complements returns every complement, by from then to.
 	Complements(ctx context.Context) ([]Complement, error)
 
-	// CreateNetwork validates n, gives it an id (unless set) and a creation time, and stores it;
-	// organizerID (if not "") joins it as ORGANIZER. ECONFLICT if the id is taken.
+	// CreateNetwork prepares n (Network.Prepare), and stores it; organizerID (if not "") joins
+	// it as ORGANIZER. ECONFLICT if the id is taken.
 	CreateNetwork(ctx context.Context, n *Network, organizerID string) error
 	// Network returns the network with the id, or ENOTFOUND.
 	Network(ctx context.Context, id string) (*Network, error)
@@ -131,9 +131,9 @@ type Store interface {
 	// TrustCounts returns how many edges leave and enter each business, keyed by id.
 	TrustCounts(ctx context.Context, businessIDs []string) (map[string]TrustCount, error)
 
-	// CreatePartnership validates p, gives it an id (unless set) and a creation time, and stores
-	// it. ENOTFOUND for an unknown business; ECONFLICT if the pair already has an open
-	// (PROPOSED or ACTIVE) partnership or the id is taken.
+	// CreatePartnership prepares p (Partnership.Prepare), and stores it. ENOTFOUND for an
+	// unknown business; ECONFLICT if the pair already has an open (PROPOSED or ACTIVE)
+	// partnership or the id is taken.
 	CreatePartnership(ctx context.Context, p *Partnership) error
 	// Partnership returns the partnership with the id, or ENOTFOUND.
 	Partnership(ctx context.Context, id string) (*Partnership, error)

@@ -41,6 +41,13 @@ func TestErrors(t *testing.T) {
 		{"bad radius", "", `{ businesses(filter: {near: {lat: 1, lng: 1, radiusKm: -1}}) { edges { cursor } } }`, nil, "BAD_USER_INPUT", "filter.near.radiusKm"},
 		{"unknown field", "", `{ businesses { nope } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"bad enum", "", `{ businesses(filter: {status: [GONE]}) { edges { cursor } } }`, nil, "GRAPHQL_VALIDATION_FAILED", ""},
+		// gqlgen casts the domain's string enums: the schema's values alone must keep out others.
+		{"bad enum in a variable", "", `query($s: [BusinessStatus!]) { businesses(filter: {status: $s}) { edges { cursor } } }`,
+			map[string]any{"s": []string{"GONE"}}, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"bad enum in an input variable", dave, `mutation($in: ProposePartnershipInput!) { proposePartnership(input: $in) { partnership { id } } }`,
+			map[string]any{"in": map[string]any{"proposerId": daveID, "partnerId": bizID("springfield-towing"), "terms": map[string]any{"type": "HOURLY", "amount": "5", "currency": "USD"}}}, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"bad direction in a variable", "", `query($b: ID!, $d: TrustDirection) { trustEdges(businessId: $b, direction: $d) { edges { cursor } } }`,
+			map[string]any{"b": daveID, "d": "SIDEWAYS"}, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"trust score", dave, `mutation($f: ID!, $t: ID!) { setTrust(input: {fromId: $f, toId: $t, score: 1.5}) { trust { score } } }`,
 			map[string]any{"f": daveID, "t": mikeID}, "BAD_USER_INPUT", "input.score"},
 		{"trust self", dave, `mutation($f: ID!) { setTrust(input: {fromId: $f, toId: $f, score: 0.5}) { trust { score } } }`,

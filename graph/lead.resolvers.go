@@ -60,7 +60,7 @@ func (r *leadResolver) Service(ctx context.Context, obj *partnergraph.Lead) (*pa
 
 // Customer is the resolver for the customer field.
 func (r *leadResolver) Customer(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Customer, error) {
-	offers, err := r.leadStore().OffersOfLead(ctx, obj.ID)
+	offers, err := r.Store.OffersOfLead(ctx, obj.ID)
 	if err != nil || !accessFrom(ctx).seeCustomer(ctx, obj, offers) {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (r *leadResolver) Customer(ctx context.Context, obj *partnergraph.Lead) (*p
 
 // Consent is the resolver for the consent field.
 func (r *leadResolver) Consent(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Consent, error) {
-	offers, err := r.leadStore().OffersOfLead(ctx, obj.ID)
+	offers, err := r.Store.OffersOfLead(ctx, obj.ID)
 	if err != nil || !accessFrom(ctx).seeCustomer(ctx, obj, offers) {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (r *leadResolver) Value(ctx context.Context, obj *partnergraph.Lead) (*stri
 
 // Offers is the resolver for the offers field.
 func (r *leadResolver) Offers(ctx context.Context, obj *partnergraph.Lead) ([]partnergraph.Offer, error) {
-	offers, err := r.leadStore().OffersOfLead(ctx, obj.ID)
+	offers, err := r.Store.OffersOfLead(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -127,15 +127,12 @@ func (r *ledgerLineResolver) CommissionOwed(ctx context.Context, obj *partnergra
 
 // CommissionEarned is the resolver for the commissionEarned field.
 func (r *ledgerLineResolver) CommissionEarned(ctx context.Context, obj *partnergraph.LedgerLine) (string, error) {
-	return partnergraph.FormatAmount(obj.CommissionEarn, obj.Currency), nil
+	return partnergraph.FormatAmount(obj.CommissionEarned, obj.Currency), nil
 }
 
 // SubmitLead is the resolver for the submitLead field.
 func (r *mutationResolver) SubmitLead(ctx context.Context, input model.SubmitLeadInput) (*model.SubmitLeadPayload, error) {
-	svc, err := r.leadService()
-	if err != nil {
-		return nil, err
-	}
+	svc := r.Leads
 	referrerID, err := localID(kindBusiness, input.ReferrerID, "input.referrerId")
 	if err != nil {
 		return nil, err
@@ -194,15 +191,12 @@ func (r *mutationResolver) DeclineLead(ctx context.Context, input model.DeclineL
 
 // CloseLead is the resolver for the closeLead field.
 func (r *mutationResolver) CloseLead(ctx context.Context, input model.CloseLeadInput) (*model.CloseLeadPayload, error) {
-	svc, err := r.leadService()
-	if err != nil {
-		return nil, err
-	}
+	svc := r.Leads
 	l, err := r.leadArg(ctx, input.LeadID, "input.leadId")
 	if err != nil {
 		return nil, err
 	}
-	offers, err := r.leadStore().OffersOfLead(ctx, l.ID)
+	offers, err := r.Store.OffersOfLead(ctx, l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +275,7 @@ func (r *queryResolver) Inbox(ctx context.Context, businessID string, first *int
 	if err != nil {
 		return nil, err
 	}
-	offers, err := r.leadStore().Inbox(ctx, b.ID, seq, p.First+1)
+	offers, err := r.Store.Inbox(ctx, b.ID, seq, p.First+1)
 	if err != nil {
 		return nil, err
 	}
@@ -305,13 +299,13 @@ func (r *queryResolver) Ledger(ctx context.Context, businessID string) ([]partne
 	if err := accessFrom(ctx).actFor(ctx, b.ID); err != nil {
 		return nil, err
 	}
-	return r.leadStore().Ledger(ctx, b.ID)
+	return r.Store.Ledger(ctx, b.ID)
 }
 
 // OfferedTo is the resolver for the offeredTo field: a count, not the offers, since those name
 // the recipients, which an intake token may not see.
 func (r *submitLeadPayloadResolver) OfferedTo(ctx context.Context, obj *model.SubmitLeadPayload) (int, error) {
-	offers, err := r.leadStore().OffersOfLead(ctx, obj.Lead.ID)
+	offers, err := r.Store.OffersOfLead(ctx, obj.Lead.ID)
 	if err != nil {
 		return 0, err
 	}

@@ -139,19 +139,20 @@ func TestLeadJourney(t *testing.T) {
 		t.Fatalf("close: %+v", closed)
 	}
 
-	ledger := `query($id: ID!) { ledger(businessId: $id) { partner { name } leadsGiven leadsReceived wonGiven wonReceived commissionOwed commissionEarned currency } }`
+	ledger := `query($id: ID!) { ledger(businessId: $id) { partner { name } leadsGiven leadsReceived acceptedGiven acceptedReceived wonGiven wonReceived commissionOwed commissionEarned currency } }`
 	type line struct {
 		Partner                                          struct{ Name string }
 		LeadsGiven, LeadsReceived, WonGiven, WonReceived int
+		AcceptedGiven, AcceptedReceived                  int
 		CommissionOwed, CommissionEarned, Currency       string
 	}
 	var daveLedger, andyLedger struct{ Ledger []line }
 	ok(t, s.do(t, dave, ledger, map[string]any{"id": bizID("daves-collision")}), &daveLedger)
 	ok(t, s.do(t, andy, ledger, map[string]any{"id": bizID("andys-attorney")}), &andyLedger)
-	if len(daveLedger.Ledger) != 1 || daveLedger.Ledger[0].CommissionEarned != "150.00" || daveLedger.Ledger[0].WonGiven != 1 {
+	if len(daveLedger.Ledger) != 1 || daveLedger.Ledger[0].CommissionEarned != "150.00" || daveLedger.Ledger[0].WonGiven != 1 || daveLedger.Ledger[0].AcceptedGiven != 1 {
 		t.Fatalf("Dave's ledger = %+v", daveLedger)
 	}
-	if len(andyLedger.Ledger) != 1 || andyLedger.Ledger[0].CommissionOwed != "150.00" || andyLedger.Ledger[0].WonReceived != 1 {
+	if len(andyLedger.Ledger) != 1 || andyLedger.Ledger[0].CommissionOwed != "150.00" || andyLedger.Ledger[0].WonReceived != 1 || andyLedger.Ledger[0].AcceptedReceived != 1 {
 		t.Fatalf("Andy's ledger = %+v", andyLedger)
 	}
 }

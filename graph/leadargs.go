@@ -9,28 +9,13 @@ import (
 	"github.com/partnergraph/partnergraph/leads"
 )
 
-// leadService returns the lead lifecycle, or an error when this server runs without one.
-func (r *Resolver) leadService() (*leads.Service, error) {
-	if r.Leads == nil {
-		return nil, partnergraph.Errorf(partnergraph.EINTERNAL, "leads are not available with this store")
-	}
-	return r.Leads, nil
-}
-
-// leadStore is the store of leads; lead fields are only reached once a lead was loaded, so the
-// service exists.
-func (r *Resolver) leadStore() partnergraph.Store { return r.Leads.Store() }
-
 // leadByID loads a lead that the caller may see (NOT_FOUND otherwise).
 func (r *Resolver) leadByID(ctx context.Context, id string) (*partnergraph.Lead, error) {
-	if _, err := r.leadService(); err != nil {
-		return nil, err
-	}
-	l, err := r.leadStore().Lead(ctx, id)
+	l, err := r.Store.Lead(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	offers, err := r.leadStore().OffersOfLead(ctx, l.ID)
+	offers, err := r.Store.OffersOfLead(ctx, l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -48,35 +33,28 @@ func (r *Resolver) leadArg(ctx context.Context, gid, field string) (*partnergrap
 
 // offerToAnswer loads an offer that the caller may answer for its recipient.
 func (r *Resolver) offerToAnswer(ctx context.Context, gid string) (*leads.Service, *partnergraph.Offer, error) {
-	svc, err := r.leadService()
-	if err != nil {
-		return nil, nil, err
-	}
 	id, err := localID(kindOffer, gid, "input.offerId")
 	if err != nil {
 		return nil, nil, err
 	}
-	o, err := svc.Store().Offer(ctx, id)
+	o, err := r.Store.Offer(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	return svc, o, accessFrom(ctx).answerOffer(ctx, o)
+	return r.Leads, o, accessFrom(ctx).answerOffer(ctx, o)
 }
 
 // offerArg loads an offer that the caller may see (for node(id)).
 func (r *Resolver) offerArg(ctx context.Context, gid string) (*partnergraph.Offer, error) {
-	if _, err := r.leadService(); err != nil {
-		return nil, err
-	}
 	id, err := localID(kindOffer, gid, "id")
 	if err != nil {
 		return nil, err
 	}
-	o, err := r.leadStore().Offer(ctx, id)
+	o, err := r.Store.Offer(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	l, err := r.leadStore().Lead(ctx, o.LeadID)
+	l, err := r.Store.Lead(ctx, o.LeadID)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +71,7 @@ func (r *Resolver) commissionOf(ctx context.Context, l *partnergraph.Lead) (*par
 	}
 	page := partnergraph.Page{First: partnergraph.MaxPageSize}
 	for {
-		cs, err := r.leadStore().Commissions(ctx, l.ReferrerID, page)
+		cs, err := r.Store.Commissions(ctx, l.ReferrerID, page)
 		if err != nil {
 			return nil, err
 		}
@@ -111,10 +89,6 @@ func (r *Resolver) commissionOf(ctx context.Context, l *partnergraph.Lead) (*par
 
 // feedArgs checks a subscription's arguments: the caller must act for the business.
 func (r *Resolver) feedArgs(ctx context.Context, businessID string, after *string) (*leads.Service, *partnergraph.Business, int64, error) {
-	svc, err := r.leadService()
-	if err != nil {
-		return nil, nil, 0, err
-	}
 	b, err := r.businessArg(ctx, businessID, "businessId")
 	if err != nil {
 		return nil, nil, 0, err
@@ -123,7 +97,7 @@ func (r *Resolver) feedArgs(ctx context.Context, businessID string, after *strin
 		return nil, nil, 0, err
 	}
 	seq, err := parseSeqCursor(deref(after), "after")
-	return svc, b, seq, err
+	return r.Leads, b, seq, err
 }
 
 // seqCursor makes the opaque cursor of a feed position.

@@ -20,7 +20,7 @@ type Resolver struct {
 	Store partnergraph.Store
 	// Matching answers suggestions from the in-memory projection of the graph.
 	Matching *matching.Graph
-	// Leads runs the lead lifecycle; nil when the store keeps no leads.
+	// Leads runs the lead lifecycle over Store.
 	Leads *leads.Service
 	// Poll is how often a subscription re-reads its feed unwoken (offers from other replicas).
 	Poll time.Duration

@@ -26,7 +26,7 @@ import (
 // network: SQLite, or Neo4j for the tests that run on both (forEachStore).
 type testServer struct {
 	url      string
-	store    testStore
+	store    partnergraph.Store // beneath the API, to set up cases
 	verifier *auth.Verifier
 	leads    *leads.Service
 }
@@ -42,16 +42,8 @@ func newTestServerOn(t *testing.T, open storeOpener, wrap ...func(partnergraph.S
 	return newHardServerOn(t, open, nil, wrap...).testServer
 }
 
-// testStore is what the tests reach beneath the API to set up their cases, on either store.
-type testStore interface {
-	partnergraph.Store
-	partnergraph.LeadStore
-	partnergraph.TokenRevocations
-	Close() error
-}
-
 // storeOpener opens a store holding the example network, closed when the test ends.
-type storeOpener func(t *testing.T) testStore
+type storeOpener func(t *testing.T) partnergraph.Store
 
 // forEachStore runs test on SQLite, and on Neo4j when NEO4J_URI is set (it fails there under
 // CI=true without one). Community edition has one database, which each Neo4j store the test
@@ -60,7 +52,7 @@ func forEachStore(t *testing.T, test func(t *testing.T, open storeOpener)) {
 	t.Run("sqlite", func(t *testing.T) { test(t, openSQLite) })
 	t.Run("neo4j", func(t *testing.T) {
 		neo := neo4jtest.Require(t)
-		test(t, func(t *testing.T) testStore {
+		test(t, func(t *testing.T) partnergraph.Store {
 			t.Helper()
 			neo4jtest.Wipe(t, neo)
 			ctx := context.Background()
@@ -78,7 +70,7 @@ func forEachStore(t *testing.T, test func(t *testing.T, open storeOpener)) {
 }
 
 // openSQLite opens a copy of the seeded SQLite database.
-func openSQLite(t *testing.T) testStore {
+func openSQLite(t *testing.T) partnergraph.Store {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "pg.db")
 	if err := os.WriteFile(db, seededDB(t), 0o600); err != nil {

@@ -45,7 +45,7 @@ type Backend struct {
 	Store partnergraph.Store
 	// Matching answers suggestions; nil serves the graph without them.
 	Matching *matching.Graph
-	// Leads runs the lead lifecycle; nil serves the graph without leads.
+	// Leads runs the lead lifecycle over Store's leads (required: every Store keeps leads).
 	Leads *leads.Service
 	// Metrics collects the Prometheus metrics: the one whose Store and Router decorators wrap
 	// the store and the lead service's router, so that one scrape shows it all.
@@ -110,8 +110,12 @@ type Options struct {
 
 // NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
 // /readyz, /metrics and, in development, GraphiQL at "/". Every response carries an
-// X-Request-Id; every request is logged in one line, without personal data.
+// X-Request-Id; every request is logged in one line, without personal data. It panics without
+// Backend.Leads, which every server has.
 func NewHandler(b Backend, cfg Options) http.Handler {
+	if b.Leads == nil {
+		panic("httpapi: NewHandler needs Backend.Leads")
+	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}

@@ -17,6 +17,39 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
+// Store is what the lifecycle reads and writes: the lead store's methods it calls, and the
+// businesses and partnerships it routes and pays by. Each method is partnergraph.Store's, and
+// does what it documents there; any partnergraph.Store is a Store.
+type Store interface {
+	// Business returns the business with the id, or ENOTFOUND.
+	Business(ctx context.Context, id string) (*partnergraph.Business, error)
+	// BusinessesByID returns the businesses with these ids that exist, keyed by id.
+	BusinessesByID(ctx context.Context, ids []string) (map[string]*partnergraph.Business, error)
+	// Partnerships lists partnerships matching f, newest first.
+	Partnerships(ctx context.Context, f partnergraph.PartnershipFilter, p partnergraph.Page) (partnergraph.Slice[*partnergraph.Partnership], error)
+
+	// SubmitLead writes a new lead with its first offers and events, once per idempotency key.
+	SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (existing *partnergraph.Lead, created bool, err error)
+	// Lead returns the lead, or ENOTFOUND.
+	Lead(ctx context.Context, id string) (*partnergraph.Lead, error)
+	// Offer returns the offer, or ENOTFOUND.
+	Offer(ctx context.Context, id string) (*partnergraph.Offer, error)
+	// OffersOfLead returns every offer of a lead, by rank.
+	OffersOfLead(ctx context.Context, leadID string) ([]partnergraph.Offer, error)
+	// Inbox returns up to limit offers made to the business with Seq > after, by Seq.
+	Inbox(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.Offer, error)
+	// LeadEvents returns up to limit events of the referrer's leads with Seq > after, by Seq.
+	LeadEvents(ctx context.Context, referrerID string, after int64, limit int) ([]partnergraph.LeadEvent, error)
+	// Apply writes a transition atomically, or nothing (ECONFLICT).
+	Apply(ctx context.Context, t partnergraph.Transition) error
+	// DueOffers returns up to limit PENDING offers whose ExpiresAt is at or before now.
+	DueOffers(ctx context.Context, now time.Time, limit int) ([]partnergraph.Offer, error)
+	// OffersSince counts the offers made to each business at or after since.
+	OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error)
+}
+
+var _ Store = partnergraph.Store(nil)
+
 // Router ranks the businesses a lead may go to. It leaves out the referrer, the businesses in
 // exclude, and businesses that are not active or do not offer the service or serve the place.
 // With no candidate it returns the reason (for the referrer).
@@ -55,7 +88,7 @@ type Config struct {
 
 // Service runs the lead lifecycle over a store and a router.
 type Service struct {
-	store  partnergraph.Store
+	store  Store
 	router Router
 	hub    *Hub
 	ttl    time.Duration
@@ -65,7 +98,7 @@ type Service struct {
 }
 
 // New returns a Service. Subscribers are woken through hub.
-func New(store partnergraph.Store, router Router, hub *Hub, cfg Config) *Service {
+func New(store Store, router Router, hub *Hub, cfg Config) *Service {
 	if cfg.OfferTTL == 0 {
 		cfg.OfferTTL = 30 * time.Minute
 	}
@@ -494,6 +527,3 @@ func (s *Service) activePartnership(ctx context.Context, a, b string) (*partnerg
 		page.After = ps.Cursors[len(ps.Cursors)-1]
 	}
 }
-
-// Store returns the store the service reads and writes, for the API's lead queries.
-func (s *Service) Store() partnergraph.Store { return s.store }

@@ -54,7 +54,7 @@ func (o *outcomes) count(outcome string) int {
 func servers(s partnergraph.Store, r leads.Router, c *clock, learner leads.Learner, n int) []*leads.Service {
 	out := make([]*leads.Service, n)
 	for i := range out {
-		out[i] = leads.New(s, r, leads.NewHub(), leads.Config{OfferTTL: 30 * time.Minute, Now: c.now, Learner: learner})
+		out[i] = leads.New(narrow{s}, r, leads.NewHub(), leads.Config{OfferTTL: 30 * time.Minute, Now: c.now, Learner: learner})
 	}
 	return out
 }

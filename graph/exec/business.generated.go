@@ -1523,13 +1523,18 @@ func (ec *executionContext) marshalNBusinessEdge2ᚕgithubᚗcomᚋpartnergraph�
 }
 
 func (ec *executionContext) unmarshalNBusinessStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚐBusinessStatus(ctx context.Context, v any) (partnergraph.BusinessStatus, error) {
-	var res partnergraph.BusinessStatus
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.BusinessStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNBusinessStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚐBusinessStatus(ctx context.Context, sel ast.SelectionSet, v partnergraph.BusinessStatus) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BusinessStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRegisterBusinessInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRegisterBusinessInput(ctx context.Context, v any) (model.RegisterBusinessInput, error) {

@@ -1236,7 +1236,7 @@ func (ec *executionContext) _LedgerLine_acceptedReceived(ctx context.Context, fi
 			return ec.fieldContext_LedgerLine_acceptedReceived(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AcceptedRecv, nil
+			return obj.AcceptedReceived, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {

@@ -1279,13 +1279,18 @@ func (ec *executionContext) marshalNLeaveNetworkPayload2ᚖgithubᚗcomᚋpartne
 }
 
 func (ec *executionContext) unmarshalNMemberRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚐMemberRole(ctx context.Context, v any) (partnergraph.MemberRole, error) {
-	var res partnergraph.MemberRole
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.MemberRole(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMemberRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚐMemberRole(ctx context.Context, sel ast.SelectionSet, v partnergraph.MemberRole) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MemberRole!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNMembership2githubᚗcomᚋpartnergraphᚋpartnergraphᚐMembership(ctx context.Context, sel ast.SelectionSet, v partnergraph.Membership) graphql.Marshaler {
@@ -1381,13 +1386,18 @@ func (ec *executionContext) marshalNNetworkEdge2ᚕgithubᚗcomᚋpartnergraph�
 }
 
 func (ec *executionContext) unmarshalNVisibility2githubᚗcomᚋpartnergraphᚋpartnergraphᚐVisibility(ctx context.Context, v any) (partnergraph.Visibility, error) {
-	var res partnergraph.Visibility
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.Visibility(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNVisibility2githubᚗcomᚋpartnergraphᚋpartnergraphᚐVisibility(ctx context.Context, sel ast.SelectionSet, v partnergraph.Visibility) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Visibility!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalONetwork2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *partnergraph.Network) graphql.Marshaler {
@@ -1401,16 +1411,19 @@ func (ec *executionContext) unmarshalOVisibility2ᚖgithubᚗcomᚋpartnergraph�
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(partnergraph.Visibility)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.Visibility(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOVisibility2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐVisibility(ctx context.Context, sel ast.SelectionSet, v *partnergraph.Visibility) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -171,7 +171,7 @@ type ComplexityRoot struct {
 
 	LedgerLine struct {
 		AcceptedGiven    func(childComplexity int) int
-		AcceptedRecv     func(childComplexity int) int
+		AcceptedReceived func(childComplexity int) int
 		CommissionEarned func(childComplexity int) int
 		CommissionOwed   func(childComplexity int) int
 		Currency         func(childComplexity int) int
@@ -895,11 +895,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LedgerLine.AcceptedGiven(childComplexity), true
 	case "LedgerLine.acceptedReceived":
-		if e.ComplexityRoot.LedgerLine.AcceptedRecv == nil {
+		if e.ComplexityRoot.LedgerLine.AcceptedReceived == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LedgerLine.AcceptedRecv(childComplexity), true
+		return e.ComplexityRoot.LedgerLine.AcceptedReceived(childComplexity), true
 	case "LedgerLine.commissionEarned":
 		if e.ComplexityRoot.LedgerLine.CommissionEarned == nil {
 			break

@@ -389,13 +389,18 @@ func (ec *executionContext) _ServiceComplement(ctx context.Context, sel ast.Sele
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) unmarshalNComplementSource2githubᚗcomᚋpartnergraphᚋpartnergraphᚐSource(ctx context.Context, v any) (partnergraph.Source, error) {
-	var res partnergraph.Source
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.Source(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNComplementSource2githubᚗcomᚋpartnergraphᚋpartnergraphᚐSource(ctx context.Context, sel ast.SelectionSet, v partnergraph.Source) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplementSource!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNService2githubᚗcomᚋpartnergraphᚋpartnergraphᚐService(ctx context.Context, sel ast.SelectionSet, v partnergraph.Service) graphql.Marshaler {

@@ -1830,13 +1830,18 @@ func (ec *executionContext) unmarshalNFeeTermsInput2ᚖgithubᚗcomᚋpartnergra
 }
 
 func (ec *executionContext) unmarshalNFeeType2githubᚗcomᚋpartnergraphᚋpartnergraphᚐFeeType(ctx context.Context, v any) (partnergraph.FeeType, error) {
-	var res partnergraph.FeeType
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.FeeType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFeeType2githubᚗcomᚋpartnergraphᚋpartnergraphᚐFeeType(ctx context.Context, sel ast.SelectionSet, v partnergraph.FeeType) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FeeType!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPartnership2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐPartnership(ctx context.Context, sel ast.SelectionSet, v *partnergraph.Partnership) graphql.Marshaler {
@@ -1876,13 +1881,18 @@ func (ec *executionContext) marshalNPartnershipEdge2ᚕgithubᚗcomᚋpartnergra
 }
 
 func (ec *executionContext) unmarshalNPartnershipStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚐPartnershipStatus(ctx context.Context, v any) (partnergraph.PartnershipStatus, error) {
-	var res partnergraph.PartnershipStatus
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.PartnershipStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPartnershipStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚐPartnershipStatus(ctx context.Context, sel ast.SelectionSet, v partnergraph.PartnershipStatus) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PartnershipStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNProposePartnershipInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐProposePartnershipInput(ctx context.Context, v any) (model.ProposePartnershipInput, error) {
@@ -1974,45 +1984,56 @@ func (ec *executionContext) marshalNTrustEdgeEdge2ᚕgithubᚗcomᚋpartnergraph
 }
 
 func (ec *executionContext) unmarshalNTrustSource2githubᚗcomᚋpartnergraphᚋpartnergraphᚐSource(ctx context.Context, v any) (partnergraph.Source, error) {
-	var res partnergraph.Source
-	err := res.UnmarshalGQL(v)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.Source(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTrustSource2githubᚗcomᚋpartnergraphᚋpartnergraphᚐSource(ctx context.Context, sel ast.SelectionSet, v partnergraph.Source) graphql.Marshaler {
-	return v
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TrustSource!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalOPartnershipStatus2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐPartnershipStatus(ctx context.Context, v any) (*partnergraph.PartnershipStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(partnergraph.PartnershipStatus)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.PartnershipStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPartnershipStatus2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐPartnershipStatus(ctx context.Context, sel ast.SelectionSet, v *partnergraph.PartnershipStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOTrustDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐDirection(ctx context.Context, v any) (*partnergraph.Direction, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(partnergraph.Direction)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.Direction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOTrustDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐDirection(ctx context.Context, sel ast.SelectionSet, v *partnergraph.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -13,15 +13,11 @@ import (
 // creation time unless set, stores it and makes ownerSub (if not "") its owner. ECONFLICT if
 // the id is taken. On error b keeps its fields, apart from the defaults Validate fills.
 func (s *Store) CreateBusiness(ctx context.Context, b *partnergraph.Business, ownerSub string) error {
-	if err := b.Validate(); err != nil {
+	nb, err := b.Prepare(now())
+	if err != nil {
 		return err
 	}
-	nb := *b
-	if nb.ID == "" {
-		nb.ID = partnergraph.NewID()
-	}
-	nb.CreatedAt = orNow(nb.CreatedAt)
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err = exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
 		if _, err := run(ctx, tx, businessCreate, businessParams(&nb)); err != nil {
 			if isConstraintViolation(err) {
 				return partnergraph.Errorf(partnergraph.ECONFLICT, "business %q already exists", nb.ID)

@@ -11,8 +11,6 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-var _ partnergraph.LeadStore = (*Store)(nil)
-
 // IdempotencyWindow is how long an idempotency key is kept at least: a client may retry a
 // submission for this long and still get the lead it created.
 const IdempotencyWindow = 24 * time.Hour

@@ -339,9 +339,9 @@ func TestLedgerLines(t *testing.T) {
 		{kind: "owed", partnerID: "r", currency: "EUR", amountMinor: 300},
 	}
 	want := []partnergraph.LedgerLine{
-		{PartnerID: "p", LeadsGiven: 2, LeadsReceived: 1, AcceptedGiven: 1, AcceptedRecv: 1, WonGiven: 1, WonReceived: 1, Currency: "USD", CommissionOwed: 2000, CommissionEarn: 5000},
+		{PartnerID: "p", LeadsGiven: 2, LeadsReceived: 1, AcceptedGiven: 1, AcceptedReceived: 1, WonGiven: 1, WonReceived: 1, Currency: "USD", CommissionOwed: 2000, CommissionEarned: 5000},
 		{PartnerID: "q", LeadsGiven: 1, LeadsReceived: 1, AcceptedGiven: 1},
-		{PartnerID: "r", LeadsReceived: 2, AcceptedRecv: 2, WonReceived: 2, Currency: "EUR", CommissionOwed: 300},
+		{PartnerID: "r", LeadsReceived: 2, AcceptedReceived: 2, WonReceived: 2, Currency: "EUR", CommissionOwed: 300},
 		{PartnerID: "r", Currency: "USD", CommissionOwed: 1000},
 	}
 	// The server may send the rows in any order.

@@ -18,25 +18,14 @@ import (
 // testWipe empties a database for the next contract test, keeping the migration records.
 var testWipe = stmt("test_wipe")
 
-// TestContract runs the contract suite against the Neo4j server at NEO4J_URI. Every test of
-// the suite gets a database WIPED of all its nodes: point NEO4J_DATABASE at a database that
-// holds nothing you want to keep. NEO4J_DATABASE may list several databases separated by
-// commas (Enterprise edition), so that a test can hold more than one empty store at a time.
+// TestContract runs the whole contract suite (storetest.Run) against the Neo4j server at
+// NEO4J_URI. Every test of the suite gets a database WIPED of all its nodes: point
+// NEO4J_DATABASE at a database that holds nothing you want to keep. NEO4J_DATABASE may list
+// several databases separated by commas (Enterprise edition), so that a test can hold more
+// than one empty store at a time.
 func TestContract(t *testing.T) {
 	open := contractStores(t)
 	storetest.Run(t, func(t *testing.T) partnergraph.Store { return open(t) })
-}
-
-// TestLeadContract runs the LeadStore contract suite against the Neo4j server at NEO4J_URI,
-// on wiped databases as TestContract does.
-func TestLeadContract(t *testing.T) {
-	open := contractStores(t)
-	storetest.RunLeads(t, func(t *testing.T) interface {
-		partnergraph.Store
-		partnergraph.LeadStore
-	} {
-		return open(t)
-	})
 }
 
 // contractStores skips the test unless NEO4J_URI is set, and returns a function that opens a

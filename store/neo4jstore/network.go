@@ -12,15 +12,11 @@ import (
 // creation time unless set, and stores it; organizerID (if not "") joins it as ORGANIZER.
 // ENOTFOUND naming "organizerId" for an unknown organizer, ECONFLICT if the id is taken.
 func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, organizerID string) error {
-	if err := n.Validate(); err != nil {
+	nn, err := n.Prepare(now())
+	if err != nil {
 		return err
 	}
-	nn := *n
-	if nn.ID == "" {
-		nn.ID = partnergraph.NewID()
-	}
-	nn.CreatedAt = orNow(nn.CreatedAt)
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err = exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
 		if organizerID != "" {
 			found, err := lockExisting(ctx, tx, businessLock, organizerID)
 			if err != nil {

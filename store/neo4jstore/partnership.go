@@ -15,15 +15,11 @@ import (
 // an open (PROPOSED or ACTIVE) partnership. Both businesses are write-locked before the pair
 // is checked, so concurrent proposals for one pair cannot both succeed.
 func (s *Store) CreatePartnership(ctx context.Context, p *partnergraph.Partnership) error {
-	if err := p.Validate(); err != nil {
+	np, err := p.Prepare(now())
+	if err != nil {
 		return err
 	}
-	np := *p
-	if np.ID == "" {
-		np.ID = partnergraph.NewID()
-	}
-	np.CreatedAt = orNow(np.CreatedAt)
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err = exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
 		found, err := lockExisting(ctx, tx, businessLock, np.ProposerID, np.PartnerID)
 		if err != nil {
 			return err

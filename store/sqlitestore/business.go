@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/partnergraph/partnergraph"
@@ -37,15 +38,11 @@ func businessArgs(b *partnergraph.Business) []any {
 
 // CreateBusiness implements partnergraph.Store.
 func (s *Store) CreateBusiness(ctx context.Context, b *partnergraph.Business, ownerSub string) error {
-	if err := b.Validate(); err != nil {
+	nb, err := b.Prepare(time.Now())
+	if err != nil {
 		return err
 	}
-	nb := *b
-	if nb.ID == "" {
-		nb.ID = partnergraph.NewID()
-	}
-	nb.CreatedAt = fromNanos(nanosOrNow(nb.CreatedAt))
-	err := s.write(ctx, func(tx *txn) error {
+	err = s.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO businesses (`+businessColumns+`) VALUES (`+placeholders(15)+`)`, businessArgs(&nb)...)
 		if isUnique(err) {
 			return partnergraph.Errorf(partnergraph.ECONFLICT, "business %q already exists", nb.ID)

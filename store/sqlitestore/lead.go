@@ -13,8 +13,6 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-var _ partnergraph.LeadStore = (*Store)(nil)
-
 const leadColumns = `id, coalesce(idempotency_key, ''), input_hash, referrer_id, service_id, lat, lng,
 	customer_name, customer_email, customer_phone, consent_text, consent_given_at, notes, mode,
 	max_offers, status, reason, value_minor, currency, created_at, closed_at`

@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 )
@@ -21,15 +22,11 @@ func scanNetwork(row scanner) (*partnergraph.Network, error) {
 
 // CreateNetwork implements partnergraph.Store.
 func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, organizerID string) error {
-	if err := n.Validate(); err != nil {
+	nn, err := n.Prepare(time.Now())
+	if err != nil {
 		return err
 	}
-	nn := *n
-	if nn.ID == "" {
-		nn.ID = partnergraph.NewID()
-	}
-	nn.CreatedAt = fromNanos(nanosOrNow(nn.CreatedAt))
-	err := s.write(ctx, func(tx *txn) error {
+	err = s.write(ctx, func(tx *txn) error {
 		if organizerID != "" {
 			if err := mustExist(ctx, tx, "businesses", "business", "organizerId", organizerID); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 )
@@ -33,15 +34,11 @@ func pairKey(a, b string) string {
 
 // CreatePartnership implements partnergraph.Store.
 func (s *Store) CreatePartnership(ctx context.Context, p *partnergraph.Partnership) error {
-	if err := p.Validate(); err != nil {
+	np, err := p.Prepare(time.Now())
+	if err != nil {
 		return err
 	}
-	np := *p
-	if np.ID == "" {
-		np.ID = partnergraph.NewID()
-	}
-	np.CreatedAt = fromNanos(nanosOrNow(np.CreatedAt))
-	err := s.write(ctx, func(tx *txn) error { return putPartnership(ctx, tx, &np, false) })
+	err = s.write(ctx, func(tx *txn) error { return putPartnership(ctx, tx, &np, false) })
 	if err != nil {
 		return wrap("create partnership", err)
 	}

@@ -36,27 +36,6 @@ func TestContractFile(t *testing.T) {
 	})
 }
 
-func TestLeadContract(t *testing.T) {
-	for name, path := range map[string]func(t *testing.T) string{
-		"Memory": func(*testing.T) string { return sqlitestore.Memory },
-		"File":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "pg.db") },
-	} {
-		t.Run(name, func(t *testing.T) {
-			storetest.RunLeads(t, func(t *testing.T) interface {
-				partnergraph.Store
-				partnergraph.LeadStore
-			} {
-				s, err := sqlitestore.Open(context.Background(), path(t))
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				return s
-			})
-		})
-	}
-}
-
 // schema lists the database's indexes and triggers as SQLite holds them.
 func schema(t *testing.T, path string) []string {
 	t.Helper()

@@ -14,39 +14,44 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-// Run runs the contract suite. open must return a new, empty store for each call.
+// Run runs the whole contract suite: the graph, token revocations, and leads with their races.
+// It is the suite's only entry point, so that a store cannot pass part of it. open must return
+// a new, empty store for each call.
 func Run(t *testing.T, open func(t *testing.T) partnergraph.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s partnergraph.Store)
-	}{
-		{"BusinessCreateAndFind", testBusinessCreateAndFind},
-		{"BusinessInvalid", testBusinessInvalid},
-		{"BusinessUpdate", testBusinessUpdate},
-		{"BusinessListing", testBusinessListing},
-		{"BusinessSearchAndFilters", testBusinessSearchAndFilters},
-		{"BusinessNear", testBusinessNear},
-		{"BusinessServices", testBusinessServices},
-		{"Owners", testOwners},
-		{"ServicesAndComplements", testServicesAndComplements},
-		{"Networks", testNetworks},
-		{"Memberships", testMemberships},
-		{"Trust", testTrust},
-		{"TrustListing", testTrustListing},
-		{"Partnerships", testPartnerships},
-		{"PartnershipOnePerPair", testPartnershipOnePerPair},
-		{"PartnershipListing", testPartnershipListing},
-		{"ParallelWriters", testParallelWriters},
-		{"ImportExportRoundTrip", testImportExportRoundTrip},
-		{"ImportAtomic", testImportAtomic},
-		{"TokenRevocations", testTokenRevocations},
+	for _, tc := range storeTests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := open(t)
-			tc.fn(t, s)
-		})
+	for _, tc := range leadTests {
+		t.Run("Lead"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
 	}
+}
+
+// storeTests are the contract of the graph part of partnergraph.Store and of its token
+// revocations; each gets a new store.
+var storeTests = []struct {
+	name string
+	fn   func(t *testing.T, s partnergraph.Store)
+}{
+	{"BusinessCreateAndFind", testBusinessCreateAndFind},
+	{"BusinessInvalid", testBusinessInvalid},
+	{"BusinessUpdate", testBusinessUpdate},
+	{"BusinessListing", testBusinessListing},
+	{"BusinessSearchAndFilters", testBusinessSearchAndFilters},
+	{"BusinessNear", testBusinessNear},
+	{"BusinessServices", testBusinessServices},
+	{"Owners", testOwners},
+	{"ServicesAndComplements", testServicesAndComplements},
+	{"Networks", testNetworks},
+	{"Memberships", testMemberships},
+	{"Trust", testTrust},
+	{"TrustListing", testTrustListing},
+	{"Partnerships", testPartnerships},
+	{"PartnershipOnePerPair", testPartnershipOnePerPair},
+	{"PartnershipListing", testPartnershipListing},
+	{"ParallelWriters", testParallelWriters},
+	{"ImportExportRoundTrip", testImportExportRoundTrip},
+	{"ImportAtomic", testImportAtomic},
+	{"TokenRevocations", testTokenRevocations},
 }
 
 var ctx = context.Background()

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Checks that every LeadStore makes of what it is asked to write, in one place so that the
-// stores agree.
+// What every LeadStore does to what it is asked to write (prepare, validate, compare the
+// pending offers, count the daily cap), in one place so that the stores agree.
 
 // MaxFeedSize caps how many offers or events one call to Inbox, LeadEvents or DueOffers
 // returns.
@@ -305,74 +305,4 @@ func (t *Transition) Prepare(now time.Time) (time.Time, []Offer, *Commission, er
 		c = &cc
 	}
 	return at, no, c, nil
-}
-
-// LedgerFact is one aggregate a store reads for a business's ledger: the leads exchanged with
-// a partner in one direction, or commission amounts with a partner in one currency.
-type LedgerFact struct {
-	PartnerID string
-	// Given counts offers the business made to the partner; Received, offers the partner
-	// made to the business. Neither: the fact is about money.
-	Given, Received      bool
-	Leads, Accepted, Won int
-	Currency             string
-	Owed, Earned         int64 // the business owes the partner; the partner owes the business
-}
-
-// LedgerLines assembles a business's ledger from the facts its store read: one line per
-// partner, by partner id. Money in different currencies cannot be added, so a partner with
-// commissions in several currencies has one line per currency, by currency: the first carries
-// the lead counts and the others only their commissions, so that summing any column over the
-// lines gives the right total. A partner without commissions has Currency "". Never nil.
-func LedgerLines(facts []LedgerFact) []LedgerLine {
-	type money struct{ owed, earned int64 }
-	lines := map[string]*LedgerLine{}
-	commissions := map[string]map[string]money{}
-	for _, f := range facts {
-		l := lines[f.PartnerID]
-		if l == nil {
-			l = &LedgerLine{PartnerID: f.PartnerID}
-			lines[f.PartnerID] = l
-		}
-		switch {
-		case f.Given:
-			l.LeadsGiven, l.AcceptedGiven, l.WonGiven = f.Leads, f.Accepted, f.Won
-		case f.Received:
-			l.LeadsReceived, l.AcceptedRecv, l.WonReceived = f.Leads, f.Accepted, f.Won
-		default:
-			if commissions[f.PartnerID] == nil {
-				commissions[f.PartnerID] = map[string]money{}
-			}
-			m := commissions[f.PartnerID][f.Currency]
-			m.owed, m.earned = m.owed+f.Owed, m.earned+f.Earned
-			commissions[f.PartnerID][f.Currency] = m
-		}
-	}
-	ids := make([]string, 0, len(lines))
-	for id := range lines {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	out := []LedgerLine{}
-	for _, id := range ids {
-		line := *lines[id]
-		currencies := make([]string, 0, len(commissions[id]))
-		for cur := range commissions[id] {
-			currencies = append(currencies, cur)
-		}
-		slices.Sort(currencies)
-		if len(currencies) == 0 {
-			out = append(out, line)
-			continue
-		}
-		for i, cur := range currencies {
-			if i > 0 {
-				line = LedgerLine{PartnerID: id}
-			}
-			m := commissions[id][cur]
-			line.Currency, line.CommissionOwed, line.CommissionEarn = cur, m.owed, m.earned
-			out = append(out, line)
-		}
-	}
-	return out
 }
