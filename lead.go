@@ -279,6 +279,9 @@ type LeadStore interface {
 	Ledger(ctx context.Context, businessID string) ([]LedgerLine, error)
 	// Commissions lists commissions the business pays or earns, newest first.
 	Commissions(ctx context.Context, businessID string, p Page) (Slice[Commission], error)
+	// CommissionOfLead returns the commission the lead earned when it was won, or ENOTFOUND
+	// (for a lead without one, and for an unknown lead).
+	CommissionOfLead(ctx context.Context, leadID string) (*Commission, error)
 	// Outcomes calls fn for every offer answered (ACCEPTED, DECLINED, EXPIRED) at or after
 	// since, in the order they were answered, with its lead: what routing and suggestions
 	// learn from, replayed when the projection is built. fn's error ends the walk.

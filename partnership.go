@@ -1,6 +1,9 @@
 package partnergraph
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // FeeType is how a referral fee is computed.
 type FeeType string
@@ -87,6 +90,63 @@ func (s PartnershipStatus) Check(field string) error {
 // Open reports whether a partnership in status s still binds its pair: a pair has at most
 // one open partnership.
 func (s PartnershipStatus) Open() bool { return s == PartnershipProposed || s == PartnershipActive }
+
+// PartnershipParty is the side of a partnership that a caller acts for.
+type PartnershipParty string
+
+// The parties: the business that proposed the partnership, and the one it proposed to.
+const (
+	PartyProposer PartnershipParty = "PROPOSER"
+	PartyPartner  PartnershipParty = "PARTNER"
+)
+
+// PartnershipMove is a change of a partnership's status that one of its parties asks for.
+type PartnershipMove string
+
+// Moves: the partner accepts or declines a proposal; either party ends the partnership.
+const (
+	MoveAccept  PartnershipMove = "ACCEPT"
+	MoveDecline PartnershipMove = "DECLINE"
+	MoveEnd     PartnershipMove = "END"
+)
+
+// partnershipMoves is every move that a party may make, the statuses it may make it from and
+// the status it leads to. What is not here is forbidden.
+var partnershipMoves = []struct {
+	move PartnershipMove
+	by   PartnershipParty
+	from []PartnershipStatus
+	to   PartnershipStatus
+}{
+	{MoveAccept, PartyPartner, []PartnershipStatus{PartnershipProposed}, PartnershipActive},
+	{MoveDecline, PartyPartner, []PartnershipStatus{PartnershipProposed}, PartnershipDeclined},
+	// Either party ends an active partnership; only the proposer withdraws its proposal: the
+	// partner declines it instead.
+	{MoveEnd, PartyProposer, []PartnershipStatus{PartnershipActive, PartnershipProposed}, PartnershipEnded},
+	{MoveEnd, PartyPartner, []PartnershipStatus{PartnershipActive}, PartnershipEnded},
+}
+
+// Transition returns the statuses from which the party may make the move and the status it
+// leads to. EFORBIDDEN when the party may not make the move at all (the proposer answering its
+// own proposal); a move from another status is the store's ECONFLICT
+// (Store.SetPartnershipStatus).
+func (m PartnershipMove) Transition(by PartnershipParty) (from []PartnershipStatus, to PartnershipStatus, err error) {
+	for _, t := range partnershipMoves {
+		if t.move == m && t.by == by {
+			return t.from, t.to, nil
+		}
+	}
+	return nil, "", Errorf(EFORBIDDEN, "the %s of a partnership may not %s it", strings.ToLower(string(by)), strings.ToLower(string(m)))
+}
+
+// CheckProposalTo returns EINVALID naming "partnerId" when partner may not be proposed to: a
+// suspended business takes no new partnerships.
+func CheckProposalTo(partner *Business) error {
+	if partner.Status == BusinessSuspended {
+		return Invalidf("partnerId", "business %q is suspended", partner.ID)
+	}
+	return nil
+}
 
 // Partnership is a referral agreement between two businesses.
 type Partnership struct {

@@ -46,21 +46,11 @@ func (r *mutationResolver) SetComplement(ctx context.Context, input model.SetCom
 	if err := accessFrom(ctx).curate(ctx); err != nil {
 		return nil, err
 	}
-	c := partnergraph.Complement{From: input.From, To: input.To, Weight: input.Weight, Source: partnergraph.SourceCurated}
-	if err := c.Validate(); err != nil {
+	c, err := r.trustGraph().SetComplement(ctx, input.From, input.To, input.Weight)
+	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
-	if c.Weight == 0 {
-		err := r.Store.RemoveComplement(ctx, c.From, c.To)
-		if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
-			err = nil // removing what is not there leaves the same state: nothing to report
-		}
-		return &model.SetComplementPayload{}, err
-	}
-	if err := r.Store.SetComplement(ctx, c); err != nil {
-		return nil, partnergraph.WithFieldPrefix("input", err)
-	}
-	return &model.SetComplementPayload{Complement: &c}, nil
+	return &model.SetComplementPayload{Complement: c}, nil // nil when weight 0 removed it
 }
 
 // RevokeTokens is the resolver for the revokeTokens field.

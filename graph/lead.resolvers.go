@@ -60,7 +60,7 @@ func (r *leadResolver) Service(ctx context.Context, obj *partnergraph.Lead) (*pa
 
 // Customer is the resolver for the customer field.
 func (r *leadResolver) Customer(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Customer, error) {
-	offers, err := r.Store.OffersOfLead(ctx, obj.ID)
+	offers, err := loadLeadOffers(ctx, obj.ID)
 	if err != nil || !accessFrom(ctx).seeCustomer(ctx, obj, offers) {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (r *leadResolver) Customer(ctx context.Context, obj *partnergraph.Lead) (*p
 
 // Consent is the resolver for the consent field.
 func (r *leadResolver) Consent(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Consent, error) {
-	offers, err := r.Store.OffersOfLead(ctx, obj.ID)
+	offers, err := loadLeadOffers(ctx, obj.ID)
 	if err != nil || !accessFrom(ctx).seeCustomer(ctx, obj, offers) {
 		return nil, err
 	}
@@ -87,11 +87,11 @@ func (r *leadResolver) Value(ctx context.Context, obj *partnergraph.Lead) (*stri
 
 // Offers is the resolver for the offers field.
 func (r *leadResolver) Offers(ctx context.Context, obj *partnergraph.Lead) ([]partnergraph.Offer, error) {
-	offers, err := r.Store.OffersOfLead(ctx, obj.ID)
+	offers, err := loadLeadOffers(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
-	visible := offers[:0]
+	visible := make([]partnergraph.Offer, 0, len(offers)) // not offers[:0]: the loader shares them
 	for _, o := range offers {
 		if accessFrom(ctx).seeOffer(ctx, &o, obj) {
 			visible = append(visible, o)
@@ -160,6 +160,7 @@ func (r *mutationResolver) SubmitLead(ctx context.Context, input model.SubmitLea
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
+	forgetLeadOffers(ctx, lead.ID)
 	return &model.SubmitLeadPayload{Lead: lead, Created: created}, nil
 }
 
@@ -173,6 +174,7 @@ func (r *mutationResolver) AcceptLead(ctx context.Context, input model.AcceptLea
 	if err != nil {
 		return nil, err
 	}
+	forgetLeadOffers(ctx, o.LeadID)
 	return &model.AcceptLeadPayload{Offer: o}, nil
 }
 
@@ -186,6 +188,7 @@ func (r *mutationResolver) DeclineLead(ctx context.Context, input model.DeclineL
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
+	forgetLeadOffers(ctx, o.LeadID)
 	return &model.DeclineLeadPayload{Offer: o}, nil
 }
 
@@ -196,7 +199,7 @@ func (r *mutationResolver) CloseLead(ctx context.Context, input model.CloseLeadI
 	if err != nil {
 		return nil, err
 	}
-	offers, err := r.Store.OffersOfLead(ctx, l.ID)
+	offers, err := loadLeadOffers(ctx, l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +220,7 @@ func (r *mutationResolver) CloseLead(ctx context.Context, input model.CloseLeadI
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
+	forgetLeadOffers(ctx, l.ID)
 	return &model.CloseLeadPayload{Lead: l, Commission: c}, nil
 }
 
@@ -305,7 +309,7 @@ func (r *queryResolver) Ledger(ctx context.Context, businessID string) ([]partne
 // OfferedTo is the resolver for the offeredTo field: a count, not the offers, since those name
 // the recipients, which an intake token may not see.
 func (r *submitLeadPayloadResolver) OfferedTo(ctx context.Context, obj *model.SubmitLeadPayload) (int, error) {
-	offers, err := r.Store.OffersOfLead(ctx, obj.Lead.ID)
+	offers, err := loadLeadOffers(ctx, obj.Lead.ID)
 	if err != nil {
 		return 0, err
 	}

@@ -15,7 +15,7 @@ func (r *Resolver) leadByID(ctx context.Context, id string) (*partnergraph.Lead,
 	if err != nil {
 		return nil, err
 	}
-	offers, err := r.Store.OffersOfLead(ctx, l.ID)
+	offers, err := loadLeadOffers(ctx, l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -64,27 +64,16 @@ func (r *Resolver) offerArg(ctx context.Context, gid string) (*partnergraph.Offe
 	return o, nil
 }
 
-// commissionOf returns the lead's commission, or nil: it is among its referrer's, newest first.
+// commissionOf returns the lead's commission, or nil when it earned none.
 func (r *Resolver) commissionOf(ctx context.Context, l *partnergraph.Lead) (*partnergraph.Commission, error) {
 	if l.Status != partnergraph.LeadWon {
-		return nil, nil
+		return nil, nil // only a won lead can have one: no need to ask
 	}
-	page := partnergraph.Page{First: partnergraph.MaxPageSize}
-	for {
-		cs, err := r.Store.Commissions(ctx, l.ReferrerID, page)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs.Items {
-			if c.LeadID == l.ID {
-				return &c, nil
-			}
-		}
-		if !cs.HasNext {
-			return nil, nil
-		}
-		page.After = cs.Cursors[len(cs.Cursors)-1]
+	c, err := r.Store.CommissionOfLead(ctx, l.ID)
+	if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
+		return nil, nil // won without a partnership's terms
 	}
+	return c, err
 }
 
 // feedArgs checks a subscription's arguments: the caller must act for the business.

@@ -20,6 +20,7 @@ type loaders struct {
 	services    *dataloadgen.Loader[string, []string]
 	memberships *dataloadgen.Loader[string, []partnergraph.Membership]
 	trustCounts *dataloadgen.Loader[string, partnergraph.TrustCount]
+	leadOffers  *dataloadgen.Loader[string, []partnergraph.Offer]
 
 	servicesOnce sync.Once
 	servicesByID map[string]partnergraph.Service
@@ -41,6 +42,21 @@ func newLoaders(s partnergraph.Store) *loaders {
 		services:    dataloadgen.NewMappedLoader(every(s.ServicesOf), opts...),
 		memberships: dataloadgen.NewMappedLoader(every(s.MembershipsOf), opts...),
 		trustCounts: dataloadgen.NewMappedLoader(every(s.TrustCounts), opts...),
+		// The store reads one lead's offers at a time, so a batch of one: the loader is there
+		// to read them once per request (a lead's access check, customer, consent and offers
+		// all need them), and each lead's read starts at once, as before.
+		leadOffers: dataloadgen.NewLoader(eachAlone(s.OffersOfLead), dataloadgen.WithBatchCapacity(1)),
+	}
+}
+
+// eachAlone makes a loader's batch read of a read of one key.
+func eachAlone[V any](fetch func(context.Context, string) (V, error)) func(context.Context, []string) ([]V, []error) {
+	return func(ctx context.Context, keys []string) ([]V, []error) {
+		vs, errs := make([]V, len(keys)), make([]error, len(keys))
+		for i, k := range keys {
+			vs[i], errs[i] = fetch(ctx, k)
+		}
+		return vs, errs
 	}
 }
 
@@ -80,6 +96,19 @@ func loadNetwork(ctx context.Context, id string) (*partnergraph.Network, error) 
 		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "network %q not found", id)
 	}
 	return n, err
+}
+
+// loadLeadOffers returns the lead's offers, read once per request; callers must not change
+// the slice, which every field of the lead shares.
+func loadLeadOffers(ctx context.Context, leadID string) ([]partnergraph.Offer, error) {
+	return loadersFrom(ctx).leadOffers.Load(ctx, leadID)
+}
+
+// forgetLeadOffers drops the lead's offers from the request's loaders. A mutation that changed
+// them calls it, so that its payload (and any later mutation of the same operation) reads them
+// as written, not as an earlier field of the operation read them.
+func forgetLeadOffers(ctx context.Context, leadID string) {
+	loadersFrom(ctx).leadOffers.Clear(leadID)
 }
 
 // services returns every service by id, read once per request: the taxonomy is small.

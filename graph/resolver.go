@@ -13,6 +13,7 @@ import (
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
+	"github.com/partnergraph/partnergraph/trustgraph"
 )
 
 // Resolver holds what the resolvers need.
@@ -27,3 +28,8 @@ type Resolver struct {
 	// Revocations records token revocations and applies them on this server at once.
 	Revocations *auth.Revocations
 }
+
+// trustGraph returns the service that writes partnerships, trust edges and complements by
+// their rules. It holds nothing but the store, so it is made where it is used rather than
+// wired in.
+func (r *Resolver) trustGraph() *trustgraph.Service { return trustgraph.New(r.Store) }

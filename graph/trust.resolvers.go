@@ -38,11 +38,9 @@ func (r *mutationResolver) SetTrust(ctx context.Context, input model.SetTrustInp
 	if err != nil {
 		return nil, err
 	}
-	t := partnergraph.Trust{From: from.ID, To: to.ID, Score: input.Score, Note: deref(input.Note), Source: partnergraph.SourceMember}
-	if auth.FromContext(ctx).Has(auth.Admin) && !accessFrom(ctx).owns(ctx, from.ID) {
-		t.Source = partnergraph.SourceAdmin // an admin overriding someone else's edge
-	}
-	t, err = r.Store.SetTrust(ctx, t)
+	t := partnergraph.Trust{From: from.ID, To: to.ID, Score: input.Score, Note: deref(input.Note)}
+	asAdmin := auth.FromContext(ctx).Has(auth.Admin) && !accessFrom(ctx).owns(ctx, from.ID)
+	t, err = r.trustGraph().SetTrust(ctx, t, asAdmin)
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
@@ -74,15 +72,12 @@ func (r *mutationResolver) ProposePartnership(ctx context.Context, input model.P
 	if err := accessFrom(ctx).editBusiness(ctx, proposer); err != nil {
 		return nil, err
 	}
-	if partner.Status == partnergraph.BusinessSuspended {
-		return nil, partnergraph.Invalidf("input.partnerId", "business %q is suspended", partner.ID)
-	}
 	terms, err := feeTerms(input.Terms)
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input.terms", err)
 	}
-	p := &partnergraph.Partnership{ProposerID: proposer.ID, PartnerID: partner.ID, Terms: terms, Message: deref(input.Message)}
-	if err := r.Store.CreatePartnership(ctx, p); err != nil {
+	p, err := r.trustGraph().Propose(ctx, proposer, partner, terms, deref(input.Message))
+	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
 	return &model.ProposePartnershipPayload{Partnership: p}, nil
@@ -101,11 +96,7 @@ func (r *mutationResolver) RespondToPartnership(ctx context.Context, input model
 	if err := accessFrom(ctx).editBusiness(ctx, partner); err != nil {
 		return nil, err
 	}
-	to := partnergraph.PartnershipDeclined
-	if input.Accept {
-		to = partnergraph.PartnershipActive
-	}
-	p, err = r.Store.SetPartnershipStatus(ctx, p.ID, []partnergraph.PartnershipStatus{partnergraph.PartnershipProposed}, to)
+	p, err = r.trustGraph().Respond(ctx, p.ID, input.Accept)
 	if err != nil {
 		return nil, err
 	}
@@ -118,15 +109,16 @@ func (r *mutationResolver) EndPartnership(ctx context.Context, input model.EndPa
 	if err != nil {
 		return nil, err
 	}
-	// Either party ends an active partnership; only the proposer withdraws a proposal.
-	from := []partnergraph.PartnershipStatus{partnergraph.PartnershipActive}
+	// The caller ends it as the proposer when it may act for both: the proposer may do more.
+	by := partnergraph.PartyProposer
 	a := accessFrom(ctx)
-	if a.mayActFor(ctx, p.ProposerID) {
-		from = append(from, partnergraph.PartnershipProposed)
-	} else if err := a.actFor(ctx, p.PartnerID); err != nil {
-		return nil, err
+	if !a.mayActFor(ctx, p.ProposerID) {
+		if err := a.actFor(ctx, p.PartnerID); err != nil {
+			return nil, err
+		}
+		by = partnergraph.PartyPartner
 	}
-	p, err = r.Store.SetPartnershipStatus(ctx, p.ID, from, partnergraph.PartnershipEnded)
+	p, err = r.trustGraph().End(ctx, p.ID, by)
 	if err != nil {
 		return nil, err
 	}

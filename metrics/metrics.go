@@ -393,6 +393,11 @@ func (s *timedStore) Commissions(ctx context.Context, businessID string, p partn
 	return s.Store.Commissions(ctx, businessID, p)
 }
 
+func (s *timedStore) CommissionOfLead(ctx context.Context, leadID string) (*partnergraph.Commission, error) {
+	defer s.m.time("CommissionOfLead")()
+	return s.Store.CommissionOfLead(ctx, leadID)
+}
+
 func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
 	defer s.m.time("PurgeIdempotencyKeys")()
 	return s.Store.PurgeIdempotencyKeys(ctx, before)

@@ -108,3 +108,21 @@ func (s *Store) Commissions(ctx context.Context, businessID string, p partnergra
 	})
 	return out, wrap("list commissions", err)
 }
+
+// CommissionOfLead implements partnergraph.LeadStore: one read of the Commission.leadId
+// uniqueness constraint's index. ENOTFOUND for a lead without a commission and for an unknown
+// lead.
+func (s *Store) CommissionOfLead(ctx context.Context, leadID string) (*partnergraph.Commission, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (*partnergraph.Commission, error) {
+		recs, err := run(ctx, tx, commissionByLead, map[string]any{"leadId": leadID})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q has no commission", leadID)
+		}
+		c, err := commissionOf(recs[0])
+		return &c, err
+	})
+	return out, wrap("find commission", err)
+}

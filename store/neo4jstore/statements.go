@@ -109,6 +109,7 @@ var (
 	eventFeed        = stmt("event_feed")
 	commissionCreate = stmt("commission_create")
 	commissionList   = stmt("commission_list")
+	commissionByLead = stmt("commission_by_lead")
 	ledgerRows       = stmt("ledger_rows")
 
 	tokenRevoke        = stmt("token_revoke")

@@ -544,6 +544,19 @@ func (s *Store) Commissions(ctx context.Context, businessID string, p partnergra
 	return partnergraph.SliceOf(items, cursors, p.First), nil
 }
 
+// CommissionOfLead implements partnergraph.LeadStore: one read of the lead_id unique index.
+// ENOTFOUND for a lead without a commission and for an unknown lead.
+func (s *Store) CommissionOfLead(ctx context.Context, leadID string) (*partnergraph.Commission, error) {
+	c, err := scanCommission(s.r.QueryRowContext(ctx, `SELECT `+commissionColumns+` FROM commissions WHERE lead_id = ?`, leadID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q has no commission", leadID)
+	}
+	if err != nil {
+		return nil, wrap("find commission", err)
+	}
+	return &c, nil
+}
+
 // IdempotencyWindow is how long an idempotency key is kept at least: a client may retry a
 // submission for this long and still get the lead it created.
 const IdempotencyWindow = 24 * time.Hour

@@ -36,6 +36,7 @@ var leadTests = []struct {
 	{"OffersSince", testLeadOffersSince},
 	{"Ledger", testLeadLedger},
 	{"Commissions", testLeadCommissions},
+	{"CommissionOfLead", testLeadCommissionOfLead},
 	{"PurgeIdempotencyKeys", testLeadPurgeIdempotencyKeys},
 	{"Outcomes", testLeadOutcomes},
 }
@@ -971,6 +972,47 @@ func testLeadCommissions(t *testing.T, f *leadFixture) {
 	wantCode(t, err, partnergraph.EINVALID, "after")
 	_, err = f.s.Commissions(ctx, f.ref, partnergraph.Page{First: partnergraph.MaxPageSize + 1})
 	wantCode(t, err, partnergraph.EINVALID, "first")
+}
+
+func testLeadCommissionOfLead(t *testing.T, f *leadFixture) {
+	p := partnership(t, f.s, f.ref, f.a, "USD")
+	// closed submits a lead of the referrer that a accepts, then closes it with c (nil: no
+	// commission), and returns its id.
+	closed := func(outcome partnergraph.LeadStatus, c *partnergraph.Commission) string {
+		t.Helper()
+		l := f.lead(f.ref)
+		os := f.submit(t, l, offer(f.a, 1))
+		f.apply(t, partnergraph.Transition{LeadID: l.ID, LeadFrom: fromOffered, LeadTo: partnergraph.LeadAccepted,
+			Answer: []partnergraph.OfferAnswer{{OfferID: os[0].ID, Status: partnergraph.OfferAccepted}}})
+		f.apply(t, partnergraph.Transition{LeadID: l.ID, LeadFrom: fromAccepted, LeadTo: outcome, Commission: c})
+		return l.ID
+	}
+	var want []partnergraph.Commission
+	var won []string
+	for i := range 3 {
+		c := &partnergraph.Commission{PartnershipID: p, PayerID: f.a, PayeeID: f.ref, AmountMinor: int64(1000 * (i + 1)), Currency: "USD"}
+		won = append(won, closed(partnergraph.LeadWon, c))
+		want = append(want, *c)
+	}
+	for i, leadID := range won {
+		got, err := f.s.CommissionOfLead(ctx, leadID)
+		must(t, err)
+		if got.ID != want[i].ID || got.LeadID != leadID || got.AmountMinor != want[i].AmountMinor || got.PayerID != f.a ||
+			got.PayeeID != f.ref || got.PartnershipID != p || got.Currency != "USD" || got.Status != partnergraph.CommissionOwed ||
+			!got.CreatedAt.Equal(want[i].CreatedAt) {
+			t.Fatalf("CommissionOfLead(%s) = %+v, want %+v", leadID, got, want[i])
+		}
+	}
+	_, err := f.s.CommissionOfLead(ctx, closed(partnergraph.LeadWon, nil)) // won without a partnership's terms
+	wantCode(t, err, partnergraph.ENOTFOUND, "")
+	_, err = f.s.CommissionOfLead(ctx, closed(partnergraph.LeadLost, nil))
+	wantCode(t, err, partnergraph.ENOTFOUND, "")
+	offered := f.lead(f.ref)
+	f.submit(t, offered, offer(f.a, 1))
+	_, err = f.s.CommissionOfLead(ctx, offered.ID)
+	wantCode(t, err, partnergraph.ENOTFOUND, "")
+	_, err = f.s.CommissionOfLead(ctx, "no-such-lead")
+	wantCode(t, err, partnergraph.ENOTFOUND, "")
 }
 
 func testLeadPurgeIdempotencyKeys(t *testing.T, f *leadFixture) {
