@@ -24,7 +24,7 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"TrustEdge": read, "TrustEdges": read, "TrustCounts": read,
 		"Partnership": read, "Partnerships": read, "Export": read,
 		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read,
-		"DueOffers": read, "OffersSince": read, "Ledger": read, "Commissions": read, "Outcomes": read,
+		"DueOffers": read, "OffersSince": read, "Ledger": read, "Commissions": read, "CommissionOfLead": read, "Outcomes": read,
 		"TokensRevokedBefore": read,
 
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
