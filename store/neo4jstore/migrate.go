@@ -95,9 +95,22 @@ const (
 // Migrate applies the schema migrations that this database has not recorded yet, each
 // statement in a transaction of its own (Neo4j does not mix schema and data writes in one),
 // records each applied migration as a (:Migration {version}) node, and waits for the indexes
-// to come online. It is safe to run concurrently and again: every statement is idempotent.
-// Open calls it; the partnergraph migrate command calls it on its own.
-func (s *Store) Migrate(ctx context.Context) error {
+// to come online, all while it holds the migration lease (lease.go): servers that start
+// together migrate one at a time, and the later ones find the migrations applied. It is safe
+// to run concurrently and again. Open calls it; the partnergraph migrate command calls it on
+// its own.
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	l, ctx, err := s.takeLease(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		l.release(ctx)
+		// A migration cancelled because its lease was lost says so, not just "canceled".
+		if err != nil && errors.Is(context.Cause(ctx), errLeaseLost) {
+			err = fmt.Errorf("%w (%w)", err, errLeaseLost)
+		}
+	}()
 	applied, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[int64]bool, error) {
 		recs, err := run(ctx, tx, migrationApplied, nil)
 		if err != nil {
@@ -121,15 +134,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			continue
 		}
 		for i, text := range m.statements {
-			_, err := write(ctx, s, migrationTimeout, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-				res, err := tx.Run(ctx, text, nil)
-				if err != nil {
-					return struct{}{}, err
-				}
-				_, err = res.Consume(ctx)
-				return struct{}{}, err
-			})
-			if err != nil && !madeByAnother(err) {
+			if err := s.schema(ctx, text); err != nil && !madeByAnother(err) {
 				return fmt.Errorf("neo4jstore: migration %04d_%s, statement %d: %w", m.version, m.name, i+1, err)
 			}
 		}
@@ -151,9 +156,24 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// schema runs one schema statement in a transaction of its own, bounded by migrationTimeout.
+func (s *Store) schema(ctx context.Context, text string) error {
+	_, err := write(ctx, s, migrationTimeout, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		res, err := tx.Run(ctx, text, nil)
+		if err != nil {
+			return struct{}{}, err
+		}
+		_, err = res.Consume(ctx)
+		return struct{}{}, err
+	})
+	return err
+}
+
 // madeByAnother reports whether a schema statement failed only because another process made
 // the same index or constraint at the same time: IF NOT EXISTS is checked when the statement
-// starts, so two servers migrating at once can both pass it (seen live on Neo4j 5.26).
+// starts, so two can both pass it (seen live on Neo4j 5.26). The lease keeps migrations apart,
+// but the lease's own constraint is made before any lease is held, and a server of a release
+// before the lease migrates without one.
 func madeByAnother(err error) bool {
 	var dbErr *neo4j.Neo4jError
 	return errors.As(err, &dbErr) && dbErr.Code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"

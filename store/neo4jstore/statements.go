@@ -118,6 +118,11 @@ var (
 	migrationApplied      = stmt("migration_applied")
 	migrationRecord       = stmt("migration_record")
 	migrationAwaitIndexes = stmt("migration_await_indexes")
+
+	migrationLeaseConstraint = stmt("migration_lease_constraint")
+	migrationLeaseLock       = stmt("migration_lease_lock")
+	migrationLeaseTake       = stmt("migration_lease_take")
+	migrationLeaseRelease    = stmt("migration_lease_release")
 )
 
 // run executes st in tx and reads all of its records before returning, because a managed

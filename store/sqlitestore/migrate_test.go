@@ -3,6 +3,9 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"io/fs"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,4 +126,65 @@ func indexNames(t *testing.T, s *Store) []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// TestOpenConcurrentProcesses starts several processes (this test binary, re-run) that open
+// one new database file at the same moment, as servers starting together on one file do,
+// five times over: every Open must succeed, and each migration is recorded once. Each
+// migration runs in a BEGIN IMMEDIATE transaction that checks schema_migrations first, so the
+// processes take turns (busy_timeout) and the later ones find it applied.
+func TestOpenConcurrentProcesses(t *testing.T) {
+	if path := os.Getenv("PG_SQLITE_OPEN_CHILD"); path != "" {
+		at, err := time.Parse(time.RFC3339Nano, os.Getenv("PG_SQLITE_OPEN_AT"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Until(at))
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const processes = 6
+	for round := range 5 {
+		path := filepath.Join(t.TempDir(), "new.db")
+		// Starting a process takes a while: all of them wait for one moment, then open.
+		at := time.Now().Add(time.Second).Format(time.RFC3339Nano)
+		cmds := make([]*exec.Cmd, processes)
+		outs := make([]*strings.Builder, processes)
+		for i := range cmds {
+			outs[i] = &strings.Builder{}
+			cmds[i] = exec.Command(os.Args[0], "-test.run=^TestOpenConcurrentProcesses$", "-test.count=1")
+			cmds[i].Env = append(os.Environ(), "PG_SQLITE_OPEN_CHILD="+path, "PG_SQLITE_OPEN_AT="+at)
+			cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+			if err := cmds[i].Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Errorf("round %d, process %d: %v\n%s", round, i, err, outs[i])
+			}
+		}
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n, distinct int
+		if err := db.QueryRow(`SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&n, &distinct); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if n != len(files) || distinct != len(files) {
+			t.Errorf("round %d: %d migration records (%d distinct), want %d", round, n, distinct, len(files))
+		}
+	}
 }

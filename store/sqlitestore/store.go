@@ -102,6 +102,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
+	if err := connect(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
@@ -114,6 +118,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// busyWait is how long connect retries a busy database file; busy_timeout(10000) is the same
+// wait for the statements that honour it.
+const busyWait = 10 * time.Second
+
+// connect opens w's connection, retrying while the file is busy. Processes that open one new
+// file at once each switch it to WAL as they connect, and SQLite refuses that switch at once
+// with SQLITE_BUSY, without the busy timeout, while another process holds a lock
+// (TestOpenConcurrentProcesses); once the file is in WAL mode, it does not happen again.
+func connect(ctx context.Context, w *sql.DB) error {
+	deadline := time.Now().Add(busyWait)
+	for {
+		err := w.PingContext(ctx)
+		var e *sqlite.Error
+		if err == nil || !errors.As(err, &e) || e.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func newStore(w, r *sql.DB) *Store {

@@ -27,7 +27,7 @@ const graphSchema = [
 ];
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
-  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'TokenRevocation',
+  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'TokenRevocation', 'MigrationLease',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -60,6 +60,8 @@ const propertyKeys = [
   'value',
   // TokenRevocation
   'subject', 'revokedBefore',
+  // MigrationLease (name, expiresAt above)
+  'holder',
   // the throw-away property that *_lock statements set and remove to take a write lock
   '_lock',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY

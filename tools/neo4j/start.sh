@@ -14,7 +14,8 @@
 #   NEO4J_PASSWORD   password of the neo4j user (partnergraph-dev; 8 characters or more)
 #   NEO4J_HEAP       JVM heap (1g)     NEO4J_PAGECACHE_MB  page cache in MiB (256)
 #   NEO4J_JAVA       java to run it with (JAVA_HOME/bin/java, else java on PATH)
-#   NEO4J_VERSION    Neo4j version to build with (the pom's pinned 5.26 LTS)
+#   NEO4J_VERSION    Neo4j version to build with (the pom's pinned 5.26 LTS); "calendar" is the
+#                    calendar release pinned in pom.xml (neo4j.calendar.version; Java 21+)
 #
 # The first run downloads the jars into Maven's local repository (~200 MB); later runs build
 # offline. Messages go to stderr; stdout has only the assignments (also in $NEO4J_DIR/neo4j.env).
@@ -40,6 +41,10 @@ elif [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"
 else java=java; fi
 
 say() { echo "neo4j: $*" >&2; }
+if [ "${NEO4J_VERSION:-}" = calendar ]; then
+  NEO4J_VERSION=$(sed -n 's:.*<neo4j.calendar.version>\(.*\)</neo4j.calendar.version>.*:\1:p' "$here/pom.xml")
+  [ -n "$NEO4J_VERSION" ] || { say "no neo4j.calendar.version in $here/pom.xml"; exit 1; }
+fi
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 mkdir -p "$dir"

@@ -6,6 +6,7 @@ package neo4jtest
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -72,16 +73,26 @@ func Wipe(t testing.TB, s Server) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if err := Empty(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Empty deletes every node of the server's database but the migration records, as Wipe does
+// but without its lock: for scripts that run a PartnerGraph server on an empty database
+// (tools/conformance/run.sh --store neo4j, through the wipe command beside this package).
+func Empty(ctx context.Context, s Server) error {
 	driver, err := neo4j.NewDriverWithContext(s.URI, neo4j.BasicAuth(s.Username, s.Password, ""))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer driver.Close(ctx)
 	db := s.database()
 	if _, err := neo4j.ExecuteQuery(ctx, driver, wipe, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db)); err != nil {
-		t.Fatalf("wipe Neo4j database %q at %s: %v", db, s.URI, err)
+		return fmt.Errorf("wipe Neo4j database %q at %s: %w", db, s.URI, err)
 	}
+	return nil
 }
 
 // database is the name of the server's database, "neo4j" (the default) when none is set.
