@@ -43,6 +43,7 @@ var (
 	businessSetServices      = stmt("business_set_services")
 	businessServices         = stmt("business_services")
 	businessExport           = stmt("business_export")
+	importExisting           = stmt("import_existing")
 	ownerAdd                 = stmt("owner_add")
 	ownerBusinesses          = stmt("owner_businesses")
 
