@@ -103,7 +103,7 @@ var (
 	offerListByLead  = stmt("offer_list_by_lead")
 	offerInbox       = stmt("offer_inbox")
 	offerDue         = stmt("offer_due")
-	offerOutcomes    = stmt("offer_outcomes")
+	outcomePage      = stmt("outcome_page")
 	offerCountsSince = stmt("offer_counts_since")
 	offerCapCounts   = stmt("offer_cap_counts")
 	eventCreate      = stmt("event_create")
