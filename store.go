@@ -143,8 +143,13 @@ type Store interface {
 	// Partnerships lists partnerships matching f, newest first.
 	Partnerships(ctx context.Context, f PartnershipFilter, p Page) (Slice[*Partnership], error)
 
-	// Import writes every record, creating or replacing by id (by key for edges), in one unit:
-	// on any error nothing is written, and the error names the record's line.
+	// Import writes every record, creating or replacing by id (by key for edges). A bad record
+	// (EINVALID, a reference to nothing at an earlier line or in the store, a second open
+	// partnership of a pair) or a reader's error fails it before anything is written, and the
+	// error names the record's line. A store may commit a large import in parts (Neo4j does):
+	// a failure while writing (the server, or a concurrent writer) may then leave the records
+	// before it written, and its error says so. Import is idempotent: importing the same
+	// records again finishes such an import.
 	Import(ctx context.Context, records iter.Seq2[Record, error]) (ImportStats, error)
 	// Export calls yield for every object, in an order Import accepts.
 	Export(ctx context.Context, yield func(Record) error) error

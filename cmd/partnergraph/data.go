@@ -65,7 +65,9 @@ func importCmd(ctx context.Context, args []string) error {
 	start := time.Now()
 	stats, err := store.Import(ctx, withProgress(seed.ReadJSONL(in), "import"))
 	if err != nil {
-		return fmt.Errorf("nothing was imported: %w", err)
+		// A bad record fails before anything is written; a store that commits in parts
+		// (Neo4j) says in err how far a failure while writing got.
+		return fmt.Errorf("import failed: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "imported %v in %s\n", stats, time.Since(start).Round(time.Millisecond))
 	return nil
@@ -148,6 +150,23 @@ func withProgress(records iter.Seq2[partnergraph.Record, error], verb string) it
 		if p.n >= 100_000 {
 			fmt.Fprintf(os.Stderr, "%s: all %d records read in %s; building indexes and committing\n", p.verb, p.n, time.Since(p.start).Round(time.Second))
 		}
+	}
+}
+
+// writeProgress reports, at most every 5 s, how many records a store that writes an import in
+// batches after reading it all (Neo4j) has written.
+func writeProgress(verb string) func(written, total int) {
+	var start, last time.Time
+	return func(written, total int) {
+		now := time.Now()
+		if start.IsZero() {
+			start, last = now, now
+		}
+		if now.Sub(last) < 5*time.Second && written < total {
+			return
+		}
+		last = now
+		fmt.Fprintf(os.Stderr, "%s: %d of %d records written (%.0f/s)\n", verb, written, total, float64(written)/max(now.Sub(start).Seconds(), 1e-3))
 	}
 }
 

@@ -106,7 +106,8 @@ func (s storeFlags) open(ctx context.Context) (partnergraph.Store, error) {
 		if *s.neo4jURI == "" {
 			return nil, fmt.Errorf("--store neo4j needs NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE)")
 		}
-		return neo4jstore.Open(ctx, neo4jstore.Config{URI: *s.neo4jURI, Username: *s.neo4jUser, Password: *s.neo4jPass, Database: *s.neo4jDBName})
+		return neo4jstore.Open(ctx, neo4jstore.Config{URI: *s.neo4jURI, Username: *s.neo4jUser, Password: *s.neo4jPass, Database: *s.neo4jDBName,
+			ImportProgress: writeProgress("import")})
 	}
 	return nil, fmt.Errorf("--store must be sqlite or neo4j, not %q", *s.kind)
 }

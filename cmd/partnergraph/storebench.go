@@ -28,7 +28,7 @@ func storeBenchCmd(ctx context.Context, args []string) error {
 	n := f.int("n", 100000, "businesses in the synthetic network (10000 for a quick run)")
 	rngSeed := f.Int64("seed", 1, "seed of the synthetic network")
 	stores := f.string("stores", "sqlite,neo4j", "stores to measure, in order")
-	rates := f.string("rates", "100,500,1000", "offered lead rates per second")
+	rates := f.string("rates", "100,500,1000", "offered lead rates per second (\"\" to measure only the load and the projection)")
 	duration := f.duration("duration", 10*time.Second, "how long each lead rate runs")
 	workers := f.int("workers", 64, "concurrent HTTP clients of the lead path")
 	wipe := f.bool("wipe-neo4j", false, "empty the Neo4j database (NEO4J_DATABASE) first if it holds data")
@@ -50,21 +50,25 @@ func storeBenchCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		defer cleanup()
-		// The lead path first, on the small example network, then the large load.
+		// The lead path first, on the small example network (unless --rates is empty), then
+		// the large load.
+		if *rates != "" {
+			store, err := open()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "%s: lead path at %s leads/s, %s each\n", kind, *rates, *duration)
+			if r.leads, err = leadBench(ctx, store, *rates, *duration, *workers); err != nil {
+				store.Close()
+				return fmt.Errorf("%s: lead path: %w", kind, err)
+			}
+			store.Close()
+			if err := wipeStore(); err != nil {
+				return err
+			}
+		}
 		store, err := open()
 		if err != nil {
-			return err
-		}
-		fmt.Fprintf(os.Stderr, "%s: lead path at %s leads/s, %s each\n", kind, *rates, *duration)
-		if r.leads, err = leadBench(ctx, store, *rates, *duration, *workers); err != nil {
-			store.Close()
-			return fmt.Errorf("%s: lead path: %w", kind, err)
-		}
-		store.Close()
-		if err := wipeStore(); err != nil {
-			return err
-		}
-		if store, err = open(); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s: bulk load of %d businesses\n", kind, *n)
@@ -129,7 +133,8 @@ func benchStore(ctx context.Context, kind string, wipe bool) (open func() (partn
 		if uri == "" {
 			return nil, nil, nil, fmt.Errorf("bench-stores: neo4j needs NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE): tools/neo4j/start.sh starts one")
 		}
-		cfg := neo4jstore.Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+		cfg := neo4jstore.Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"),
+			ImportProgress: writeProgress("neo4j: bulk load")}
 		open = func() (partnergraph.Store, error) { return neo4jstore.Open(ctx, cfg) }
 		empty = func() error { return wipeNeo4j(ctx, cfg) }
 		s, err := open()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"slices"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -15,8 +14,8 @@ import (
 // Records are imported in batches of up to importBatchSize records of one kind, each batch
 // written by UNWIND statements, and exported in pages of exportPageSize.
 const (
-	importBatchSize = 500
-	exportPageSize  = 500
+	importBatchSize = 5000
+	exportPageSize  = 10000
 )
 
 // importBatch is a run of consecutive records of one kind. A batch never holds one key twice,
@@ -48,41 +47,66 @@ func recordKey(r partnergraph.Record) string {
 }
 
 // Import writes every record, creating or replacing by id (by ends for edges; a business's
-// services are replaced, its owners added), in one write transaction: on any error nothing is
-// written, and a bad record's error (EINVALID, ENOTFOUND, ECONFLICT) names its line. A
-// reader's error aborts the import and is returned as it is.
+// services are replaced, its owners added), in transactions of up to importBatchSize records
+// each, committed one after the other, so that an import of any size fits in the server's
+// transaction memory.
 //
-// The records are read and validated first, before any Cypher runs, and held in memory: the
-// driver may run the transaction more than once (after a deadlock or a leader change), and
-// the sequence can only be read once. Consecutive records of one kind are applied together,
-// up to importBatchSize at a time, in the order they come, so an import behaves as if its
-// records were applied one by one: a record may refer to what an earlier line created. The
-// transaction may run for TxTimeout per batch, and the server holds all of its changes in
-// memory until it commits (bounded by the server's db.memory.transaction.max).
+// A bad record fails the import before anything is written: the records are read, validated
+// and checked first (EINVALID, ENOTFOUND for a reference to nothing at an earlier line or in
+// the database, ECONFLICT for a second open partnership of a pair), and the error names the
+// line. A reader's error aborts the import the same way and is returned as it is. What can
+// still fail once writing has begun is the server or the connection, or a concurrent writer
+// (another open partnership of the same pair): the batches committed before stay, and the
+// error says how far the import got. Import is idempotent, so running the same import again
+// finishes it.
+//
+// The records are held in memory, because the sequence can only be read once and the check
+// must see all of them before the first write. Consecutive records of one kind are applied
+// together, in the order they come, so an import behaves as if its records were applied one
+// by one: a record may refer to what an earlier line created.
 func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
 	batches, err := batchRecords(records, importBatchSize)
 	if err != nil {
 		return nil, err
 	}
-	stats := partnergraph.ImportStats{}
-	if len(batches) == 0 {
-		return stats, nil
+	if err := s.checkImport(ctx, batches); err != nil {
+		return nil, err
 	}
-	_, err = write(ctx, s, s.txTimeout*time.Duration(len(batches)), func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		for _, b := range batches {
-			if err := importBatchOf(ctx, tx, b); err != nil {
-				return struct{}{}, err
-			}
-		}
-		return struct{}{}, nil
-	})
-	if err != nil {
-		return nil, wrap("import", err)
-	}
+	total := 0
 	for _, b := range batches {
+		total += len(b.records)
+	}
+	stats := partnergraph.ImportStats{}
+	written := 0
+	for _, b := range batches {
+		_, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			return struct{}{}, importBatchOf(ctx, tx, b)
+		})
+		if err != nil {
+			return nil, importStopped(b, written, err)
+		}
 		stats[b.kind] += len(b.records)
+		written += len(b.records)
+		if s.importProgress != nil {
+			s.importProgress(written, total)
+		}
 	}
 	return stats, nil
+}
+
+// importStopped is the error of an import whose batch b failed after the check, when written
+// records are already committed: it says how far the import got and keeps the code of err.
+// A uniqueness constraint that refused the batch can only be an open partnership of the same
+// pair, written by someone else since the check: ECONFLICT.
+func importStopped(b *importBatch, written int, err error) error {
+	line := b.records[0].Line
+	if isConstraintViolation(err) {
+		err = partnergraph.Errorf(partnergraph.ECONFLICT, "an open partnership of a pair in lines %d to %d was written by another client during the import", line, b.records[len(b.records)-1].Line)
+	}
+	if written == 0 {
+		return wrap("import", err)
+	}
+	return fmt.Errorf("neo4jstore: import stopped at line %d, with the %d records before it written (import is idempotent: import the same records again to finish): %w", line, written, err)
 }
 
 // batchRecords reads and validates every record (EINVALID naming its line; a reader's error
@@ -115,189 +139,80 @@ func batchRecords(records iter.Seq2[partnergraph.Record, error], size int) ([]*i
 	return batches, nil
 }
 
-// importBatchOf applies one batch. References to other objects are checked (and the objects
-// locked) before anything of the batch is written, so that a missing one fails with its line.
+// importBatchOf applies one batch. checkImport has checked its references and pairs: objects
+// are never deleted, so every reference still holds, and a concurrent writer that opened one
+// of its pairs since makes the openPair constraint refuse the batch. The relationship MERGEs
+// lock both of their nodes (LockingMerge), so concurrent writers of one edge cannot make it
+// twice.
 func importBatchOf(ctx context.Context, tx neo4j.ManagedTransaction, b *importBatch) error {
 	rows := make([]any, len(b.records))
+	st := map[string]statement{
+		"service": servicePut, "complement": complementSet, "network": networkImport,
+		"membership": membershipPut, "trust": trustSet, "partnership": partnershipPut,
+	}[b.kind]
 	switch b.kind {
 	case "service":
 		for i, r := range b.records {
 			rows[i] = serviceRow(*r.Service)
 		}
-		_, err := run(ctx, tx, servicePut, map[string]any{"rows": rows})
-		return err
-
 	case "complement":
-		var ids []string
-		for _, r := range b.records {
-			ids = append(ids, r.Complement.From, r.Complement.To)
-		}
-		found, err := lockExisting(ctx, tx, serviceLock, ids...)
-		if err != nil {
-			return err
-		}
 		for i, r := range b.records {
-			c := *r.Complement
-			if !found[c.From] {
-				return partnergraph.AtLine(r.Line, notFound("from", "service", c.From))
-			}
-			if !found[c.To] {
-				return partnergraph.AtLine(r.Line, notFound("to", "service", c.To))
-			}
-			rows[i] = complementRow(c)
+			rows[i] = complementRow(*r.Complement)
 		}
-		_, err = run(ctx, tx, complementSet, map[string]any{"rows": rows})
-		return err
-
-	case "business":
-		var ids []string
-		for _, r := range b.records {
-			ids = append(ids, r.Business.Services...)
-		}
-		found, err := lockExisting(ctx, tx, serviceLock, ids...)
-		if err != nil {
-			return err
-		}
-		services := make([]any, len(b.records))
-		var owners []any
-		for i, r := range b.records {
-			for _, id := range r.Business.Services {
-				if !found[id] {
-					return partnergraph.AtLine(r.Line, notFound("business.services", "service", id))
-				}
-			}
-			biz := r.Business.Business
-			biz.CreatedAt = orNow(biz.CreatedAt)
-			rows[i] = businessParams(&biz)
-			services[i] = map[string]any{"id": biz.ID, "services": sortedUnique(r.Business.Services)}
-			for _, sub := range r.Business.Owners {
-				owners = append(owners, map[string]any{"businessId": biz.ID, "sub": sub})
-			}
-		}
-		if _, err := run(ctx, tx, businessImport, map[string]any{"rows": rows}); err != nil {
-			return err
-		}
-		if _, err := run(ctx, tx, businessSetServices, map[string]any{"rows": services}); err != nil {
-			return err
-		}
-		if len(owners) == 0 {
-			return nil
-		}
-		_, err = run(ctx, tx, ownerAdd, map[string]any{"rows": owners})
-		return err
-
 	case "network":
 		for i, r := range b.records {
 			n := *r.Network
 			n.CreatedAt = orNow(n.CreatedAt)
 			rows[i] = networkParams(&n)
 		}
-		_, err := run(ctx, tx, networkImport, map[string]any{"rows": rows})
-		return err
-
 	case "membership":
-		var businesses, networks []string
-		for _, r := range b.records {
-			businesses = append(businesses, r.Membership.BusinessID)
-			networks = append(networks, r.Membership.NetworkID)
-		}
-		foundB, err := lockExisting(ctx, tx, businessLock, businesses...)
-		if err != nil {
-			return err
-		}
-		foundN, err := lockExisting(ctx, tx, networkLock, networks...)
-		if err != nil {
-			return err
-		}
 		for i, r := range b.records {
 			m := *r.Membership
-			if !foundB[m.BusinessID] {
-				return partnergraph.AtLine(r.Line, notFound("businessId", "business", m.BusinessID))
-			}
-			if !foundN[m.NetworkID] {
-				return partnergraph.AtLine(r.Line, notFound("networkId", "network", m.NetworkID))
-			}
 			m.Since = orNow(m.Since)
 			rows[i] = membershipRow(m)
 		}
-		_, err = run(ctx, tx, membershipPut, map[string]any{"rows": rows})
-		return err
-
 	case "trust":
-		var ids []string
-		for _, r := range b.records {
-			ids = append(ids, r.Trust.From, r.Trust.To)
-		}
-		found, err := lockExisting(ctx, tx, businessLock, ids...)
-		if err != nil {
-			return err
-		}
 		for i, r := range b.records {
 			t := *r.Trust
-			if !found[t.From] {
-				return partnergraph.AtLine(r.Line, notFound("from", "business", t.From))
-			}
-			if !found[t.To] {
-				return partnergraph.AtLine(r.Line, notFound("to", "business", t.To))
-			}
 			t.UpdatedAt = orNow(t.UpdatedAt)
 			rows[i] = trustRow(t)
 		}
-		_, err = run(ctx, tx, trustSet, map[string]any{"rows": rows})
-		return err
-
-	default:
-		return importPartnerships(ctx, tx, b, rows)
+	case "partnership":
+		for i, r := range b.records {
+			p := *r.Partnership
+			p.CreatedAt = orNow(p.CreatedAt)
+			rows[i] = partnershipParams(&p)
+		}
+	case "business":
+		return importBusinesses(ctx, tx, b, rows)
 	}
+	_, err := run(ctx, tx, st, map[string]any{"rows": rows})
+	return err
 }
 
-// importPartnerships applies a batch of partnerships, keeping the rule of one open
-// partnership per pair as if the records were applied one by one: a record replaces the
-// partnership with its id, so it may close a pair that a later record opens again.
-func importPartnerships(ctx context.Context, tx neo4j.ManagedTransaction, b *importBatch, rows []any) error {
-	var ids, pairs []string
-	for _, r := range b.records {
-		p := r.Partnership
-		ids = append(ids, p.ProposerID, p.PartnerID)
-		if p.Status.Open() {
-			pairs = append(pairs, pairKey(p.ProposerID, p.PartnerID))
-		}
-	}
-	found, err := lockExisting(ctx, tx, businessLock, ids...)
-	if err != nil {
-		return err
-	}
-	open, err := openPartnerships(ctx, tx, pairs...) // pair → id, as the database holds them
-	if err != nil {
-		return err
-	}
-	pairOf := make(map[string]string, len(open)) // id → pair, for the open ones
-	for pair, id := range open {
-		pairOf[id] = pair
-	}
+// importBusinesses writes a batch of businesses, their services and their owners.
+func importBusinesses(ctx context.Context, tx neo4j.ManagedTransaction, b *importBatch, rows []any) error {
+	services := make([]any, len(b.records))
+	var owners []any
 	for i, r := range b.records {
-		p := *r.Partnership
-		if !found[p.ProposerID] {
-			return partnergraph.AtLine(r.Line, notFound("proposerId", "business", p.ProposerID))
+		biz := r.Business.Business
+		biz.CreatedAt = orNow(biz.CreatedAt)
+		rows[i] = businessParams(&biz)
+		services[i] = map[string]any{"id": biz.ID, "services": sortedUnique(r.Business.Services)}
+		for _, sub := range r.Business.Owners {
+			owners = append(owners, map[string]any{"businessId": biz.ID, "sub": sub})
 		}
-		if !found[p.PartnerID] {
-			return partnergraph.AtLine(r.Line, notFound("partnerId", "business", p.PartnerID))
-		}
-		if pair, ok := pairOf[p.ID]; ok { // this record replaces it
-			delete(open, pair)
-			delete(pairOf, p.ID)
-		}
-		if p.Status.Open() {
-			pair := pairKey(p.ProposerID, p.PartnerID)
-			if _, taken := open[pair]; taken {
-				return partnergraph.AtLine(r.Line, errPairOpen(&p))
-			}
-			open[pair], pairOf[p.ID] = p.ID, pair
-		}
-		p.CreatedAt = orNow(p.CreatedAt)
-		rows[i] = partnershipParams(&p)
 	}
-	_, err = run(ctx, tx, partnershipPut, map[string]any{"rows": rows})
+	if _, err := run(ctx, tx, businessImport, map[string]any{"rows": rows}); err != nil {
+		return err
+	}
+	if _, err := run(ctx, tx, businessSetServices, map[string]any{"rows": services}); err != nil {
+		return err
+	}
+	if len(owners) == 0 {
+		return nil
+	}
+	_, err := run(ctx, tx, ownerAdd, map[string]any{"rows": owners})
 	return err
 }
 
@@ -321,10 +236,19 @@ type exportStep struct {
 // businesses (with their services and owners), networks, memberships, trust edges and
 // partnerships (oldest first). Each page of exportPageSize records is read in a read
 // transaction of its own and handed to yield outside it, so the export never holds the whole
-// graph, and a slow yield holds no transaction open. Neo4j keeps no snapshot across
-// transactions: writes made during an export may or may not appear in it. An error from yield
-// stops the export and is returned as it is.
+// graph, and a slow yield holds no transaction open. An error from yield stops the export and
+// is returned as it is.
+//
+// Neo4j keeps no snapshot across transactions (nor across the statements of one: its reads
+// are read-committed), so writes made during an export may or may not appear in it. What does
+// appear is closed under references: an edge or membership is left out unless both of its
+// ends were exported before it, and a business's services are those exported before it. So
+// an export taken while others write still imports, and still builds a projection: a server
+// that starts during writes no longer fails on an edge to a business created after the
+// businesses were read (issue 12). What was left out is what a later write brought, which
+// the server then learns as it learns any write.
 func (s *Store) Export(ctx context.Context, yield func(partnergraph.Record) error) error {
+	seen := exportedSet{service: map[string]bool{}, business: map[string]bool{}, network: map[string]bool{}}
 	for _, step := range exportSteps() {
 		params := step.first
 		for {
@@ -348,6 +272,9 @@ func (s *Store) Export(ctx context.Context, yield func(partnergraph.Record) erro
 				return wrap("export "+step.op, err)
 			}
 			for _, r := range pg.records {
+				if !seen.keep(&r) {
+					continue
+				}
 				if err := yield(r); err != nil {
 					return err
 				}
@@ -359,6 +286,36 @@ func (s *Store) Export(ctx context.Context, yield func(partnergraph.Record) erro
 		}
 	}
 	return nil
+}
+
+// exportedSet holds the ids of the services, businesses and networks an export has yielded.
+type exportedSet struct{ service, business, network map[string]bool }
+
+// keep reports whether r refers only to objects exported before it, dropping from a business
+// the services that were not, and records what r creates.
+func (x exportedSet) keep(r *partnergraph.Record) bool {
+	switch {
+	case r.Service != nil:
+		x.service[r.Service.ID] = true
+	case r.Complement != nil:
+		return x.service[r.Complement.From] && x.service[r.Complement.To]
+	case r.Business != nil:
+		if slices.ContainsFunc(r.Business.Services, func(id string) bool { return !x.service[id] }) {
+			br := *r.Business
+			br.Services = slices.DeleteFunc(slices.Clone(br.Services), func(id string) bool { return !x.service[id] })
+			r.Business = &br
+		}
+		x.business[r.Business.ID] = true
+	case r.Network != nil:
+		x.network[r.Network.ID] = true
+	case r.Membership != nil:
+		return x.business[r.Membership.BusinessID] && x.network[r.Membership.NetworkID]
+	case r.Trust != nil:
+		return x.business[r.Trust.From] && x.business[r.Trust.To]
+	case r.Partnership != nil:
+		return x.business[r.Partnership.ProposerID] && x.business[r.Partnership.PartnerID]
+	}
+	return true
 }
 
 func exportSteps() []exportStep {

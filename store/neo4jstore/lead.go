@@ -596,8 +596,9 @@ func (s *Store) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int
 	}
 }
 
-// Outcomes implements partnergraph.LeadStore: pages of answered offers, each page's leads
-// read one by one in the same read transaction (a start-up replay, not a hot path).
+// Outcomes implements partnergraph.LeadStore: pages of answered offers, in the order the
+// offer_responded index keeps them, each offer with its lead in the same statement (a page
+// costs its own size, so the replay is linear in the outcomes).
 func (s *Store) Outcomes(ctx context.Context, since time.Time, fn func(partnergraph.Offer, partnergraph.Lead) error) error {
 	after, seq := since.UTC(), int64(-1)
 	type outcome struct {
@@ -606,7 +607,7 @@ func (s *Store) Outcomes(ctx context.Context, since time.Time, fn func(partnergr
 	}
 	for {
 		page, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]outcome, error) {
-			recs, err := run(ctx, tx, offerOutcomes, map[string]any{"after": after, "seq": seq, "limit": int64(1000)})
+			recs, err := run(ctx, tx, outcomePage, map[string]any{"after": after, "seq": seq, "limit": int64(outcomePageSize)})
 			if err != nil {
 				return nil, err
 			}
@@ -616,7 +617,7 @@ func (s *Store) Outcomes(ctx context.Context, since time.Time, fn func(partnergr
 				if err != nil {
 					return nil, err
 				}
-				l, err := leadByIDIn(ctx, tx, o.LeadID)
+				l, err := leadOf(rec)
 				if err != nil {
 					return nil, err
 				}
@@ -627,15 +628,18 @@ func (s *Store) Outcomes(ctx context.Context, since time.Time, fn func(partnergr
 		if err != nil {
 			return wrap("read outcomes", err)
 		}
-		if len(page) == 0 {
-			return nil
-		}
 		for _, x := range page {
 			if err := fn(x.o, *x.l); err != nil {
 				return err
 			}
 		}
+		if len(page) < outcomePageSize {
+			return nil
+		}
 		last := page[len(page)-1].o
 		after, seq = last.RespondedAt.UTC(), last.Seq
 	}
 }
+
+// outcomePageSize is how many outcomes Outcomes reads in one transaction.
+const outcomePageSize = 5000

@@ -43,6 +43,7 @@ var (
 	businessSetServices      = stmt("business_set_services")
 	businessServices         = stmt("business_services")
 	businessExport           = stmt("business_export")
+	importExisting           = stmt("import_existing")
 	ownerAdd                 = stmt("owner_add")
 	ownerBusinesses          = stmt("owner_businesses")
 
@@ -102,7 +103,7 @@ var (
 	offerListByLead  = stmt("offer_list_by_lead")
 	offerInbox       = stmt("offer_inbox")
 	offerDue         = stmt("offer_due")
-	offerOutcomes    = stmt("offer_outcomes")
+	outcomePage      = stmt("outcome_page")
 	offerCountsSince = stmt("offer_counts_since")
 	offerCapCounts   = stmt("offer_cap_counts")
 	eventCreate      = stmt("event_create")

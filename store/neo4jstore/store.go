@@ -23,9 +23,12 @@ type Config struct {
 	Username string
 	Password string
 	Database string // "" means DefaultDatabase
-	// TxTimeout bounds every transaction on the server; 0 means DefaultTxTimeout. Import gets
-	// TxTimeout for each batch of records, since it writes them all in one transaction.
+	// TxTimeout bounds every transaction on the server; 0 means DefaultTxTimeout. Import commits
+	// a transaction per batch of records, each bounded by TxTimeout.
 	TxTimeout time.Duration
+	// ImportProgress, if not nil, is called after each batch that Import commits, with the
+	// records written so far and the import's total: a large load writes for minutes.
+	ImportProgress func(written, total int)
 }
 
 // Defaults for a zero Config field.
@@ -42,6 +45,8 @@ type Store struct {
 	driver    neo4j.DriverWithContext
 	database  string
 	txTimeout time.Duration
+	// importProgress is Config.ImportProgress.
+	importProgress func(written, total int)
 	// bookmarks chains every session of this Store causally, so that a read sees every write
 	// this process made before it, even when a cluster routes the read to another member.
 	bookmarks neo4j.BookmarkManager
@@ -65,10 +70,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("neo4jstore: open %s: %w", where, err)
 	}
 	s := &Store{
-		driver:    driver,
-		database:  cfg.Database,
-		txTimeout: cfg.TxTimeout,
-		bookmarks: driver.ExecuteQueryBookmarkManager(),
+		driver:         driver,
+		database:       cfg.Database,
+		txTimeout:      cfg.TxTimeout,
+		importProgress: cfg.ImportProgress,
+		bookmarks:      driver.ExecuteQueryBookmarkManager(),
 	}
 	if s.database == "" {
 		s.database = DefaultDatabase

@@ -1,5 +1,6 @@
-// Replaces the services each business offers. The caller has locked every business and
-// service in the rows and checked that they exist, and puts each business in $rows once.
+// Replaces the services each business offers. The caller has checked that every business and
+// service in the rows exists (UpdateBusiness locks them; an import checks before it writes),
+// and puts each business in $rows once.
 UNWIND $rows AS row
 MATCH (b:Business {id: row.id})
 OPTIONAL MATCH (b)-[gone:OFFERS]->(old:Service)

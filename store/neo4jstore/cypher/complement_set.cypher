@@ -1,4 +1,5 @@
-// Creates or replaces complements. The caller has locked both services of every row.
+// Creates or replaces complements. The caller has checked that both services of every row
+// exist; the MERGE locks both ends, so concurrent writers of one edge make it once.
 UNWIND $rows AS row
 MATCH (a:Service)
 WHERE a.id = row.from

@@ -1,4 +1,5 @@
-// Creates or replaces memberships (import). The caller has locked both ends of every row.
+// Creates or replaces memberships (import, which has checked that both ends of every row
+// exist). The MERGE locks both ends.
 UNWIND $rows AS row
 MATCH (b:Business)
 WHERE b.id = row.businessId

@@ -1,4 +1,4 @@
-// Makes each user in the rows an owner of the business. The caller has locked the business;
+// Makes each user in the rows an owner of the business, which the caller has checked exists;
 // the user is merged on its constrained sub and locked before the relationship is merged.
 UNWIND $rows AS row
 MATCH (b:Business)

@@ -1,5 +1,6 @@
 // Creates or replaces partnerships by id (import) and relinks their parties. The caller has
-// locked every business in the rows and checked the one-open-partnership-per-pair rule.
+// checked that every business in the rows exists and the one-open-partnership-per-pair rule
+// (the openPair constraint refuses a pair that another writer opened since).
 UNWIND $rows AS row
 MATCH (a:Business {id: row.proposerId})
 MATCH (b:Business {id: row.partnerId})

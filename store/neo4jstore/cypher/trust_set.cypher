@@ -1,4 +1,6 @@
-// Creates or replaces trust edges. The caller has locked both businesses of every row.
+// Creates or replaces trust edges. The caller has checked that both businesses of every row
+// exist (SetTrust locks them; an import checks before it writes, and businesses are never
+// deleted); the MERGE locks both ends, so concurrent writers of one edge make it once.
 UNWIND $rows AS row
 MATCH (a:Business)
 WHERE a.id = row.from
