@@ -27,7 +27,7 @@ const graphSchema = [
 ];
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
-  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'TokenRevocation',
+  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'SeqReservation', 'OfferDay', 'TokenRevocation',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -58,6 +58,10 @@ const propertyKeys = [
   'partnershipId', 'payerId', 'payeeId',
   // Counter (name, and the value it hands out)
   'value',
+  // SeqReservation (a range of seqs reserved for one write, and when readers stop waiting)
+  'first', 'last', 'deadline',
+  // OfferDay (businessId above; the UTC day, and the offers made to the business that day)
+  'day', 'offers',
   // TokenRevocation
   'subject', 'revokedBefore',
   // the throw-away property that *_lock statements set and remove to take a write lock
