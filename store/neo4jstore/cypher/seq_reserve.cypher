@@ -13,7 +13,7 @@ REMOVE c._lock
 WITH c, c.value AS base
 SET c.value = base + reduce(total = 0, n IN $sizes | total + n)
 WITH base, datetime() + duration({milliseconds: $holdMs}) AS deadline
-CALL {
+CALL () {
   MATCH (old:SeqReservation)
   WHERE old.deadline < datetime()
   DELETE old
