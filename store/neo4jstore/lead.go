@@ -134,10 +134,10 @@ func eventRows(events []partnergraph.LeadEvent) []any {
 // recipient's daily lead cap, on the offer's UTC day (partnergraph.CapDay), the offers before
 // it in the list included, and returns the first partnergraph.CheckDailyCap error. The day's
 // count is read and moved up under a lock of its own (offer_cap_take) that the transaction
-// holds until it ends, and every writer of offers takes it after writing them, so no offer to
-// a recipient is written between the count and the commit. It must be the transaction's last
-// statement: writers to one recipient wait for each other from here on. Unknown recipients
-// are left to checkNewOffers.
+// holds until it ends, and every writer of offers takes it after writing them, so each offer
+// is counted once and no two writers to a recipient count from the same value. It must be
+// the transaction's last statement: writers to one recipient wait for each other from here
+// on. Unknown recipients are left to checkNewOffers.
 func checkCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer) error {
 	if len(offers) == 0 {
 		return nil
