@@ -92,8 +92,7 @@ func (s *Store) numbered(ctx context.Context, n int, fn func(ctx context.Context
 	ctx = context.WithoutCancel(ctx)
 	err = fn(ctx, &r)
 	if outcomeKnown(err) {
-		// A failed release leaves the reservation to its deadline: feeds are late, not wrong.
-		_ = s.releaseSeqs(ctx, r)
+		s.seqs.release(r)
 	}
 	return err
 }
@@ -129,10 +128,14 @@ func (s *Store) reserveSeqs(ctx context.Context, sizes []int64) ([]reservation, 
 	})
 }
 
-// releaseSeqs deletes r's reservation: feeds may be read past it.
-func (s *Store) releaseSeqs(ctx context.Context, r reservation) error {
+// releaseSeqs deletes the reservations, in one transaction: feeds may be read past them.
+func (s *Store) releaseSeqs(ctx context.Context, rs ...reservation) error {
+	rows := make([]any, len(rs))
+	for i, r := range rs {
+		rows[i] = map[string]any{"id": r.id, "first": r.first}
+	}
 	return exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
-		_, err := run(ctx, tx, seqRelease, map[string]any{"id": r.id, "first": r.first})
+		_, err := run(ctx, tx, seqRelease, map[string]any{"reservations": rows})
 		return err
 	})
 }
@@ -216,12 +219,61 @@ func readFeed[T any](ctx context.Context, s *Store, st statement, params map[str
 }
 
 // seqBatcher reserves seqs for all the writes of this process that wait at one time in one
-// transaction, so that writers queue on the counter once per batch rather than once each.
+// transaction, so that writers queue on the counter once per batch rather than once each, and
+// releases them in batches too (a commit less per write).
 type seqBatcher struct {
-	s       *Store
-	mu      sync.Mutex
-	queue   []*seqRequest
-	running bool // a goroutine is reserving for the queue
+	s         *Store
+	mu        sync.Mutex
+	queue     []*seqRequest
+	running   bool // a goroutine is reserving for the queue
+	releases  []*releaseRequest
+	releasing bool // a goroutine is releasing
+}
+
+// releaseRequest is one writer's wait for its reservation to be deleted.
+type releaseRequest struct {
+	r    reservation
+	done chan struct{}
+}
+
+// release deletes r's reservation with those of the other writers that finish meanwhile, and
+// returns once it is deleted, so that a subscriber woken after the write reads past it. A
+// failed release leaves the reservation to its deadline: feeds are late, not wrong.
+func (b *seqBatcher) release(r reservation) {
+	req := &releaseRequest{r: r, done: make(chan struct{})}
+	b.mu.Lock()
+	b.releases = append(b.releases, req)
+	if !b.releasing {
+		b.releasing = true
+		go b.runReleases()
+	}
+	b.mu.Unlock()
+	<-req.done
+}
+
+// runReleases deletes the waiting reservations, batch after batch, until none waits.
+func (b *seqBatcher) runReleases() {
+	for {
+		b.mu.Lock()
+		batch := b.releases
+		b.releases = nil
+		if len(batch) == 0 {
+			b.releasing = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		rs := make([]reservation, len(batch))
+		for i, req := range batch {
+			rs[i] = req.r
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), b.s.txTimeout+seqSlack)
+		_ = b.s.releaseSeqs(ctx, rs...)
+		cancel()
+		for _, req := range batch {
+			close(req.done)
+		}
+	}
 }
 
 // seqRequest is one writer's wait for its reservation.
@@ -303,8 +355,8 @@ func (b *seqBatcher) run() {
 			close(req.done)
 		}
 		b.mu.Unlock()
-		for _, r := range orphans {
-			_ = b.s.releaseSeqs(context.Background(), r)
+		if len(orphans) > 0 {
+			_ = b.s.releaseSeqs(context.Background(), orphans...)
 		}
 	}
 }
