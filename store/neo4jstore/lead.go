@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -19,34 +20,8 @@ const IdempotencyWindow = 24 * time.Hour
 // so that a large purge never builds one huge transaction on the server.
 const purgeBatchSize = 1000
 
-// Seqs order inboxes and feeds. Every transaction that creates a lead, an offer or an event
-// first takes the write lock on the one (:Counter {name: 'seq'}) node (seq_lock), before it
-// reads anything, and takes its seqs from that counter (seq_take) just before it writes: such
-// transactions run one at a time, so seqs are unique and increase in commit order (a
-// subscriber that has seen seq n never later finds a smaller one), and no other such
-// transaction can invalidate what one checked (a free idempotency key, a free id) before it
-// commits. Transitions that create neither offers nor events lock only their lead, so they do
-// not wait for the counter; the lock order of lead writers is always counter, then lead.
-
 // The domain has no Valid methods for these enums (yet); they are checked here to return
 // EINVALID rather than store a value that the other stores refuse.
-
-// takeSeqs hands out n seqs from the counter, which the transaction has locked (seq_lock),
-// and returns the first.
-func takeSeqs(ctx context.Context, tx neo4j.ManagedTransaction, n int) (int64, error) {
-	recs, err := run(ctx, tx, seqTake, map[string]any{"n": int64(n)})
-	if err != nil {
-		return 0, err
-	}
-	if len(recs) != 1 {
-		return 0, fmt.Errorf("the seq counter is missing")
-	}
-	last, _, err := neo4j.GetRecordValue[int64](recs[0], "last")
-	if err != nil {
-		return 0, err
-	}
-	return last - int64(n) + 1, nil
-}
 
 // assignSeqs numbers the offers, then the events, from first on, in order.
 func assignSeqs(first int64, offers []partnergraph.Offer, events []partnergraph.LeadEvent) {
@@ -153,11 +128,14 @@ func eventRows(events []partnergraph.LeadEvent) []any {
 	return rows
 }
 
-// checkCaps counts each new offer against its recipient's daily lead cap, on the offer's UTC
-// day (partnergraph.CapDay), the offers before it in the list included, and returns the first
-// partnergraph.CheckDailyCap error. The transaction holds the seq counter's lock, which every
-// writer of offers takes first, so no offer can be written between the count and the commit.
-// Unknown recipients are left to checkNewOffers.
+// checkCaps counts each new offer, which the transaction has just written, against its
+// recipient's daily lead cap, on the offer's UTC day (partnergraph.CapDay), the offers before
+// it in the list included, and returns the first partnergraph.CheckDailyCap error. The day's
+// count is read and moved up under a lock of its own (offer_cap_take) that the transaction
+// holds until it ends, and every writer of offers takes it after writing them, so each offer
+// is counted once and no two writers to a recipient count from the same value. It must be
+// the transaction's last statement: writers to one recipient wait for each other from here
+// on. Unknown recipients are left to checkNewOffers.
 func checkCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer) error {
 	if len(offers) == 0 {
 		return nil
@@ -166,19 +144,37 @@ func checkCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partne
 		business string
 		day      int64
 	}
+	type capRow struct {
+		i        int64
+		business string
+		day      time.Time
+		n        int64
+	}
 	group := map[key]int{} // the row of each recipient and day
-	var rows []any
+	var crows []capRow
 	keys := make([]key, len(offers))
 	for i, o := range offers {
 		day := partnergraph.CapDay(o.CreatedAt)
 		k := key{o.BusinessID, day.UnixNano()}
 		keys[i] = k
 		if _, ok := group[k]; !ok {
-			group[k] = len(rows)
-			rows = append(rows, map[string]any{"i": int64(len(rows)), "businessId": o.BusinessID, "from": day, "to": day.Add(24 * time.Hour)})
+			group[k] = len(crows)
+			crows = append(crows, capRow{i: int64(len(crows)), business: o.BusinessID, day: day})
 		}
+		crows[group[k]].n++
 	}
-	recs, err := run(ctx, tx, offerCapCounts, map[string]any{"rows": rows})
+	// By business and day, so that concurrent writers lock in one order; "i" names each row.
+	slices.SortFunc(crows, func(a, b capRow) int {
+		if c := strings.Compare(a.business, b.business); c != 0 {
+			return c
+		}
+		return a.day.Compare(b.day)
+	})
+	rows := make([]any, len(crows))
+	for j, r := range crows {
+		rows[j] = map[string]any{"i": r.i, "businessId": r.business, "from": r.day, "to": r.day.Add(24 * time.Hour), "n": r.n}
+	}
+	recs, err := run(ctx, tx, offerCapTake, map[string]any{"rows": rows})
 	if err != nil {
 		return err
 	}
@@ -257,19 +253,20 @@ type submitted struct {
 
 // SubmitLead implements partnergraph.LeadStore. It validates l (EINVALID), fills its id,
 // InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
-// lead, offers and events in one write transaction. That transaction first takes the seq
-// counter's lock, which every writer of leads takes, and then looks the idempotency key up
-// with the referrer (keys are per referrer, so another referrer's lead under the same key is
-// neither found nor a conflict): concurrent submits of one key run one after the other and the
-// later ones find the lead. ECONFLICT naming "idempotencyKey" if the key holds a lead of the
-// same referrer with another input, ECONFLICT naming "dailyLeadCap" if an offer would take its
-// recipient past its daily cap (counted under the counter's lock), ECONFLICT if the
-// lead's or an offer's id is taken; ENOTFOUND naming "referrerId", "service" or "businessId"
-// (of an offer).
+// lead, offers and events in one write transaction, numbered from seqs reserved for it
+// (seqs.go). The idempotency key is looked up with the referrer (keys are per referrer, so
+// another referrer's lead under the same key is neither found nor a conflict); when the same
+// key is submitted concurrently, the lead_referrer_key constraint lets one write commit and
+// fails the others, which then run again and find its lead. ECONFLICT naming
+// "idempotencyKey" if the key holds a lead of the same referrer with another input, ECONFLICT
+// naming "dailyLeadCap" if an offer would take its recipient past its daily cap (counted
+// under the recipient's lock), ECONFLICT if the lead's or an offer's id is taken; ENOTFOUND
+// naming "referrerId", "service" or "businessId" (of an offer).
 //
 // The driver may run the transaction more than once (after a deadlock or a leader change), so
 // each run starts from the prepared copies. A commit whose outcome is unknown comes back as an
-// error; the caller's retry under the same key then finds the lead if it was written. On
+// error; the caller's retry under the same key then finds the lead if it was written. Once its
+// seqs are reserved the write runs to its end even if ctx ends (see Store.numbered). On
 // success with created=true, l, offers and events hold what was written (ids, Seq); on
 // created=false or an error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
@@ -279,17 +276,21 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	}
 
 	var res submitted
-	// The checks run under the counter's lock, so the constraints should never fire. If one
-	// does (a writer that skipped the lock), the transaction runs once more: its look-up then
-	// finds the lead that won, and a second violation is a conflict.
-	for attempt := 0; attempt < 2; attempt++ {
-		res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (submitted, error) {
-			return submitLead(ctx, tx, &nl, no, ne)
-		})
-		if !isConstraintViolation(err) {
-			break
+	err = s.numbered(ctx, len(no)+len(ne), func(ctx context.Context, r *reservation) error {
+		// A constraint violation means a concurrent submit of the same key (or a taken id)
+		// committed first: the second run's look-up finds its lead, and a second violation
+		// is a conflict.
+		var err error
+		for attempt := 0; attempt < 2; attempt++ {
+			res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (submitted, error) {
+				return submitLead(ctx, tx, r, &nl, no, ne)
+			})
+			if !isConstraintViolation(err) {
+				break
+			}
 		}
-	}
+		return err
+	})
 	if isConstraintViolation(err) {
 		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q or one of its offers already exists", nl.ID)
 	}
@@ -305,9 +306,10 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	return l, true, nil
 }
 
-// submitLead is one run of SubmitLead's transaction. It changes none of its arguments.
-func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (submitted, error) {
-	if _, err := run(ctx, tx, seqLock, nil); err != nil {
+// submitLead is one run of SubmitLead's transaction, numbered from r (nil when the lead has
+// neither offers nor events). It changes none of its arguments.
+func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (submitted, error) {
+	if err := r.check(ctx, tx); err != nil {
 		return submitted{}, err
 	}
 	recs, err := run(ctx, tx, leadByKey, map[string]any{"referrerId": l.ReferrerID, "key": l.IdempotencyKey})
@@ -345,17 +347,8 @@ func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergrap
 	if err := checkNewOffers(offers, found); err != nil {
 		return submitted{}, err
 	}
-	if err := checkCaps(ctx, tx, offers); err != nil {
-		return submitted{}, err
-	}
-	out := submitted{offers: slices.Clone(offers), events: slices.Clone(events)}
-	if n := len(offers) + len(events); n > 0 {
-		first, err := takeSeqs(ctx, tx, n)
-		if err != nil {
-			return submitted{}, err
-		}
-		assignSeqs(first, out.offers, out.events)
-	}
+	// A concurrent submit of the same key waits here on the constraint, and fails once the
+	// other commits.
 	recs, err = run(ctx, tx, leadCreate, leadParams(l))
 	if err != nil {
 		return submitted{}, err
@@ -363,7 +356,14 @@ func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergrap
 	if len(recs) != 1 {
 		return submitted{}, fmt.Errorf("lead %q was not created", l.ID)
 	}
+	out := submitted{offers: slices.Clone(offers), events: slices.Clone(events)}
+	if r != nil {
+		assignSeqs(r.first, out.offers, out.events)
+	}
 	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
+		return submitted{}, err
+	}
+	if err := checkCaps(ctx, tx, out.offers); err != nil {
 		return submitted{}, err
 	}
 	return out, nil
@@ -479,13 +479,15 @@ func (s *Store) readOffers(ctx context.Context, st statement, params map[string]
 }
 
 // Inbox implements partnergraph.LeadStore: Seq is the cursor, so a subscriber that resumes
-// with the last Seq it saw misses nothing (seqs are handed out in commit order). EINVALID
-// naming "first" unless limit is in 1..partnergraph.MaxFeedSize. An unknown business has an empty inbox.
+// with the last Seq it saw misses nothing (the inbox is read up to the seq watermark, below
+// which no write can still commit: seqs.go). EINVALID naming "first" unless limit is in
+// 1..partnergraph.MaxFeedSize. An unknown business has an empty inbox.
 func (s *Store) Inbox(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.Offer, error) {
 	if err := partnergraph.CheckFeedLimit(limit); err != nil {
 		return nil, err
 	}
-	out, err := s.readOffers(ctx, offerInbox, map[string]any{"businessId": businessID, "after": after, "limit": int64(limit)})
+	out, err := readFeed(ctx, s, offerInbox, map[string]any{"businessId": businessID, "after": after, "limit": int64(limit)},
+		offerOf, func(o partnergraph.Offer) int64 { return o.Seq })
 	return out, wrap("read inbox", err)
 }
 
@@ -495,21 +497,8 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 	if err := partnergraph.CheckFeedLimit(limit); err != nil {
 		return nil, err
 	}
-	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.LeadEvent, error) {
-		recs, err := run(ctx, tx, eventFeed, map[string]any{"referrerId": referrerID, "after": after, "limit": int64(limit)})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]partnergraph.LeadEvent, 0, len(recs))
-		for _, rec := range recs {
-			e, err := eventOf(rec)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		return out, nil
-	})
+	out, err := readFeed(ctx, s, eventFeed, map[string]any{"referrerId": referrerID, "after": after, "limit": int64(limit)},
+		eventOf, func(e partnergraph.LeadEvent) int64 { return e.Seq })
 	return out, wrap("read lead events", err)
 }
 

@@ -166,7 +166,7 @@ func TestMigrations(t *testing.T) {
 		"partnership_open_pair", "business_status", "business_name", "business_location", "business_search",
 		"lead_id", "lead_referrer_key", "offer_id", "offer_seq", "lead_event_seq", "commission_id",
 		"commission_lead_id", "counter_name", "offer_inbox", "offer_due", "offer_business_created",
-		"lead_event_feed", "lead_created", "commission_payer", "commission_payee"}
+		"lead_event_feed", "lead_created", "commission_payer", "commission_payee", "offer_day"}
 	var all strings.Builder
 	for _, m := range migrations {
 		for _, st := range m.statements {

@@ -50,6 +50,8 @@ type Store struct {
 	// bookmarks chains every session of this Store causally, so that a read sees every write
 	// this process made before it, even when a cluster routes the read to another member.
 	bookmarks neo4j.BookmarkManager
+	// seqs reserves the seqs of lead writes, batching the writes that wait together (seqs.go).
+	seqs seqBatcher
 }
 
 var _ partnergraph.Store = (*Store)(nil)
@@ -76,6 +78,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		importProgress: cfg.ImportProgress,
 		bookmarks:      driver.ExecuteQueryBookmarkManager(),
 	}
+	s.seqs.s = s
 	if s.database == "" {
 		s.database = DefaultDatabase
 	}

@@ -78,15 +78,15 @@ type applied struct {
 	commission *partnergraph.Commission
 }
 
-// Apply implements partnergraph.LeadStore: one write transaction that takes the lead's write
-// lock (after the seq counter's, when it writes offers or events), then checks the lead's
+// Apply implements partnergraph.LeadStore: one write transaction (numbered from seqs reserved
+// for it when it writes offers or events: seqs.go) that takes the lead's write lock, then checks the lead's
 // status and each answered offer's PENDING status and writes; every transition of a lead takes
 // that lock, so two answers racing for a SHARED lead cannot both win. EINVALID for a malformed
 // transition (LeadFrom must name at least one status); ENOTFOUND for an unknown lead, offer,
 // business or partnership; ECONFLICT if the lead is not in LeadFrom, an answered offer is not
 // PENDING or belongs to another lead, its pending offers are not t.Pending (with
 // t.CheckPending, compared under the lead's lock), a new offer would take its recipient past its
-// daily cap (naming "dailyLeadCap", counted under the counter's lock), a new id is taken, or the
+// daily cap (naming "dailyLeadCap", counted under the recipient's lock), a new id is taken, or the
 // lead already has a commission.
 // On success the elements of t.NewOffers and t.Events and *t.Commission hold what was written
 // (ids, Seq); on error nothing is written and they are left as they were.
@@ -95,8 +95,13 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	if err != nil {
 		return err
 	}
-	res, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (applied, error) {
-		return applyTransition(ctx, tx, &t, at, no, c)
+	var res applied
+	err = s.numbered(ctx, len(no)+len(t.Events), func(ctx context.Context, r *reservation) error {
+		var err error
+		res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (applied, error) {
+			return applyTransition(ctx, tx, r, &t, at, no, c)
+		})
+		return err
 	})
 	if isConstraintViolation(err) {
 		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q: a new offer or commission conflicts with a stored one", t.LeadID)
@@ -112,14 +117,11 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	return nil
 }
 
-// applyTransition is one run of Apply's transaction. It changes none of its arguments.
-func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partnergraph.Transition, at time.Time, newOffers []partnergraph.Offer, c *partnergraph.Commission) (applied, error) {
-	seqs := len(newOffers) + len(t.Events)
-	if seqs > 0 {
-		// The counter first, then the lead: the order in which every lead writer locks.
-		if _, err := run(ctx, tx, seqLock, nil); err != nil {
-			return applied{}, err
-		}
+// applyTransition is one run of Apply's transaction, numbered from r (nil when it writes
+// neither offers nor events). It changes none of its arguments.
+func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, t *partnergraph.Transition, at time.Time, newOffers []partnergraph.Offer, c *partnergraph.Commission) (applied, error) {
+	if err := r.check(ctx, tx); err != nil {
+		return applied{}, err
 	}
 	recs, err := run(ctx, tx, leadLock, map[string]any{"id": t.LeadID})
 	if err != nil {
@@ -177,9 +179,6 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 	if err := checkNewOffers(newOffers, found); err != nil {
 		return applied{}, err
 	}
-	if err := checkCaps(ctx, tx, newOffers); err != nil {
-		return applied{}, err
-	}
 	out := applied{offers: slices.Clone(newOffers), events: slices.Clone(t.Events)}
 	for i := range out.events {
 		if err := out.events[i].Prepare(&next, at); err != nil {
@@ -220,12 +219,8 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 			return applied{}, err
 		}
 	}
-	if seqs > 0 {
-		first, err := takeSeqs(ctx, tx, seqs)
-		if err != nil {
-			return applied{}, err
-		}
-		assignSeqs(first, out.offers, out.events)
+	if r != nil {
+		assignSeqs(r.first, out.offers, out.events)
 	}
 	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
 		return applied{}, err
@@ -234,6 +229,9 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, t *partne
 		if _, err := run(ctx, tx, commissionCreate, commissionParams(c)); err != nil {
 			return applied{}, err
 		}
+	}
+	if err := checkCaps(ctx, tx, out.offers); err != nil {
+		return applied{}, err
 	}
 	return out, nil
 }

@@ -27,7 +27,8 @@ const graphSchema = [
 ];
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
-  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'TokenRevocation', 'MigrationLease',
+  'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'SeqReservation', 'OfferDay', 'TokenRevocation',
+  'MigrationLease',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -58,6 +59,10 @@ const propertyKeys = [
   'partnershipId', 'payerId', 'payeeId',
   // Counter (name, and the value it hands out)
   'value',
+  // SeqReservation (a range of seqs reserved for one write, and when readers stop waiting)
+  'first', 'last', 'deadline',
+  // OfferDay (businessId above; the UTC day, and the offers made to the business that day)
+  'day', 'offers',
   // TokenRevocation
   'subject', 'revokedBefore',
   // MigrationLease (name, expiresAt above)

@@ -1,7 +1,7 @@
 // Which referenced objects exist and which new ids are taken, in one round trip: what
-// SubmitLead and Apply check before they write, so that the error can name the field. It
-// runs under the seq counter's lock or the lead's lock, which every writer of leads, offers
-// and commissions takes first, so nothing it reports changes before the transaction ends.
+// SubmitLead and Apply check before they write, so that the error can name the field.
+// Businesses, services and partnerships are never deleted, so what exists stays; a new id
+// that a concurrent writer takes after this check fails on its uniqueness constraint instead.
 RETURN [x IN $businessIds WHERE EXISTS { MATCH (:Business {id: x}) }] AS businesses,
        [x IN $serviceIds WHERE EXISTS { MATCH (:Service {id: x}) }] AS services,
        [x IN $partnershipIds WHERE EXISTS { MATCH (:Partnership {id: x}) }] AS partnerships,
