@@ -15,9 +15,9 @@ var locks struct {
 	held map[string]*os.File
 }
 
-// lock takes the machine-wide lock on the database of s, unless this process already holds it,
+// Lock takes the machine-wide lock on the database of s, unless this process already holds it,
 // waiting while another process holds it.
-func lock(s Server) error {
+func Lock(s Server) error {
 	sum := sha256.Sum256([]byte(s.URI + "\x00" + s.database()))
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("partnergraph-neo4jtest-%x.lock", sum[:8]))
 	locks.Lock()

@@ -12,10 +12,10 @@ import (
 // as this second open does) and that the process that holds it may take it again.
 func TestLock(t *testing.T) {
 	s := Server{URI: "bolt://127.0.0.1:1", Database: t.Name()}
-	if err := lock(s); err != nil {
+	if err := Lock(s); err != nil {
 		t.Fatal(err)
 	}
-	if err := lock(s); err != nil {
+	if err := Lock(s); err != nil {
 		t.Fatalf("the holder cannot take its lock again: %v", err)
 	}
 	var path string

@@ -68,7 +68,7 @@ var wipe string
 // The Neo4j tests of other packages wait for it; tests within one binary run in turn.
 func Wipe(t testing.TB, s Server) {
 	t.Helper()
-	if err := lock(s); err != nil {
+	if err := Lock(s); err != nil {
 		t.Fatalf("lock Neo4j database for the test: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
