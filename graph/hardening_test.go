@@ -180,10 +180,12 @@ func metricValue(text, prefix string) float64 {
 	return -1
 }
 
-// waitFor polls cond for up to 10 s.
+// waitFor polls cond for up to 60 s. The bound only stops a hung test: under -race on a
+// loaded 2-core CI machine, producing the megabytes that TestSlowConsumer needs to fill the
+// socket buffers took longer than 10 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
