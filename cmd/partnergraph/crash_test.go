@@ -3,117 +3,30 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
-	"github.com/partnergraph/partnergraph/store/neo4jstore"
-	"github.com/partnergraph/partnergraph/store/neo4jstore/neo4jtest"
-	"github.com/partnergraph/partnergraph/store/sqlitestore"
 )
-
-// TestMain lets the test binary run as the server (PARTNERGRAPH_TEST_SERVE=1), so that the
-// crash test can start a real server process and kill it.
-func TestMain(m *testing.M) {
-	if os.Getenv("PARTNERGRAPH_TEST_SERVE") == "1" {
-		var args []string
-		json.Unmarshal([]byte(os.Getenv("PARTNERGRAPH_TEST_ARGS")), &args)
-		if err := run(context.Background(), args); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-func startServer(t *testing.T, addr string, storeArgs []string, dir string) *exec.Cmd {
-	t.Helper()
-	args, _ := json.Marshal(append([]string{"--addr", addr}, storeArgs...))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PARTNERGRAPH_TEST_SERVE=1", "PARTNERGRAPH_TEST_ARGS="+string(args))
-	log, _ := os.Create(filepath.Join(dir, "server.log"))
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Up to 30 s: a server on a fresh Neo4j database plans every statement the first time.
-	for i := 0; i < 600; i++ {
-		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return cmd
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	t.Fatal("the server did not become ready")
-	return nil
-}
 
 // TestCrashLosesNoAcknowledgedLead kills the server with SIGKILL during a stream of
 // idempotent lead submissions, restarts it, retries what was not acknowledged, and checks
 // that every acknowledged lead is there once, with its offer, and no lead is duplicated. It
 // runs on SQLite always, and on Neo4j (its database wiped first) when NEO4J_URI is set.
 func TestCrashLosesNoAcknowledgedLead(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		dir := t.TempDir()
-		db := filepath.Join(dir, "pg.db")
-		testCrash(t, dir, []string{"--db", db}, func(ctx context.Context) (crashStore, error) {
-			return sqlitestore.Open(ctx, db)
-		})
-	})
-	t.Run("neo4j", func(t *testing.T) {
-		neo := neo4jtest.Require(t)
-		neo4jtest.Wipe(t, neo)
-		dir := t.TempDir()
-		// --db names the directory of the development token secret.
-		testCrash(t, dir, []string{"--store", "neo4j", "--db", filepath.Join(dir, "pg.db")}, func(ctx context.Context) (crashStore, error) {
-			return neo4jstore.Open(ctx, neo4jstore.Config{URI: neo.URI, Username: neo.Username, Password: neo.Password, Database: neo.Database})
-		})
-	})
+	eachStore(t, testCrash)
 }
 
-// crashStore is what the crash test reads back after the crash.
-type crashStore interface {
-	partnergraph.LeadStore
-	Close() error
-}
-
-// testCrash runs the crash test on the empty store that storeArgs name (dir holds the token
-// secret and the server's log), and reads the result back through open.
-func testCrash(t *testing.T, dir string, storeArgs []string, open func(context.Context) (crashStore, error)) {
-	secret, _, err := auth.DevSecret(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := auth.NewVerifier(context.Background(), auth.Config{HMACSecret: secret, Issuer: auth.DevIssuer, Audience: auth.DevAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := v.Mint(auth.Identity{Sub: "user-dave", Roles: []auth.Role{auth.Member}}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A port free a moment ago; the restarted server listens on it again.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+// testCrash runs the crash test on the empty store st.
+func testCrash(t *testing.T, st testStore) {
+	token := st.token(t, "user-dave", auth.Member)
+	// The restarted server listens where the first one did.
+	addr := freeAddr(t)
 	const total = 300
 	keys := make([]string, total)
 	for i := range keys {
@@ -128,7 +41,8 @@ func testCrash(t *testing.T, dir string, storeArgs []string, open func(context.C
 		return id, err
 	}
 
-	server := startServer(t, addr, storeArgs, dir)
+	// The first server seeds the empty store, as a first start does.
+	server := startServersAt(t, st, []string{"first"}, []string{addr})[0]
 	// Sixteen clients submit while the server is killed under them: enough that the store
 	// commits their leads in groups, so the kill lands in grouped commits too.
 	const clients = 16
@@ -163,13 +77,12 @@ func testCrash(t *testing.T, dir string, storeArgs []string, open func(context.C
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	server.Process.Signal(syscall.SIGKILL)
-	server.Wait()
+	server.kill()
 	wg.Wait()
 	ackedBeforeCrash := len(acked)
 	t.Logf("acknowledged before SIGKILL: %d of %d", ackedBeforeCrash, total)
 
-	server = startServer(t, addr, storeArgs, dir)
+	server = startServersAt(t, st, []string{"restarted"}, []string{addr})[0]
 	for _, key := range keys {
 		id, err := submit(key)
 		if err != nil {
@@ -180,14 +93,9 @@ func testCrash(t *testing.T, dir string, storeArgs []string, open func(context.C
 		}
 		acked[key] = id
 	}
-	server.Process.Signal(syscall.SIGTERM)
-	server.Wait()
+	server.stop()
 
-	s, err := open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := st.read(t)
 	seen := map[string]bool{}
 	for _, key := range keys {
 		id := acked[key]
