@@ -121,7 +121,7 @@ func leadBench(ctx context.Context, store partnergraph.Store, rates string, d ti
 		return nil, err
 	}
 
-	received := make(chan string, 100_000) // the notes (idempotency keys) of offers received
+	received := make(chan offerReceived, 100_000)
 	for _, b := range recipients.Items {
 		if err := subscribeOffers(ctx, url, admin, b.ID, received); err != nil {
 			return nil, err
@@ -148,7 +148,7 @@ type rateResult struct {
 
 // runRate offers rate leads a second for d and measures, for each, the time from when it was
 // due to when its offer reached a subscriber.
-func runRate(ctx context.Context, url, token string, rate int, d time.Duration, workers int, prefix string, received <-chan string) rateResult {
+func runRate(ctx context.Context, url, token string, rate int, d time.Duration, workers int, prefix string, received <-chan offerReceived) rateResult {
 	n := int(float64(rate) * d.Seconds())
 	due := make(map[string]time.Time, n)
 	var mu sync.Mutex
@@ -194,10 +194,10 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 	}
 	for settled() < n {
 		select {
-		case key := <-received:
+		case o := <-received:
 			now := time.Now()
 			mu.Lock()
-			at, ok := due[key]
+			at, ok := due[o.Notes]
 			mu.Unlock()
 			if ok {
 				lat = append(lat, now.Sub(at))
@@ -253,9 +253,15 @@ func submit(client *http.Client, url, token, key string) (id, status string, err
 	return out.Data.SubmitLead.Lead.ID, out.Data.SubmitLead.Lead.Status, nil
 }
 
-// subscribeOffers follows a business's inbox over graphql-transport-ws and sends each
-// offer's lead notes to received.
-func subscribeOffers(ctx context.Context, url, token, businessID string, received chan<- string) error {
+// offerReceived is an offer that a subscriber received: its recipient, its cursor in the
+// recipient's inbox, and its lead's notes (the benchmark's and the tests' idempotency keys).
+type offerReceived struct {
+	BusinessID, Cursor, Notes string
+}
+
+// subscribeOffers follows a business's inbox over graphql-transport-ws from its first offer,
+// and sends each offer to received until ctx ends or the server closes the subscription.
+func subscribeOffers(ctx context.Context, url, token, businessID string, received chan<- offerReceived) error {
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		return err
@@ -270,7 +276,7 @@ func subscribeOffers(ctx context.Context, url, token, businessID string, receive
 	}
 	gid := base64ID("Business", businessID)
 	err = wsjson.Write(ctx, c, map[string]any{"id": businessID, "type": "subscribe", "payload": map[string]any{
-		"query": `subscription($b: ID!) { leadOffers(businessId: $b) { lead { notes } } }`, "variables": map[string]any{"b": gid}}})
+		"query": `subscription($b: ID!) { leadOffers(businessId: $b) { cursor lead { notes } } }`, "variables": map[string]any{"b": gid}}})
 	if err != nil {
 		return err
 	}
@@ -281,15 +287,22 @@ func subscribeOffers(ctx context.Context, url, token, businessID string, receive
 				Type    string
 				Payload struct {
 					Data struct {
-						LeadOffers struct{ Lead struct{ Notes string } }
+						LeadOffers struct {
+							Cursor string
+							Lead   struct{ Notes string }
+						}
 					}
 				}
 			}
 			if err := wsjson.Read(ctx, c, &m); err != nil {
 				return
 			}
-			if m.Type == "next" {
-				received <- m.Payload.Data.LeadOffers.Lead.Notes
+			switch m.Type {
+			case "next":
+				o := m.Payload.Data.LeadOffers
+				received <- offerReceived{BusinessID: businessID, Cursor: o.Cursor, Notes: o.Lead.Notes}
+			case "error", "complete":
+				return
 			}
 		}
 	}()

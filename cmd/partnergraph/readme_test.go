@@ -425,30 +425,78 @@ func mintREADMEToken(t *testing.T, args []string, storeArgs []string) string {
 
 func graphqlRequest(t *testing.T, base, token, query string, variables map[string]any) *http.Request {
 	t.Helper()
+	req, err := newGraphQLRequest(base, token, query, variables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// newGraphQLRequest is a POST of a GraphQL request to the server at base, with the token
+// (none if "").
+func newGraphQLRequest(base, token, query string, variables map[string]any) (*http.Request, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return req
+	return req, nil
 }
 
 func post(t *testing.T, base, token, query string, variables map[string]any) []byte {
 	t.Helper()
-	res, err := http.DefaultClient.Do(graphqlRequest(t, base, token, query, variables))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
+	b, err := postGraphQL(base, token, query, variables)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// postGraphQL sends a GraphQL request and returns the answer's body; unlike post it may run
+// in a goroutine of the test.
+func postGraphQL(base, token, query string, variables map[string]any) ([]byte, error) {
+	req, err := newGraphQLRequest(base, token, query, variables)
+	if err != nil {
+		return nil, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	return io.ReadAll(res.Body)
+}
+
+// graphqlError is an error of a GraphQL answer, with its extensions.code.
+type graphqlError struct {
+	Message    string
+	Extensions struct{ Code string }
+}
+
+func (e *graphqlError) Error() string { return e.Extensions.Code + ": " + e.Message }
+
+// callGraphQL sends a GraphQL request and decodes the answer's data into data. An answer with
+// errors returns the first as a *graphqlError. It may run in a goroutine of the test.
+func callGraphQL(base, token, query string, variables map[string]any, data any) error {
+	b, err := postGraphQL(base, token, query, variables)
+	if err != nil {
+		return err
+	}
+	var res struct {
+		Data   json.RawMessage
+		Errors []*graphqlError
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("%w in the answer %.200s", err, b)
+	}
+	if len(res.Errors) > 0 {
+		return res.Errors[0]
+	}
+	return json.Unmarshal(res.Data, data)
 }
 
 // sseStream is a subscription over SSE, which the server serves like the websocket.

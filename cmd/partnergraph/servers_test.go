@@ -80,12 +80,16 @@ func eachStore(t *testing.T, f func(t *testing.T, st testStore)) {
 	})
 }
 
-// prepare opens the store, loads the example network into it if it is empty (as a server
-// does on its first start: done here once, so that servers started together do not all
-// load it), runs edit on it if not nil, and closes it.
+// prepare makes the development token secret, opens the store, loads the example network
+// into it if it is empty, runs edit on it if not nil, and closes it: what a server does on its
+// first start, done once, so that servers started together do not each make a secret or load
+// the network.
 func (st testStore) prepare(t *testing.T, edit func(ctx context.Context, s partnergraph.Store) error) {
 	t.Helper()
 	ctx := context.Background()
+	if _, _, err := auth.DevSecret(st.dir); err != nil {
+		t.Fatal(err)
+	}
 	s, err := st.open(ctx)
 	if err != nil {
 		t.Fatal(err)
