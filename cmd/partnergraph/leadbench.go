@@ -217,18 +217,12 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 	return res
 }
 
-// submit submits one lead for Dave's Collision, the lead's key as its notes and idempotency
-// key, and returns the lead's API id and status (UNROUTABLE if it was offered to no one).
+// submit submits one lead for Dave's Collision (leadInput), and returns the lead's API id and
+// status (UNROUTABLE if it was offered to no one).
 func submit(client *http.Client, url, token, key string) (id, status string, err error) {
 	body, _ := json.Marshal(map[string]any{
-		"query": `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`,
-		"variables": map[string]any{"in": map[string]any{
-			"referrerId": base64ID("Business", "daves-collision"), "service": "personal-injury-attorney",
-			"location": map[string]any{"lat": 39.80, "lng": -89.65},
-			"customer": map[string]any{"name": "Bench Customer", "email": "bench@example.com"},
-			"consent":  map[string]any{"text": "The customer agreed to be referred.", "givenAt": "2026-11-20T10:00:00Z"},
-			"notes":    key, "idempotencyKey": key,
-		}},
+		"query":     `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`,
+		"variables": map[string]any{"in": leadInput(key)},
 	})
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -257,6 +251,18 @@ func submit(client *http.Client, url, token, key string) (id, status string, err
 // recipient's inbox, and its lead's notes (the benchmark's and the tests' idempotency keys).
 type offerReceived struct {
 	BusinessID, Cursor, Notes string
+}
+
+// leadInput is the SubmitLeadInput of a personal-injury lead that Dave's Collision refers,
+// with key as its notes and idempotency key.
+func leadInput(key string) map[string]any {
+	return map[string]any{
+		"referrerId": base64ID("Business", "daves-collision"), "service": "personal-injury-attorney",
+		"location": map[string]any{"lat": 39.80, "lng": -89.65},
+		"customer": map[string]any{"name": "Bench Customer", "email": "bench@example.com"},
+		"consent":  map[string]any{"text": "The customer agreed to be referred.", "givenAt": "2026-11-20T10:00:00Z"},
+		"notes":    key, "idempotencyKey": key,
+	}
 }
 
 // subscribeOffers follows a business's inbox over graphql-transport-ws from its first offer,

@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
 )
 
@@ -185,6 +189,234 @@ func TestServersShareIdempotencyKeys(t *testing.T) {
 		}
 		if offers != keys {
 			t.Fatalf("%d offers were made for %d leads", offers, keys)
+		}
+	})
+}
+
+// TestServersDeclineAndExpireOnce submits 50 leads across A, B and C, half of them SHARED
+// (offered to three attorneys at once), with offers that expire after 1.5 s and an expiry
+// loop on every server every 100 ms. Then, all at once, the three offers of each SHARED lead
+// are declined through three different servers, and the offer of each EXCLUSIVE lead is
+// declined through one of them around the moment it expires, racing the expiry loops. The
+// leads move on to the attorneys left until none is: at the end every lead is UNROUTABLE with
+// no offer pending (none stuck in OFFERED), no lead was offered twice to one business, and
+// each offer was answered once (one event per step that moved its lead on).
+func TestServersDeclineAndExpireOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, st testStore) {
+		const ttl = 1500 * time.Millisecond
+		st.prepare(t, func(ctx context.Context, s partnergraph.Store) error {
+			lift := 10000 // each lead may go to every attorney: caps must not end it sooner
+			for _, b := range attorneys {
+				if _, err := s.UpdateBusiness(ctx, b, partnergraph.BusinessPatch{DailyLeadCap: &lift}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		srv := startServers(t, st, servers, "--offer-ttl", ttl.String(), "--expiry-interval", "100ms")
+		admin := st.token(t, "root", auth.Admin)
+		dave := st.token(t, "user-dave", auth.Member)
+
+		const total = 50
+		type lead struct {
+			id     string // the API id
+			shared bool
+		}
+		leadsOf := make([]lead, total)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var failures []string
+		fail := func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			failures = append(failures, fmt.Sprintf(format, args...))
+		}
+		for i := range total {
+			wg.Go(func() {
+				in := leadInput(fmt.Sprintf("decline-expire-%02d", i))
+				if i%2 == 0 {
+					in["mode"], in["maxOffers"] = "SHARED", 3
+				}
+				var out struct {
+					SubmitLead struct{ Lead struct{ ID, Status string } }
+				}
+				err := callGraphQL(srv[i%3].base, dave, `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`,
+					map[string]any{"in": in}, &out)
+				if err != nil || out.SubmitLead.Lead.Status != "OFFERED" {
+					fail("submit lead %d: %v %+v", i, err, out)
+					return
+				}
+				leadsOf[i] = lead{out.SubmitLead.Lead.ID, i%2 == 0}
+			})
+		}
+		wg.Wait()
+		if len(failures) > 0 {
+			t.Fatal(strings.Join(failures, "\n"))
+		}
+
+		// The declines: one goroutine per offer, through servers in turn.
+		var declined, lost int // lost: the offer had expired first (CONFLICT)
+		for i, l := range leadsOf {
+			var out struct {
+				Lead struct {
+					Offers []struct {
+						ID, Status string
+						ExpiresAt  time.Time
+					}
+				}
+			}
+			if err := callGraphQL(srv[i%3].base, admin, `query($id: ID!) { lead(id: $id) { offers { id status expiresAt } } }`, map[string]any{"id": l.id}, &out); err != nil {
+				t.Fatal(err)
+			}
+			for j, o := range out.Lead.Offers {
+				if o.Status != "PENDING" {
+					continue
+				}
+				at := time.Now() // SHARED: at once
+				if !l.shared {
+					// EXCLUSIVE: from 100 ms before its expiry to 200 ms after, when the
+					// expiry loops of the three servers (every 100 ms) may be expiring it.
+					at = o.ExpiresAt.Add(time.Duration(rand.IntN(300)-100) * time.Millisecond)
+				}
+				s := srv[(i+j)%3]
+				wg.Go(func() {
+					time.Sleep(time.Until(at))
+					var d struct {
+						DeclineLead struct{ Offer struct{ Status string } }
+					}
+					err := callGraphQL(s.base, admin, `mutation($o: ID!) { declineLead(input: {offerId: $o, reason: "busy"}) { offer { status } } }`,
+						map[string]any{"o": o.ID}, &d)
+					mu.Lock()
+					defer mu.Unlock()
+					var gerr *graphqlError
+					switch {
+					case err == nil && d.DeclineLead.Offer.Status == "DECLINED":
+						declined++
+					case errors.As(err, &gerr) && gerr.Extensions.Code == "CONFLICT":
+						lost++
+					default:
+						failures = append(failures, fmt.Sprintf("decline offer %s through %s: %v %+v", o.ID, s.name, err, d))
+					}
+				})
+			}
+		}
+		wg.Wait()
+		if len(failures) > 0 {
+			t.Fatal(strings.Join(failures, "\n"))
+		}
+		t.Logf("%d offers declined, %d declines came after the expiry", declined, lost)
+
+		// The rest expire, attorney after attorney, until no lead has anyone left.
+		s := st.read(t)
+		ctx := context.Background()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			open := 0
+			for _, l := range leadsOf {
+				got, err := s.Lead(ctx, storeID(t, l.id))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Status == partnergraph.LeadOffered {
+					open++
+				}
+			}
+			if open == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("%d leads are still OFFERED after 60 s", open)
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+
+		events := map[string][]partnergraph.LeadEvent{}
+		for after := int64(0); ; {
+			page, err := s.LeadEvents(ctx, "daves-collision", after, 500)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, e := range page {
+				events[e.LeadID] = append(events[e.LeadID], e)
+			}
+			after = page[len(page)-1].Seq
+		}
+		expired := 0
+		for _, l := range leadsOf {
+			id := storeID(t, l.id)
+			got, err := s.Lead(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			offers, err := s.OffersOfLead(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to, ranks := map[string]bool{}, map[int]bool{}
+			pending := 0
+			for _, o := range offers {
+				if to[o.BusinessID] {
+					t.Errorf("lead %s was offered twice to %s", id, o.BusinessID)
+				}
+				if ranks[o.Rank] {
+					t.Errorf("lead %s has two offers of rank %d (moved on twice from one step)", id, o.Rank)
+				}
+				to[o.BusinessID], ranks[o.Rank] = true, true
+				switch o.Status {
+				case partnergraph.OfferPending:
+					pending++
+				case partnergraph.OfferExpired:
+					expired++
+					if o.RespondedAt == nil || o.RespondedAt.Before(o.ExpiresAt) {
+						t.Errorf("offer %s of lead %s expired at %v, before its time %v", o.ID, id, o.RespondedAt, o.ExpiresAt)
+					}
+				case partnergraph.OfferDeclined:
+				default:
+					t.Errorf("offer %s of lead %s is %s", o.ID, id, o.Status)
+				}
+			}
+			if got.Status == partnergraph.LeadOffered && pending == 0 {
+				t.Errorf("lead %s is stuck: OFFERED with no offer pending (%d offers)", id, len(offers))
+			}
+			if got.Status != partnergraph.LeadUnroutable {
+				t.Errorf("lead %s is %s with %d offers pending, want UNROUTABLE once every attorney said no", id, got.Status, pending)
+			}
+			// One event when the lead was offered, then one for each step that moved it on:
+			// an answer that left nothing pending, each once.
+			unroutable, steps := 0, map[string]int{}
+			for _, e := range events[id][1:] {
+				switch e.Status {
+				case partnergraph.LeadUnroutable:
+					unroutable++
+				case partnergraph.LeadOffered:
+					steps[strings.SplitN(e.Message, ";", 2)[0]]++
+				}
+			}
+			if unroutable != 1 {
+				t.Errorf("lead %s became UNROUTABLE %d times: %v", id, unroutable, events[id])
+			}
+			for step, n := range steps {
+				if n != 1 {
+					t.Errorf("lead %s moved on %d times after %q: %v", id, n, step, events[id])
+				}
+			}
+		}
+		t.Logf("%d offers expired", expired)
+		// Every server ran its expiry loop: each read the due offers itself.
+		for _, p := range srv {
+			b, err := http.Get(p.base + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _ := io.ReadAll(b.Body)
+			b.Body.Close()
+			if !strings.Contains(string(m), `partnergraph_store_duration_seconds_count{method="DueOffers"}`) {
+				t.Errorf("server %s never looked for due offers", p.name)
+			}
 		}
 	})
 }
