@@ -412,3 +412,18 @@ func (s *timedStore) TokensRevokedBefore(ctx context.Context, subject string) (t
 	defer s.m.time("TokensRevokedBefore")()
 	return s.Store.TokensRevokedBefore(ctx, subject)
 }
+
+func (s *timedStore) Changes(ctx context.Context, after int64, limit int) ([]partnergraph.Change, error) {
+	defer s.m.time("Changes")()
+	return s.Store.Changes(ctx, after, limit)
+}
+
+func (s *timedStore) ChangesHead(ctx context.Context) (int64, error) {
+	defer s.m.time("ChangesHead")()
+	return s.Store.ChangesHead(ctx)
+}
+
+func (s *timedStore) TrimChanges(ctx context.Context, before time.Time) (int, error) {
+	defer s.m.time("TrimChanges")()
+	return s.Store.TrimChanges(ctx, before)
+}
