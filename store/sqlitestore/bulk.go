@@ -37,7 +37,10 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Recor
 			}
 			stats[r.Kind()]++
 		}
-		return rebuild()
+		if err := rebuild(); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeImport, "", "")
 	})
 	if err != nil {
 		return nil, err
