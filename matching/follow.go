@@ -15,11 +15,12 @@ import (
 // one that Projected already applied, is harmless; changes must still be applied in the
 // feed's order, so that the graph never goes back to an older state for long.
 //
-// An OUTCOME written by another Store handle (another server) is learned (see Learn); this
-// handle's own outcomes were learned by its lead service when it wrote them. OFFER, LEAD_EVENT
-// and IMPORT changes are not the graph's: the caller wakes subscribers, or rebuilds the graph.
-// Errors: the store's (a caller retries the change), and the graph's EINVALID for a record it
-// cannot hold (a caller skips it).
+// An OUTCOME is learned (see Learn: once per offer and outcome, however often it is named).
+// A server skips the outcomes of its own Store handle, which its lead service learned when it
+// wrote them, but for those it may have learned into a projection that a rebuild replaced.
+// OFFER, LEAD_EVENT and IMPORT changes are not the graph's: the caller wakes subscribers, or
+// rebuilds the graph. Errors: the store's (a caller retries the change), and the graph's
+// EINVALID for a record it cannot hold (a caller skips it).
 func (g *Graph) ApplyChange(ctx context.Context, s partnergraph.Store, c partnergraph.Change) error {
 	switch c.Kind {
 	case partnergraph.ChangeBusiness:
@@ -37,9 +38,6 @@ func (g *Graph) ApplyChange(ctx context.Context, s partnergraph.Store, c partner
 	case partnergraph.ChangePartnership:
 		return g.followPartnership(ctx, s, c.ID)
 	case partnergraph.ChangeOutcome:
-		if c.Origin == s.Origin() {
-			return nil
-		}
 		return g.followOutcome(ctx, s, c.ID)
 	}
 	return nil

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -41,6 +42,10 @@ type follower struct {
 
 	mu  sync.Mutex // one catch-up at a time: the loop's, or CatchUp's
 	pos int64      // every change at or below it is applied
+	// relearn is the feed's head just after the last rebuild: this server's own outcomes up
+	// to it are learned from the feed too, as its lead service may have learned them into the
+	// projection that the rebuild replaced (Learn takes each once, so the others are harmless).
+	relearn int64
 }
 
 // catchUp reads and applies every change after the position, batch by batch, until a read
@@ -50,6 +55,13 @@ type follower struct {
 func (f *follower) catchUp(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.catchUpLocked(ctx); err != nil {
+		return fmt.Errorf("at position %d: %w", f.pos, err)
+	}
+	return nil
+}
+
+func (f *follower) catchUpLocked(ctx context.Context) error {
 read:
 	for {
 		cs, err := f.store.Changes(ctx, f.pos, feedBatch)
@@ -83,7 +95,10 @@ read:
 // apply applies one change to the projection and wakes the subscribers it concerns.
 func (f *follower) apply(ctx context.Context, c partnergraph.Change) error {
 	start := time.Now()
-	err := f.g.ApplyChange(ctx, f.store, c)
+	var err error
+	if c.Kind != partnergraph.ChangeOutcome || c.Origin != f.origin || c.Seq <= f.relearn {
+		err = f.g.ApplyChange(ctx, f.store, c)
+	}
 	switch code := partnergraph.ErrorCode(err); {
 	case err == nil:
 	case code == partnergraph.EINTERNAL || ctx.Err() != nil:
@@ -115,6 +130,9 @@ func (f *follower) rebuild(ctx context.Context, reason string) error {
 	}
 	f.g.Replace(rebuilt)
 	f.pos = head
+	if f.relearn, err = f.store.ChangesHead(ctx); err != nil {
+		return err
+	}
 	f.m.FeedRebuilt(reason, head)
 	f.leads.WakeAll()
 	return nil
@@ -131,7 +149,7 @@ func (f *follower) run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 		if err := f.catchUp(ctx); err != nil && ctx.Err() == nil {
-			f.log.Error("follow the change feed", "position", f.pos, "err", err)
+			f.log.Error("follow the change feed", "err", err)
 		}
 	}
 }

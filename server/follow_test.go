@@ -236,6 +236,20 @@ func TestFollowerNewBusinessOnEveryServer(t *testing.T) {
 	}
 	took := within(t, followBound, "B suggests partners to the business registered through A", func() bool { return suggested(b) })
 	t.Logf("B suggested partners to Tina %v after A acknowledged the trust edge", took)
+	// Having applied the same changes, both answer the same, global trust (TrustRank) included
+	// once each has recomputed it, as a route does at most a minute after a change.
+	a.pg.Matching.RefreshTrust()
+	b.pg.Matching.RefreshTrust()
+	admin := c.token(t, "admin", auth.Admin)
+	for _, id := range []string{tinaID, "daves-collision", "mikes-tyre"} {
+		if got, want := components(t, b, admin, id), components(t, a, admin, id); !sameScores(got, want) {
+			t.Fatalf("suggestions for %s differ:\nB %v\nA %v", id, got, want)
+		}
+	}
+	tinasLead := &partnergraph.Lead{ReferrerID: tinaID, ServiceID: "collision-repair", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
+	if got, want := routeScores(t, b, tinasLead), routeScores(t, a, tinasLead); !sameScores(got, want) || len(got) == 0 {
+		t.Fatalf("routes of Tina's lead differ:\nB %v\nA %v", got, want)
+	}
 
 	// B routes Tina's lead along the edge set through A.
 	var sub struct {
@@ -508,6 +522,20 @@ func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
 	}
 	if got := routeScores(t, stale, attorney); !sameScores(got, before) {
 		t.Fatalf("the unfollowing server's route changed: %v, was %v", got, before)
+	}
+	// Rebuilt from the store (the feed trimmed past them), A, B and the unfollowing server
+	// replay the outcomes, each once: all three route as A did.
+	ctx := context.Background()
+	if _, err := a.store.TrimChanges(ctx, time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range map[string]*node{"A": a, "B": b, "the unfollowing server": stale} {
+		if err := n.pg.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := routeScores(t, n, attorney); !sameScores(got, after) {
+			t.Fatalf("%s's route after a rebuild %v, want %v", name, got, after)
+		}
 	}
 }
 
