@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -236,6 +237,18 @@ func TestFollowerNewBusinessOnEveryServer(t *testing.T) {
 	}
 	took := within(t, followBound, "B suggests partners to the business registered through A", func() bool { return suggested(b) })
 	t.Logf("B suggested partners to Tina %v after A acknowledged the trust edge", took)
+	// B's metrics say where it is in the feed and how long changes took to reach it.
+	head, err := b.store.ChangesHead(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pos := b.metric(t, "partnergraph_feed_position"); pos != float64(head) {
+		t.Errorf("B's feed position metric %v, the feed's head %d", pos, head)
+	}
+	if n := b.metric(t, "partnergraph_feed_delay_seconds_count"); n < 2 {
+		t.Errorf("B's feed delay histogram counted %v changes, want the registration and the trust edge", n)
+	}
+	t.Logf("B's feed delay: %.3f s over %v changes", b.metric(t, "partnergraph_feed_delay_seconds_sum"), b.metric(t, "partnergraph_feed_delay_seconds_count"))
 	// Having applied the same changes, both answer the same, global trust (TrustRank) included
 	// once each has recomputed it, as a route does at most a minute after a change.
 	a.pg.Matching.RefreshTrust()
@@ -574,6 +587,9 @@ func TestFollowerRebuildsWhenTrimmedPast(t *testing.T) {
 		t.Fatalf("B did not log a rebuild:\n%s", b.logs)
 	}
 	wantEqualToStore(t, b)
+	if n := b.metric(t, `partnergraph_feed_rebuilds_total{reason="trimmed"}`); n != 1 {
+		t.Errorf("B's rebuild metric %v, want 1", n)
+	}
 
 	// An import through A (here its store handle, as the import command writes) rebuilds B.
 	if _, err := a.store.Import(ctx, seqOf(partnergraph.Record{Business: &partnergraph.BusinessRecord{
@@ -592,6 +608,29 @@ func TestFollowerRebuildsWhenTrimmedPast(t *testing.T) {
 	if _, err := b.pg.Matching.Suggest("imported-glass", 5); err != nil {
 		t.Fatalf("B after the import: %v", err)
 	}
+}
+
+// metric reads one sample of the server's Prometheus metrics (name with its labels, as the
+// text format writes it), failing the test if it is not there.
+func (n *node) metric(t *testing.T, name string) float64 {
+	t.Helper()
+	res, err := http.Get(n.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }
 
 func seqOf(records ...partnergraph.Record) func(func(partnergraph.Record, error) bool) {
