@@ -16,7 +16,8 @@ import (
 const importCacheKiB = 1 << 20
 
 // Import implements partnergraph.Store: every record in one transaction, so that a bad
-// record anywhere leaves the database as it was.
+// record anywhere leaves the database as it was. It appends one IMPORT change, not one per
+// record: a follower rebuilds from the store after an import anyway.
 func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
 	stats := partnergraph.ImportStats{}
 	err := s.writeAlone(ctx, func(tx *txn) error {

@@ -19,8 +19,9 @@ func newOrigin() string {
 
 // change appends one change to the feed inside the write's transaction, so that it commits or
 // rolls back (with its savepoint) together with the write. Every write goes through the one
-// writer goroutine, one transaction at a time, so seq order is commit order: a reader that
-// sees a change has already been able to see every change with a lower seq.
+// writer goroutine, one transaction at a time, and SQLite's write lock serialises processes
+// that share the file, so seq order is commit order: a reader that sees a change has already
+// been able to see every change with a lower seq, and needs no watermark.
 func (tx *txn) change(ctx context.Context, kind partnergraph.ChangeKind, id, to string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, id, to_id, origin, at) VALUES (?, ?, ?, ?, ?)`,
 		kind, id, to, tx.origin, now())
