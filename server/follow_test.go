@@ -45,7 +45,7 @@ type cluster struct {
 	v    *auth.Verifier
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "pg.db")
@@ -68,7 +68,7 @@ func newCluster(t *testing.T) *cluster {
 
 // start opens a store handle on the cluster's file and starts a server on it, stopped (server,
 // loops, store) when the test ends.
-func (c *cluster) start(t *testing.T, edit func(*server.Config)) *node {
+func (c *cluster) start(t testing.TB, edit func(*server.Config)) *node {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, c.path)
@@ -102,7 +102,7 @@ func unfollowed(cfg *server.Config) {
 // the follower can wake them.
 func longPoll(cfg *server.Config) { cfg.Poll = time.Hour }
 
-func (c *cluster) token(t *testing.T, sub string, role auth.Role) string {
+func (c *cluster) token(t testing.TB, sub string, role auth.Role) string {
 	t.Helper()
 	tok, err := c.v.Mint(auth.Identity{Sub: sub, Roles: []auth.Role{role}}, time.Hour)
 	if err != nil {
@@ -136,7 +136,7 @@ type answer struct {
 }
 
 // do sends a GraphQL request to the node as the token.
-func (n *node) do(t *testing.T, token, query string, vars map[string]any) answer {
+func (n *node) do(t testing.TB, token, query string, vars map[string]any) answer {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, n.url+"/graphql", bytes.NewReader(body))
@@ -167,7 +167,7 @@ func (n *node) do(t *testing.T, token, query string, vars map[string]any) answer
 }
 
 // ok is do that fails the test on an error and decodes the data into out (nil: ignored).
-func (n *node) ok(t *testing.T, token, query string, vars map[string]any, out any) {
+func (n *node) ok(t testing.TB, token, query string, vars map[string]any, out any) {
 	t.Helper()
 	a := n.do(t, token, query, vars)
 	if a.code != "" {
