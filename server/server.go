@@ -115,6 +115,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	if err := s.follow.catchUp(ctx); err != nil {
 		return nil, fmt.Errorf("follow the change feed: %w", err)
 	}
+	cfg.Log.Info("following the change feed", "from", head, "interval", cfg.FollowInterval, "origin", store.Origin(), "retention", cfg.ChangeRetention)
 
 	loops, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
