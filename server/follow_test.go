@@ -39,42 +39,58 @@ type node struct {
 	logs  *logBuffer
 }
 
-// cluster is several servers on one SQLite file holding the example network.
+// cluster is several servers on one store holding the example network, each with a Store
+// handle of its own (so an Origin of its own), as several server processes would have.
 type cluster struct {
-	path string
+	open func(tb testing.TB) partnergraph.Store // a new handle on the cluster's store
 	v    *auth.Verifier
 }
 
-func newCluster(t testing.TB) *cluster {
-	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pg.db")
-	s, err := sqlitestore.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Import(ctx, seed.Example()); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("s", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &cluster{path: path, v: v}
+// forEachCluster runs test on a cluster over one SQLite file.
+func forEachCluster(t *testing.T, test func(t *testing.T, c *cluster)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newCluster(t)) })
 }
 
-// start opens a store handle on the cluster's file and starts a server on it, stopped (server,
-// loops, store) when the test ends.
+// newCluster is a cluster over one SQLite file (WAL: several handles, and processes, share it).
+func newCluster(tb testing.TB) *cluster {
+	tb.Helper()
+	ctx := context.Background()
+	path := filepath.Join(tb.TempDir(), "pg.db")
+	s, err := sqlitestore.Open(ctx, path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.Import(ctx, seed.Example()); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return &cluster{v: testVerifier(tb), open: func(tb testing.TB) partnergraph.Store {
+		tb.Helper()
+		s, err := sqlitestore.Open(context.Background(), path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	}}
+}
+
+func testVerifier(tb testing.TB) *auth.Verifier {
+	tb.Helper()
+	v, err := auth.NewVerifier(context.Background(), auth.Config{HMACSecret: []byte(strings.Repeat("s", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// start opens a store handle on the cluster's store and starts a server on it, stopped
+// (server, loops, store) when the test ends.
 func (c *cluster) start(t testing.TB, edit func(*server.Config)) *node {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlitestore.Open(ctx, c.path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := c.open(t)
 	logs := &logBuffer{}
 	cfg := server.Config{Options: httpapi.Options{Auth: c.v, Log: slog.New(slog.NewTextHandler(logs, nil))}}
 	if edit != nil {
@@ -82,6 +98,7 @@ func (c *cluster) start(t testing.TB, edit func(*server.Config)) *node {
 	}
 	pg, err := server.New(ctx, s, cfg)
 	if err != nil {
+		s.Close()
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(pg.Handler)
@@ -215,76 +232,77 @@ func lead(referrer, service, key string) map[string]any {
 // within a second. A server that does not follow the feed (the servers before it) answers
 // NOT_FOUND for it, as the issue reports.
 func TestFollowerNewBusinessOnEveryServer(t *testing.T) {
-	c := newCluster(t)
-	a, b := c.start(t, nil), c.start(t, nil)
-	stale := c.start(t, unfollowed)
-	tina := c.token(t, "user-tina", auth.Member)
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		a, b := c.start(t, nil), c.start(t, nil)
+		stale := c.start(t, unfollowed)
+		tina := c.token(t, "user-tina", auth.Member)
 
-	var reg struct {
-		RegisterBusiness struct{ Business struct{ ID string } }
-	}
-	a.ok(t, tina, `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`,
-		map[string]any{"in": map[string]any{"name": "Tina's Tyres", "location": map[string]any{"lat": 39.80, "lng": -89.65},
-			"city": "Springfield", "country": "US", "services": []string{"tyres"}}}, &reg)
-	tinaID := fromAPIID(t, reg.RegisterBusiness.Business.ID)
-	a.ok(t, tina, `mutation($in: SetTrustInput!) { setTrust(input: $in) { trust { score } } }`,
-		map[string]any{"in": map[string]any{"fromId": apiID(tinaID), "toId": apiID("daves-collision"), "score": 0.9}}, nil)
-	written := time.Now()
-
-	suggested := func(n *node) bool {
-		a := n.do(t, tina, suggestQuery, map[string]any{"id": apiID(tinaID)})
-		return a.code == "" && strings.Contains(string(a.data), apiID("daves-collision"))
-	}
-	took := within(t, followBound, "B suggests partners to the business registered through A", func() bool { return suggested(b) })
-	t.Logf("B suggested partners to Tina %v after A acknowledged the trust edge", took)
-	// B's metrics say where it is in the feed and how long changes took to reach it.
-	head, err := b.store.ChangesHead(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pos := b.metric(t, "partnergraph_feed_position"); pos != float64(head) {
-		t.Errorf("B's feed position metric %v, the feed's head %d", pos, head)
-	}
-	if n := b.metric(t, "partnergraph_feed_delay_seconds_count"); n < 2 {
-		t.Errorf("B's feed delay histogram counted %v changes, want the registration and the trust edge", n)
-	}
-	t.Logf("B's feed delay: %.3f s over %v changes", b.metric(t, "partnergraph_feed_delay_seconds_sum"), b.metric(t, "partnergraph_feed_delay_seconds_count"))
-	// Having applied the same changes, both answer the same, global trust (TrustRank) included
-	// once each has recomputed it, as a route does at most a minute after a change.
-	a.pg.Matching.RefreshTrust()
-	b.pg.Matching.RefreshTrust()
-	admin := c.token(t, "admin", auth.Admin)
-	for _, id := range []string{tinaID, "daves-collision", "mikes-tyre"} {
-		if got, want := components(t, b, admin, id), components(t, a, admin, id); !sameScores(got, want) {
-			t.Fatalf("suggestions for %s differ:\nB %v\nA %v", id, got, want)
+		var reg struct {
+			RegisterBusiness struct{ Business struct{ ID string } }
 		}
-	}
-	tinasLead := &partnergraph.Lead{ReferrerID: tinaID, ServiceID: "collision-repair", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
-	if got, want := routeScores(t, b, tinasLead), routeScores(t, a, tinasLead); !sameScores(got, want) || len(got) == 0 {
-		t.Fatalf("routes of Tina's lead differ:\nB %v\nA %v", got, want)
-	}
+		a.ok(t, tina, `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`,
+			map[string]any{"in": map[string]any{"name": "Tina's Tyres", "location": map[string]any{"lat": 39.80, "lng": -89.65},
+				"city": "Springfield", "country": "US", "services": []string{"tyres"}}}, &reg)
+		tinaID := fromAPIID(t, reg.RegisterBusiness.Business.ID)
+		a.ok(t, tina, `mutation($in: SetTrustInput!) { setTrust(input: $in) { trust { score } } }`,
+			map[string]any{"in": map[string]any{"fromId": apiID(tinaID), "toId": apiID("daves-collision"), "score": 0.9}}, nil)
+		written := time.Now()
 
-	// B routes Tina's lead along the edge set through A.
-	var sub struct {
-		SubmitLead struct {
-			Lead struct {
-				Status string
-				Offers []struct{ Business struct{ ID string } }
+		suggested := func(n *node) bool {
+			a := n.do(t, tina, suggestQuery, map[string]any{"id": apiID(tinaID)})
+			return a.code == "" && strings.Contains(string(a.data), apiID("daves-collision"))
+		}
+		took := within(t, followBound, "B suggests partners to the business registered through A", func() bool { return suggested(b) })
+		t.Logf("B suggested partners to Tina %v after A acknowledged the trust edge", took)
+		// B's metrics say where it is in the feed and how long changes took to reach it.
+		head, err := b.store.ChangesHead(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pos := b.metric(t, "partnergraph_feed_position"); pos != float64(head) {
+			t.Errorf("B's feed position metric %v, the feed's head %d", pos, head)
+		}
+		if n := b.metric(t, "partnergraph_feed_delay_seconds_count"); n < 2 {
+			t.Errorf("B's feed delay histogram counted %v changes, want the registration and the trust edge", n)
+		}
+		t.Logf("B's feed delay: %.3f s over %v changes", b.metric(t, "partnergraph_feed_delay_seconds_sum"), b.metric(t, "partnergraph_feed_delay_seconds_count"))
+		// Having applied the same changes, both answer the same, global trust (TrustRank) included
+		// once each has recomputed it, as a route does at most a minute after a change.
+		a.pg.Matching.RefreshTrust()
+		b.pg.Matching.RefreshTrust()
+		admin := c.token(t, "admin", auth.Admin)
+		for _, id := range []string{tinaID, "daves-collision", "mikes-tyre"} {
+			if got, want := components(t, b, admin, id), components(t, a, admin, id); !sameScores(got, want) {
+				t.Fatalf("suggestions for %s differ:\nB %v\nA %v", id, got, want)
 			}
 		}
-	}
-	b.ok(t, tina, submitQuery, lead(tinaID, "collision-repair", "tina-0001"), &sub)
-	if l := sub.SubmitLead.Lead; l.Status != "OFFERED" || len(l.Offers) == 0 || fromAPIID(t, l.Offers[0].Business.ID) != "daves-collision" {
-		t.Fatalf("Tina's lead through B: %+v, want it offered to Dave's Collision", l)
-	}
+		tinasLead := &partnergraph.Lead{ReferrerID: tinaID, ServiceID: "collision-repair", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
+		if got, want := routeScores(t, b, tinasLead), routeScores(t, a, tinasLead); !sameScores(got, want) || len(got) == 0 {
+			t.Fatalf("routes of Tina's lead differ:\nB %v\nA %v", got, want)
+		}
 
-	// The server that does not follow still knows nothing of Tina.
-	if got := stale.do(t, tina, suggestQuery, map[string]any{"id": apiID(tinaID)}); got.code != "NOT_FOUND" {
-		t.Fatalf("an unfollowing server answered %s %s %v after the write, want NOT_FOUND", got.code, got.msg, time.Since(written))
-	}
-	if got := stale.do(t, tina, submitQuery, lead(tinaID, "collision-repair", "tina-0002")); got.code != "NOT_FOUND" {
-		t.Fatalf("an unfollowing server routed Tina's lead: %s %s", got.code, got.data)
-	}
+		// B routes Tina's lead along the edge set through A.
+		var sub struct {
+			SubmitLead struct {
+				Lead struct {
+					Status string
+					Offers []struct{ Business struct{ ID string } }
+				}
+			}
+		}
+		b.ok(t, tina, submitQuery, lead(tinaID, "collision-repair", "tina-0001"), &sub)
+		if l := sub.SubmitLead.Lead; l.Status != "OFFERED" || len(l.Offers) == 0 || fromAPIID(t, l.Offers[0].Business.ID) != "daves-collision" {
+			t.Fatalf("Tina's lead through B: %+v, want it offered to Dave's Collision", l)
+		}
+
+		// The server that does not follow still knows nothing of Tina.
+		if got := stale.do(t, tina, suggestQuery, map[string]any{"id": apiID(tinaID)}); got.code != "NOT_FOUND" {
+			t.Fatalf("an unfollowing server answered %s %s %v after the write, want NOT_FOUND", got.code, got.msg, time.Since(written))
+		}
+		if got := stale.do(t, tina, submitQuery, lead(tinaID, "collision-repair", "tina-0002")); got.code != "NOT_FOUND" {
+			t.Fatalf("an unfollowing server routed Tina's lead: %s %s", got.code, got.data)
+		}
+	})
 }
 
 // routesVia reports whether any route candidate of the lead on the server travels the step
@@ -311,41 +329,42 @@ func routesVia(t *testing.T, n *node, l *partnergraph.Lead, from, to string) boo
 // TestFollowerRemovedTrustLeavesEveryServer: a trust edge removed through A is no longer used
 // by B's routing within a second; a server that does not follow keeps routing along it.
 func TestFollowerRemovedTrustLeavesEveryServer(t *testing.T) {
-	c := newCluster(t)
-	a, b := c.start(t, nil), c.start(t, nil)
-	tina := c.token(t, "user-tina", auth.Member)
-	// A new business whose one trust edge is all that links it (the example's businesses are
-	// also partners, which routing follows as well).
-	var reg struct {
-		RegisterBusiness struct{ Business struct{ ID string } }
-	}
-	a.ok(t, tina, `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`,
-		map[string]any{"in": map[string]any{"name": "Tina's Tyres", "location": map[string]any{"lat": 39.80, "lng": -89.65}, "services": []string{"tyres"}}}, &reg)
-	tinaID := fromAPIID(t, reg.RegisterBusiness.Business.ID)
-	a.ok(t, tina, `mutation($in: SetTrustInput!) { setTrust(input: $in) { trust { score } } }`,
-		map[string]any{"in": map[string]any{"fromId": apiID(tinaID), "toId": apiID("daves-collision"), "score": 0.9}}, nil)
-	l := &partnergraph.Lead{ReferrerID: tinaID, ServiceID: "collision-repair", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
-	within(t, followBound, "B routes along the edge set through A", func() bool { return routesVia(t, b, l, tinaID, "daves-collision") })
-	stale := c.start(t, unfollowed) // it read the edge when it started
-	if !routesVia(t, stale, l, tinaID, "daves-collision") {
-		t.Fatal("a server started after the edge was set does not route along it")
-	}
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		a, b := c.start(t, nil), c.start(t, nil)
+		tina := c.token(t, "user-tina", auth.Member)
+		// A new business whose one trust edge is all that links it (the example's businesses are
+		// also partners, which routing follows as well).
+		var reg struct {
+			RegisterBusiness struct{ Business struct{ ID string } }
+		}
+		a.ok(t, tina, `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`,
+			map[string]any{"in": map[string]any{"name": "Tina's Tyres", "location": map[string]any{"lat": 39.80, "lng": -89.65}, "services": []string{"tyres"}}}, &reg)
+		tinaID := fromAPIID(t, reg.RegisterBusiness.Business.ID)
+		a.ok(t, tina, `mutation($in: SetTrustInput!) { setTrust(input: $in) { trust { score } } }`,
+			map[string]any{"in": map[string]any{"fromId": apiID(tinaID), "toId": apiID("daves-collision"), "score": 0.9}}, nil)
+		l := &partnergraph.Lead{ReferrerID: tinaID, ServiceID: "collision-repair", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
+		within(t, followBound, "B routes along the edge set through A", func() bool { return routesVia(t, b, l, tinaID, "daves-collision") })
+		stale := c.start(t, unfollowed) // it read the edge when it started
+		if !routesVia(t, stale, l, tinaID, "daves-collision") {
+			t.Fatal("a server started after the edge was set does not route along it")
+		}
 
-	a.ok(t, tina, `mutation($in: RemoveTrustInput!) { removeTrust(input: $in) { from { id } } }`,
-		map[string]any{"in": map[string]any{"fromId": apiID(tinaID), "toId": apiID("daves-collision")}}, nil)
-	if routesVia(t, a, l, tinaID, "daves-collision") {
-		t.Fatal("A routes along the edge it removed")
-	}
-	took := within(t, followBound, "B stops routing along the edge removed through A", func() bool {
-		return !routesVia(t, b, l, tinaID, "daves-collision")
+		a.ok(t, tina, `mutation($in: RemoveTrustInput!) { removeTrust(input: $in) { from { id } } }`,
+			map[string]any{"in": map[string]any{"fromId": apiID(tinaID), "toId": apiID("daves-collision")}}, nil)
+		if routesVia(t, a, l, tinaID, "daves-collision") {
+			t.Fatal("A routes along the edge it removed")
+		}
+		took := within(t, followBound, "B stops routing along the edge removed through A", func() bool {
+			return !routesVia(t, b, l, tinaID, "daves-collision")
+		})
+		t.Logf("B stopped using the edge %v after A acknowledged its removal", took)
+		if got := b.do(t, tina, submitQuery, lead(tinaID, "collision-repair", "tina-0001")); !strings.Contains(string(got.data), "UNROUTABLE") {
+			t.Fatalf("Tina's lead through B without her trust edge: %s %s, want UNROUTABLE", got.code, got.data)
+		}
+		if !routesVia(t, stale, l, tinaID, "daves-collision") {
+			t.Fatal("the unfollowing server stopped using the edge too: the test shows nothing")
+		}
 	})
-	t.Logf("B stopped using the edge %v after A acknowledged its removal", took)
-	if got := b.do(t, tina, submitQuery, lead(tinaID, "collision-repair", "tina-0001")); !strings.Contains(string(got.data), "UNROUTABLE") {
-		t.Fatalf("Tina's lead through B without her trust edge: %s %s, want UNROUTABLE", got.code, got.data)
-	}
-	if !routesVia(t, stale, l, tinaID, "daves-collision") {
-		t.Fatal("the unfollowing server stopped using the edge too: the test shows nothing")
-	}
 }
 
 // sse is a subscription over SSE whose results arrive on a channel.
@@ -384,50 +403,51 @@ func (n *node) sse(t *testing.T, token, query string, vars map[string]any) <-cha
 // only every hour: only the follower can have woken it. The same subscription on a server that
 // does not follow gets nothing.
 func TestFollowerWakesSubscribersOfOtherServers(t *testing.T) {
-	c := newCluster(t)
-	a, b := c.start(t, nil), c.start(t, longPoll)
-	stale := c.start(t, unfollowed)
-	andy := c.token(t, "user-andy", auth.Member)
-	q := `subscription($b: ID!) { leadOffers(businessId: $b) { id lead { id } } }`
-	onB := b.sse(t, andy, q, map[string]any{"b": apiID("andys-attorney")})
-	onStale := stale.sse(t, andy, q, map[string]any{"b": apiID("andys-attorney")})
-	time.Sleep(100 * time.Millisecond) // both subscriptions have read their (empty) inbox
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		a, b := c.start(t, nil), c.start(t, longPoll)
+		stale := c.start(t, unfollowed)
+		andy := c.token(t, "user-andy", auth.Member)
+		q := `subscription($b: ID!) { leadOffers(businessId: $b) { id lead { id } } }`
+		onB := b.sse(t, andy, q, map[string]any{"b": apiID("andys-attorney")})
+		onStale := stale.sse(t, andy, q, map[string]any{"b": apiID("andys-attorney")})
+		time.Sleep(100 * time.Millisecond) // both subscriptions have read their (empty) inbox
 
-	var sub struct {
-		SubmitLead struct {
-			Lead struct {
-				ID     string
-				Offers []struct {
-					ID       string
-					Business struct{ ID string }
+		var sub struct {
+			SubmitLead struct {
+				Lead struct {
+					ID     string
+					Offers []struct {
+						ID       string
+						Business struct{ ID string }
+					}
 				}
 			}
 		}
-	}
-	a.ok(t, c.token(t, "user-dave", auth.Member), submitQuery, lead("daves-collision", "personal-injury-attorney", "dave-0001"), &sub)
-	acked := time.Now()
-	offers := sub.SubmitLead.Lead.Offers
-	if len(offers) != 1 || fromAPIID(t, offers[0].Business.ID) != "andys-attorney" {
-		t.Fatalf("the lead was offered to %+v, want Andy", offers)
-	}
-	select {
-	case got := <-onB:
-		took := time.Since(acked)
-		if !strings.Contains(got, offers[0].ID) {
-			t.Fatalf("B's subscriber got %s, want offer %s", got, offers[0].ID)
+		a.ok(t, c.token(t, "user-dave", auth.Member), submitQuery, lead("daves-collision", "personal-injury-attorney", "dave-0001"), &sub)
+		acked := time.Now()
+		offers := sub.SubmitLead.Lead.Offers
+		if len(offers) != 1 || fromAPIID(t, offers[0].Business.ID) != "andys-attorney" {
+			t.Fatalf("the lead was offered to %+v, want Andy", offers)
 		}
-		t.Logf("the offer written through A reached the subscriber on B %v after A acknowledged it", took)
-		if took > followBound {
-			t.Fatalf("the offer took %v to reach B's subscriber, want at most %v", took, followBound)
+		select {
+		case got := <-onB:
+			took := time.Since(acked)
+			if !strings.Contains(got, offers[0].ID) {
+				t.Fatalf("B's subscriber got %s, want offer %s", got, offers[0].ID)
+			}
+			t.Logf("the offer written through A reached the subscriber on B %v after A acknowledged it", took)
+			if took > followBound {
+				t.Fatalf("the offer took %v to reach B's subscriber, want at most %v", took, followBound)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the offer written through A never reached the subscriber on B")
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the offer written through A never reached the subscriber on B")
-	}
-	select {
-	case got := <-onStale:
-		t.Fatalf("the unfollowing server's subscriber got %s: something else than the follower wakes subscribers", got)
-	case <-time.After(followBound):
-	}
+		select {
+		case got := <-onStale:
+			t.Fatalf("the unfollowing server's subscriber got %s: something else than the follower wakes subscribers", got)
+		case <-time.After(followBound):
+		}
+	})
 }
 
 // components is a server's partner suggestions for a business: each suggested business's score
@@ -497,59 +517,60 @@ func equalJSON(a, b any) bool {
 // OutcomesOnce checks that a change applied again is not learned twice). A server that does
 // not follow keeps the scores of before.
 func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
-	c := newCluster(t)
-	a, b := c.start(t, nil), c.start(t, nil)
-	stale := c.start(t, unfollowed)
-	dave, andy := c.token(t, "user-dave", auth.Member), c.token(t, "user-andy", auth.Member)
-	attorney := &partnergraph.Lead{ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		a, b := c.start(t, nil), c.start(t, nil)
+		stale := c.start(t, unfollowed)
+		dave, andy := c.token(t, "user-dave", auth.Member), c.token(t, "user-andy", auth.Member)
+		attorney := &partnergraph.Lead{ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
 
-	before := routeScores(t, a, attorney)
-	if !sameScores(before, routeScores(t, b, attorney)) {
-		t.Fatal("A and B route differently before any outcome")
-	}
+		before := routeScores(t, a, attorney)
+		if !sameScores(before, routeScores(t, b, attorney)) {
+			t.Fatal("A and B route differently before any outcome")
+		}
 
-	offerTo := func(key string) string {
-		var sub struct {
-			SubmitLead struct {
-				Lead struct{ Offers []struct{ ID string } }
+		offerTo := func(key string) string {
+			var sub struct {
+				SubmitLead struct {
+					Lead struct{ Offers []struct{ ID string } }
+				}
 			}
+			a.ok(t, dave, submitQuery, lead("daves-collision", "personal-injury-attorney", key), &sub)
+			if len(sub.SubmitLead.Lead.Offers) == 0 {
+				t.Fatal("the lead was not offered")
+			}
+			return sub.SubmitLead.Lead.Offers[0].ID
 		}
-		a.ok(t, dave, submitQuery, lead("daves-collision", "personal-injury-attorney", key), &sub)
-		if len(sub.SubmitLead.Lead.Offers) == 0 {
-			t.Fatal("the lead was not offered")
+		a.ok(t, andy, `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0001")}, nil)
+		a.ok(t, andy, `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0002")}, nil)
+		after := routeScores(t, a, attorney)
+		if sameScores(before, after) {
+			t.Fatal("the outcomes did not change A's route scores: the test shows nothing")
 		}
-		return sub.SubmitLead.Lead.Offers[0].ID
-	}
-	a.ok(t, andy, `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0001")}, nil)
-	a.ok(t, andy, `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0002")}, nil)
-	after := routeScores(t, a, attorney)
-	if sameScores(before, after) {
-		t.Fatal("the outcomes did not change A's route scores: the test shows nothing")
-	}
-	took := within(t, followBound, "B's route scores match A's after A's outcomes", func() bool {
-		return sameScores(after, routeScores(t, b, attorney))
-	})
-	t.Logf("B learned A's outcomes %v after A acknowledged the decline", took)
-	if got, want := components(t, b, dave, "daves-collision"), components(t, a, dave, "daves-collision"); !sameScores(got, want) {
-		t.Fatalf("suggestions for Dave differ:\nB %v\nA %v", got, want)
-	}
-	if got := routeScores(t, stale, attorney); !sameScores(got, before) {
-		t.Fatalf("the unfollowing server's route changed: %v, was %v", got, before)
-	}
-	// Rebuilt from the store (the feed trimmed past them), A, B and the unfollowing server
-	// replay the outcomes, each once: all three route as A did.
-	ctx := context.Background()
-	if _, err := a.store.TrimChanges(ctx, time.Now().Add(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	for name, n := range map[string]*node{"A": a, "B": b, "the unfollowing server": stale} {
-		if err := n.pg.CatchUp(ctx); err != nil {
+		took := within(t, followBound, "B's route scores match A's after A's outcomes", func() bool {
+			return sameScores(after, routeScores(t, b, attorney))
+		})
+		t.Logf("B learned A's outcomes %v after A acknowledged the decline", took)
+		if got, want := components(t, b, dave, "daves-collision"), components(t, a, dave, "daves-collision"); !sameScores(got, want) {
+			t.Fatalf("suggestions for Dave differ:\nB %v\nA %v", got, want)
+		}
+		if got := routeScores(t, stale, attorney); !sameScores(got, before) {
+			t.Fatalf("the unfollowing server's route changed: %v, was %v", got, before)
+		}
+		// Rebuilt from the store (the feed trimmed past them), A, B and the unfollowing server
+		// replay the outcomes, each once: all three route as A did.
+		ctx := context.Background()
+		if _, err := a.store.TrimChanges(ctx, time.Now().Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if got := routeScores(t, n, attorney); !sameScores(got, after) {
-			t.Fatalf("%s's route after a rebuild %v, want %v", name, got, after)
+		for name, n := range map[string]*node{"A": a, "B": b, "the unfollowing server": stale} {
+			if err := n.pg.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := routeScores(t, n, attorney); !sameScores(got, after) {
+				t.Fatalf("%s's route after a rebuild %v, want %v", name, got, after)
+			}
 		}
-	}
+	})
 }
 
 // TestFollowerRebuildsWhenTrimmedPast: a server whose position the feed was trimmed past (it
@@ -557,57 +578,58 @@ func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
 // feed next, and then holds what a projection built from the store now holds; an import
 // through another server rebuilds it too.
 func TestFollowerRebuildsWhenTrimmedPast(t *testing.T) {
-	ctx := context.Background()
-	c := newCluster(t)
-	a := c.start(t, nil)
-	b := c.start(t, unfollowed)
-	tina := c.token(t, "user-tina", auth.Member)
-	var reg struct {
-		RegisterBusiness struct{ Business struct{ ID string } }
-	}
-	a.ok(t, tina, `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`,
-		map[string]any{"in": map[string]any{"name": "Tina's Tyres", "location": map[string]any{"lat": 39.80, "lng": -89.65}, "services": []string{"tyres"}}}, &reg)
-	tinaID := fromAPIID(t, reg.RegisterBusiness.Business.ID)
-	a.ok(t, c.token(t, "user-dave", auth.Member), `mutation($in: RemoveTrustInput!) { removeTrust(input: $in) { from { id } } }`,
-		map[string]any{"in": map[string]any{"fromId": apiID("daves-collision"), "toId": apiID("andys-attorney")}}, nil)
-	n, err := a.store.TrimChanges(ctx, time.Now().Add(time.Second))
-	if err != nil || n == 0 {
-		t.Fatalf("TrimChanges = %d, %v", n, err)
-	}
-	if _, err := b.store.Changes(ctx, 0, 10); !errors.Is(err, partnergraph.ErrChangesTrimmed) {
-		t.Fatalf("B's feed after the trim: %v, want ErrChangesTrimmed", err)
-	}
-	if _, err := b.pg.Matching.Suggest(tinaID, 5); partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
-		t.Fatalf("B knows Tina before it read the feed: %v", err)
-	}
-	if err := b.pg.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(b.logs.String(), "rebuilding the matching projection") || !strings.Contains(b.logs.String(), "reason=trimmed") {
-		t.Fatalf("B did not log a rebuild:\n%s", b.logs)
-	}
-	wantEqualToStore(t, b)
-	if n := b.metric(t, `partnergraph_feed_rebuilds_total{reason="trimmed"}`); n != 1 {
-		t.Errorf("B's rebuild metric %v, want 1", n)
-	}
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		ctx := context.Background()
+		a := c.start(t, nil)
+		b := c.start(t, unfollowed)
+		tina := c.token(t, "user-tina", auth.Member)
+		var reg struct {
+			RegisterBusiness struct{ Business struct{ ID string } }
+		}
+		a.ok(t, tina, `mutation($in: RegisterBusinessInput!) { registerBusiness(input: $in) { business { id } } }`,
+			map[string]any{"in": map[string]any{"name": "Tina's Tyres", "location": map[string]any{"lat": 39.80, "lng": -89.65}, "services": []string{"tyres"}}}, &reg)
+		tinaID := fromAPIID(t, reg.RegisterBusiness.Business.ID)
+		a.ok(t, c.token(t, "user-dave", auth.Member), `mutation($in: RemoveTrustInput!) { removeTrust(input: $in) { from { id } } }`,
+			map[string]any{"in": map[string]any{"fromId": apiID("daves-collision"), "toId": apiID("andys-attorney")}}, nil)
+		n, err := a.store.TrimChanges(ctx, time.Now().Add(time.Second))
+		if err != nil || n == 0 {
+			t.Fatalf("TrimChanges = %d, %v", n, err)
+		}
+		if _, err := b.store.Changes(ctx, 0, 10); !errors.Is(err, partnergraph.ErrChangesTrimmed) {
+			t.Fatalf("B's feed after the trim: %v, want ErrChangesTrimmed", err)
+		}
+		if _, err := b.pg.Matching.Suggest(tinaID, 5); partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
+			t.Fatalf("B knows Tina before it read the feed: %v", err)
+		}
+		if err := b.pg.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.logs.String(), "rebuilding the matching projection") || !strings.Contains(b.logs.String(), "reason=trimmed") {
+			t.Fatalf("B did not log a rebuild:\n%s", b.logs)
+		}
+		wantEqualToStore(t, b)
+		if n := b.metric(t, `partnergraph_feed_rebuilds_total{reason="trimmed"}`); n != 1 {
+			t.Errorf("B's rebuild metric %v, want 1", n)
+		}
 
-	// An import through A (here its store handle, as the import command writes) rebuilds B.
-	if _, err := a.store.Import(ctx, seqOf(partnergraph.Record{Business: &partnergraph.BusinessRecord{
-		Business: partnergraph.Business{ID: "imported-glass", Name: "Imported Glass", Location: partnergraph.Point{Lat: 39.8, Lng: -89.6}, Status: partnergraph.BusinessActive},
-		Services: []string{"tyres"},
-	}})); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.pg.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(b.logs.String(), "reason=import") {
-		t.Fatalf("B did not rebuild for the import:\n%s", b.logs)
-	}
-	wantEqualToStore(t, b)
-	if _, err := b.pg.Matching.Suggest("imported-glass", 5); err != nil {
-		t.Fatalf("B after the import: %v", err)
-	}
+		// An import through A (here its store handle, as the import command writes) rebuilds B.
+		if _, err := a.store.Import(ctx, seqOf(partnergraph.Record{Business: &partnergraph.BusinessRecord{
+			Business: partnergraph.Business{ID: "imported-glass", Name: "Imported Glass", Location: partnergraph.Point{Lat: 39.8, Lng: -89.6}, Status: partnergraph.BusinessActive},
+			Services: []string{"tyres"},
+		}})); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.pg.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.logs.String(), "reason=import") {
+			t.Fatalf("B did not rebuild for the import:\n%s", b.logs)
+		}
+		wantEqualToStore(t, b)
+		if _, err := b.pg.Matching.Suggest("imported-glass", 5); err != nil {
+			t.Fatalf("B after the import: %v", err)
+		}
+	})
 }
 
 // metric reads one sample of the server's Prometheus metrics (name with its labels, as the
@@ -688,16 +710,17 @@ func wantEqualToStore(t *testing.T, n *node) {
 
 // TestTrimLoop: a server trims the change records older than its retention on its own.
 func TestTrimLoop(t *testing.T) {
-	ctx := context.Background()
-	c := newCluster(t)
-	a := c.start(t, func(cfg *server.Config) {
-		cfg.ChangeRetention, cfg.TrimInterval = time.Millisecond, 20*time.Millisecond
-	})
-	if _, err := a.store.SetTrust(ctx, partnergraph.Trust{From: "daves-collision", To: "andys-attorney", Score: 0.5}); err != nil {
-		t.Fatal(err)
-	}
-	within(t, 10*time.Second, "the trim loop trims the change", func() bool {
-		_, err := a.store.Changes(ctx, 0, 10)
-		return errors.Is(err, partnergraph.ErrChangesTrimmed)
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		ctx := context.Background()
+		a := c.start(t, func(cfg *server.Config) {
+			cfg.ChangeRetention, cfg.TrimInterval = time.Millisecond, 20*time.Millisecond
+		})
+		if _, err := a.store.SetTrust(ctx, partnergraph.Trust{From: "daves-collision", To: "andys-attorney", Score: 0.5}); err != nil {
+			t.Fatal(err)
+		}
+		within(t, 10*time.Second, "the trim loop trims the change", func() bool {
+			_, err := a.store.Changes(ctx, 0, 10)
+			return errors.Is(err, partnergraph.ErrChangesTrimmed)
+		})
 	})
 }
