@@ -43,12 +43,13 @@ func (g *Graph) ApplyChange(ctx context.Context, s partnergraph.Store, c partner
 	return nil
 }
 
-// gone turns the store's ENOTFOUND into "nothing to apply" and keeps other errors.
-func gone(err error) (bool, error) {
+// gone turns ENOTFOUND (of the store: the record is gone; of the graph: what it would remove
+// is not there) into nothing to apply, and keeps other errors.
+func gone(err error) error {
 	if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
-		return true, nil
+		return nil
 	}
-	return false, err
+	return err
 }
 
 // followBusiness re-reads a business with its services. The store never deletes businesses,
@@ -56,8 +57,7 @@ func gone(err error) (bool, error) {
 func (g *Graph) followBusiness(ctx context.Context, s partnergraph.Store, id string) error {
 	b, err := s.Business(ctx, id)
 	if err != nil {
-		_, err = gone(err)
-		return err
+		return gone(err)
 	}
 	svcs, err := s.ServicesOf(ctx, []string{id})
 	if err != nil {
@@ -113,15 +113,13 @@ func (g *Graph) followComplement(ctx context.Context, s partnergraph.Store, from
 			return g.SetComplement(c)
 		}
 	}
-	_, err = gone(g.RemoveComplement(from, to))
-	return err
+	return gone(g.RemoveComplement(from, to))
 }
 
 func (g *Graph) followNetwork(ctx context.Context, s partnergraph.Store, id string) error {
 	n, err := s.Network(ctx, id)
 	if err != nil {
-		_, err = gone(err)
-		return err
+		return gone(err)
 	}
 	return g.PutNetwork(*n)
 }
@@ -145,20 +143,17 @@ func (g *Graph) followMembership(ctx context.Context, s partnergraph.Store, busi
 	}
 	for _, m := range ms[businessID] {
 		if m.NetworkID == networkID {
-			_, err := gone(g.Join(m))
-			return err
+			return gone(g.Join(m))
 		}
 	}
-	_, err = gone(g.Leave(businessID, networkID))
-	return err
+	return gone(g.Leave(businessID, networkID))
 }
 
 // followTrust sets the trust edge as the store holds it, or removes it when the store has none.
 func (g *Graph) followTrust(ctx context.Context, s partnergraph.Store, from, to string) error {
 	t, err := s.TrustEdge(ctx, from, to)
 	if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
-		_, err = gone(g.RemoveTrust(from, to))
-		return err
+		return gone(g.RemoveTrust(from, to))
 	}
 	if err != nil {
 		return err
@@ -166,8 +161,7 @@ func (g *Graph) followTrust(ctx context.Context, s partnergraph.Store, from, to 
 	if err := g.knowBusinesses(ctx, s, from, to); err != nil {
 		return err
 	}
-	_, err = gone(g.SetTrust(t))
-	return err
+	return gone(g.SetTrust(t))
 }
 
 // followPartnership sets the pair of the partnership to the status of the pair's newest
@@ -176,8 +170,7 @@ func (g *Graph) followTrust(ctx context.Context, s partnergraph.Store, from, to 
 func (g *Graph) followPartnership(ctx context.Context, s partnergraph.Store, id string) error {
 	p, err := s.Partnership(ctx, id)
 	if err != nil {
-		_, err = gone(err)
-		return err
+		return gone(err)
 	}
 	if err := g.knowBusinesses(ctx, s, p.ProposerID, p.PartnerID); err != nil {
 		return err
@@ -189,8 +182,7 @@ func (g *Graph) followPartnership(ctx context.Context, s partnergraph.Store, id 
 	if newest == nil {
 		newest = p
 	}
-	_, err = gone(g.PutPartnership(*newest))
-	return err
+	return gone(g.PutPartnership(*newest))
 }
 
 // newestOfPair returns the newest partnership between a and b, or nil.
@@ -220,8 +212,7 @@ func newestOfPair(ctx context.Context, s partnergraph.Store, a, b string) (*part
 func (g *Graph) followOutcome(ctx context.Context, s partnergraph.Store, offerID string) error {
 	o, err := s.Offer(ctx, offerID)
 	if err != nil {
-		_, err = gone(err)
-		return err
+		return gone(err)
 	}
 	l, err := s.Lead(ctx, o.LeadID)
 	if err != nil {
