@@ -109,13 +109,15 @@ func testChangesEveryWrite(t *testing.T, s partnergraph.Store) {
 	must(t, s.PutService(ctx, partnergraph.Service{ID: "glass", Name: "Glass", Sector: "auto"}))
 	r.next(t)
 	step("SetComplement", func() error {
-		return s.SetComplement(ctx, partnergraph.Complement{From: "tyres", To: "glass", Weight: 0.5})
+		return s.SetComplement(ctx, partnergraph.Complement{From: "tyres", To: "glass", Weight: 0.5, Source: partnergraph.SourceCurated})
 	},
 		k(partnergraph.ChangeComplement, "tyres", "glass"))
 	step("RemoveComplement", func() error { return s.RemoveComplement(ctx, "tyres", "glass") },
 		k(partnergraph.ChangeComplement, "tyres", "glass"))
 
+	// The ids are set before the writes: step's wanted changes name them before it writes.
 	a, b := newBusiness("A", 1, 1), newBusiness("B", 1, 1)
+	a.ID, b.ID = partnergraph.NewID(), partnergraph.NewID()
 	step("CreateBusiness", func() error { return s.CreateBusiness(ctx, a, "user-a") }, k(partnergraph.ChangeBusiness, a.ID, ""))
 	must(t, s.CreateBusiness(ctx, b, ""))
 	r.next(t)
@@ -128,7 +130,7 @@ func testChangesEveryWrite(t *testing.T, s partnergraph.Store) {
 		k(partnergraph.ChangeBusiness, a.ID, ""))
 	fails("SetBusinessServices", func() error { return s.SetBusinessServices(ctx, a.ID, []string{"missing"}) })
 
-	n := &partnergraph.Network{Name: "Chamber"}
+	n := &partnergraph.Network{ID: partnergraph.NewID(), Name: "Chamber"}
 	step("CreateNetwork", func() error { return s.CreateNetwork(ctx, n, a.ID) },
 		k(partnergraph.ChangeNetwork, n.ID, ""), k(partnergraph.ChangeMembership, a.ID, n.ID))
 	step("Join", func() error {
@@ -147,7 +149,7 @@ func testChangesEveryWrite(t *testing.T, s partnergraph.Store) {
 	})
 	step("RemoveTrust", func() error { return s.RemoveTrust(ctx, a.ID, b.ID) }, k(partnergraph.ChangeTrust, a.ID, b.ID))
 
-	p := &partnergraph.Partnership{ProposerID: a.ID, PartnerID: b.ID, Terms: flat(1000)}
+	p := &partnergraph.Partnership{ID: partnergraph.NewID(), ProposerID: a.ID, PartnerID: b.ID, Terms: flat(1000)}
 	step("CreatePartnership", func() error { return s.CreatePartnership(ctx, p) }, k(partnergraph.ChangePartnership, p.ID, ""))
 	step("SetPartnershipStatus", func() error {
 		_, err := s.SetPartnershipStatus(ctx, p.ID, []partnergraph.PartnershipStatus{partnergraph.PartnershipProposed}, partnergraph.PartnershipActive)
