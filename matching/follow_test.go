@@ -109,8 +109,9 @@ func TestApplyChangeFollowsEveryWrite(t *testing.T) {
 }
 
 // TestApplyChangeLearnsOtherServersOutcomesOnce: an OUTCOME change of another server is learned
-// as the lead service that wrote it learned it, once however often it is applied, and not
-// again by the graph that learned it when it wrote it.
+// as the lead service that wrote it learned it (the answer, and the close of a lead closed by
+// then), once however often it is applied, and not again by the graph that learned it when it
+// wrote it.
 func TestApplyChangeLearnsOtherServersOutcomesOnce(t *testing.T) {
 	ctx := context.Background()
 	s := exampleStore(t)
@@ -129,6 +130,10 @@ func TestApplyChangeLearnsOtherServersOutcomesOnce(t *testing.T) {
 	offers, err := s.OffersOfLead(ctx, l.ID)
 	must(t, err)
 	_, err = svc.Accept(ctx, offers[0].ID)
+	must(t, err)
+	// Closed as won: the stores append no change of the close that names the offer, but the
+	// accept's OUTCOME, read after it, finds the lead closed and learns the close too.
+	_, _, err = svc.Close(ctx, l.ID, partnergraph.LeadWon, 100000, "USD")
 	must(t, err)
 
 	route := func(g *Graph) string {
