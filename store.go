@@ -156,6 +156,7 @@ type Store interface {
 
 	LeadStore
 	TokenRevocations
+	ChangeFeed
 
 	// Close releases the store's resources.
 	Close() error

@@ -25,7 +25,8 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"Partnership": read, "Partnerships": read, "Export": read,
 		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read,
 		"DueOffers": read, "OffersSince": read, "Ledger": read, "Commissions": read, "CommissionOfLead": read, "Outcomes": read,
-		"TokensRevokedBefore": read,
+		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
+		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
 		"AddOwner":     notInGraph + " (owners)",

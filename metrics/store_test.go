@@ -13,5 +13,6 @@ func TestTimedStoreTimesEveryMethod(t *testing.T) {
 		"Export":   "streams every record through yield: its time is the caller's writing",
 		"Outcomes": "calls fn for every outcome: its time is the caller's replay",
 		"Close":    "releases the store once, at shutdown",
+		"Origin":   "returns a name held in memory",
 	})
 }

@@ -16,7 +16,8 @@ import (
 const importCacheKiB = 1 << 20
 
 // Import implements partnergraph.Store: every record in one transaction, so that a bad
-// record anywhere leaves the database as it was.
+// record anywhere leaves the database as it was. It appends one IMPORT change, not one per
+// record: a follower rebuilds from the store after an import anyway.
 func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
 	stats := partnergraph.ImportStats{}
 	err := s.writeAlone(ctx, func(tx *txn) error {
@@ -37,7 +38,10 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Recor
 			}
 			stats[r.Kind()]++
 		}
-		return rebuild()
+		if err := rebuild(); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeImport, "", "")
 	})
 	if err != nil {
 		return nil, err

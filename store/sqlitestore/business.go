@@ -47,11 +47,15 @@ func (s *Store) CreateBusiness(ctx context.Context, b *partnergraph.Business, ow
 		if isUnique(err) {
 			return partnergraph.Errorf(partnergraph.ECONFLICT, "business %q already exists", nb.ID)
 		}
-		if err != nil || ownerSub == "" {
+		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO owners (sub, business_id) VALUES (?, ?)`, ownerSub, nb.ID)
-		return err
+		if ownerSub != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO owners (sub, business_id) VALUES (?, ?)`, ownerSub, nb.ID); err != nil {
+				return err
+			}
+		}
+		return tx.change(ctx, partnergraph.ChangeBusiness, nb.ID, "")
 	})
 	if err != nil {
 		return wrap("create business", err)
@@ -124,8 +128,11 @@ func (s *Store) UpdateBusiness(ctx context.Context, id string, patch partnergrap
 			daily_lead_cap = ? WHERE id = ?`,
 			nb.Name, nb.Description, nb.Website, nb.Phone, nb.Email, nb.Location.Lat, nb.Location.Lng,
 			nb.City, nb.Country, nb.ServiceRadiusKm, nb.Status, nb.Verified, nb.DailyLeadCap, id)
+		if err != nil {
+			return err
+		}
 		out = &nb
-		return err
+		return tx.change(ctx, partnergraph.ChangeBusiness, id, "")
 	})
 	return out, wrap("update business", err)
 }
@@ -231,7 +238,10 @@ func (s *Store) SetBusinessServices(ctx context.Context, businessID string, serv
 		if err := mustExist(ctx, tx, "businesses", "business", "businessId", businessID); err != nil {
 			return err
 		}
-		return setServices(ctx, tx, businessID, ids)
+		if err := setServices(ctx, tx, businessID, ids); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeBusiness, businessID, "")
 	})
 	return wrap("set business services", err)
 }

@@ -115,7 +115,7 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 				return err
 			}
 		}
-		return nil
+		return leadChanges(ctx, tx, nil, no, ne)
 	})
 	if err != nil {
 		return nil, false, wrap("submit lead", err)
@@ -371,9 +371,11 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 			}
 		}
 		if c != nil {
-			return insertCommission(ctx, tx, c)
+			if err := insertCommission(ctx, tx, c); err != nil {
+				return err
+			}
 		}
-		return nil
+		return leadChanges(ctx, tx, t.Answer, no, ne)
 	})
 	if err != nil {
 		return wrap("apply lead transition", err)
@@ -382,6 +384,27 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	copy(t.Events, ne)
 	if c != nil {
 		*t.Commission = *c
+	}
+	return nil
+}
+
+// leadChanges appends the changes of a lead write: an outcome per answered offer, an offer
+// for its recipient's inbox and an event for its referrer's feed.
+func leadChanges(ctx context.Context, tx *txn, answers []partnergraph.OfferAnswer, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
+	for _, a := range answers {
+		if err := tx.change(ctx, partnergraph.ChangeOutcome, a.OfferID, ""); err != nil {
+			return err
+		}
+	}
+	for _, o := range offers {
+		if err := tx.change(ctx, partnergraph.ChangeOffer, o.BusinessID, ""); err != nil {
+			return err
+		}
+	}
+	for _, e := range events {
+		if err := tx.change(ctx, partnergraph.ChangeLeadEvent, e.ReferrerID, ""); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -35,10 +35,13 @@ func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, orga
 		if err := insertNetwork(ctx, tx, &nn); err != nil {
 			return err
 		}
-		if organizerID == "" {
-			return nil
+		if err := tx.change(ctx, partnergraph.ChangeNetwork, nn.ID, ""); err != nil || organizerID == "" {
+			return err
 		}
-		return insertMembership(ctx, tx, partnergraph.Membership{BusinessID: organizerID, NetworkID: nn.ID, Role: partnergraph.RoleOrganizer, Since: nn.CreatedAt}, false)
+		if err := insertMembership(ctx, tx, partnergraph.Membership{BusinessID: organizerID, NetworkID: nn.ID, Role: partnergraph.RoleOrganizer, Since: nn.CreatedAt}, false); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeMembership, organizerID, nn.ID)
 	})
 	if err != nil {
 		return wrap("create network", err)
@@ -113,7 +116,12 @@ func (s *Store) Join(ctx context.Context, m partnergraph.Membership) (partnergra
 		return m, err
 	}
 	m.Since = fromNanos(nanosOrNow(m.Since))
-	err := s.write(ctx, func(tx *txn) error { return insertMembership(ctx, tx, m, false) })
+	err := s.write(ctx, func(tx *txn) error {
+		if err := insertMembership(ctx, tx, m, false); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeMembership, m.BusinessID, m.NetworkID)
+	})
 	return m, wrap("join network", err)
 }
 
@@ -137,7 +145,10 @@ func insertMembership(ctx context.Context, tx *txn, m partnergraph.Membership, r
 func (s *Store) Leave(ctx context.Context, businessID, networkID string) error {
 	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE network_id = ? AND business_id = ?`, networkID, businessID)
-		return deleted(res, err, "business %q is not a member of network %q", businessID, networkID)
+		if err := deleted(res, err, "business %q is not a member of network %q", businessID, networkID); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeMembership, businessID, networkID)
 	})
 	return wrap("leave network", err)
 }

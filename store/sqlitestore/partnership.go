@@ -38,7 +38,12 @@ func (s *Store) CreatePartnership(ctx context.Context, p *partnergraph.Partnersh
 	if err != nil {
 		return err
 	}
-	err = s.write(ctx, func(tx *txn) error { return putPartnership(ctx, tx, &np, false) })
+	err = s.write(ctx, func(tx *txn) error {
+		if err := putPartnership(ctx, tx, &np, false); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangePartnership, np.ID, "")
+	})
 	if err != nil {
 		return wrap("create partnership", err)
 	}
@@ -112,8 +117,11 @@ func (s *Store) SetPartnershipStatus(ctx context.Context, id string, from []part
 		if isUnique(err) {
 			return partnergraph.Errorf(partnergraph.ECONFLICT, "%q and %q already have an open partnership", p.ProposerID, p.PartnerID)
 		}
+		if err != nil {
+			return err
+		}
 		out = p
-		return err
+		return tx.change(ctx, partnergraph.ChangePartnership, id, "")
 	})
 	return out, wrap("set partnership status", err)
 }

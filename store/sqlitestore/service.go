@@ -12,7 +12,12 @@ func (s *Store) PutService(ctx context.Context, svc partnergraph.Service) error 
 	if err := svc.Validate(); err != nil {
 		return err
 	}
-	err := s.write(ctx, func(tx *txn) error { return putService(ctx, tx, svc) })
+	err := s.write(ctx, func(tx *txn) error {
+		if err := putService(ctx, tx, svc); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeService, svc.ID, "")
+	})
 	return wrap("put service", err)
 }
 
@@ -39,7 +44,12 @@ func (s *Store) SetComplement(ctx context.Context, c partnergraph.Complement) er
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	err := s.write(ctx, func(tx *txn) error { return setComplement(ctx, tx, c) })
+	err := s.write(ctx, func(tx *txn) error {
+		if err := setComplement(ctx, tx, c); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeComplement, c.From, c.To)
+	})
 	return wrap("set complement", err)
 }
 
@@ -60,7 +70,10 @@ func setComplement(ctx context.Context, tx *txn, c partnergraph.Complement) erro
 func (s *Store) RemoveComplement(ctx context.Context, from, to string) error {
 	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM complements WHERE from_id = ? AND to_id = ?`, from, to)
-		return deleted(res, err, "complement %s → %s not found", from, to)
+		if err := deleted(res, err, "complement %s → %s not found", from, to); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeComplement, from, to)
 	})
 	return wrap("remove complement", err)
 }

@@ -44,6 +44,8 @@ type Store struct {
 	closing   chan struct{}  // closed by Close
 	writerEnd chan struct{}  // closed when the writer goroutine has returned
 	closeOnce sync.Once
+
+	origin string // this handle's name in the change feed
 }
 
 var _ partnergraph.Store = (*Store)(nil)
@@ -145,7 +147,7 @@ func connect(ctx context.Context, w *sql.DB) error {
 }
 
 func newStore(w, r *sql.DB) *Store {
-	s := &Store{w: w, r: r, writes: make(chan *writeReq), closing: make(chan struct{}), writerEnd: make(chan struct{})}
+	s := &Store{w: w, r: r, origin: newOrigin(), writes: make(chan *writeReq), closing: make(chan struct{}), writerEnd: make(chan struct{})}
 	go s.writer()
 	return s
 }
@@ -311,7 +313,7 @@ func (s *Store) commit(group []*writeReq) []error {
 	if err != nil {
 		return fail(err)
 	}
-	tx := &txn{Tx: sqlTx}
+	tx := &txn{Tx: sqlTx, origin: s.origin}
 	if len(group) == 1 {
 		if errs[0] = runWrite(group[0], tx); errs[0] != nil {
 			sqlTx.Rollback()
@@ -380,6 +382,7 @@ type txn struct {
 	// writes of everyone in its group. A write takes milliseconds; whether its caller
 	// still waits is checked before it starts.
 	shared bool
+	origin string // the Store's, for the changes the writes append (txn.change)
 }
 
 // ctx is the context a statement of the transaction runs under.

@@ -23,7 +23,12 @@ func (s *Store) SetTrust(ctx context.Context, t partnergraph.Trust) (partnergrap
 		return t, err
 	}
 	t.UpdatedAt = fromNanos(now())
-	err := s.write(ctx, func(tx *txn) error { return putTrust(ctx, tx, t) })
+	err := s.write(ctx, func(tx *txn) error {
+		if err := putTrust(ctx, tx, t); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeTrust, t.From, t.To)
+	})
 	return t, wrap("set trust", err)
 }
 
@@ -40,7 +45,10 @@ func putTrust(ctx context.Context, tx *txn, t partnergraph.Trust) error {
 func (s *Store) RemoveTrust(ctx context.Context, from, to string) error {
 	err := s.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM trust WHERE from_id = ? AND to_id = ?`, from, to)
-		return deleted(res, err, "no trust edge from %q to %q", from, to)
+		if err := deleted(res, err, "no trust edge from %q to %q", from, to); err != nil {
+			return err
+		}
+		return tx.change(ctx, partnergraph.ChangeTrust, from, to)
 	})
 	return wrap("remove trust", err)
 }

@@ -53,6 +53,10 @@ var storeTests = []struct {
 	{"ImportAtomic", testImportAtomic},
 	{"ImportAgainFinishes", testImportAgainFinishes},
 	{"TokenRevocations", testTokenRevocations},
+	{"ChangesEveryWrite", testChangesEveryWrite},
+	{"ChangesPaging", testChangesPaging},
+	{"ChangesTrim", testChangesTrim},
+	{"ChangesConcurrent", testChangesConcurrent},
 }
 
 var ctx = context.Background()
