@@ -27,8 +27,9 @@ const (
 	// share of the average, that a candidate needs: a cluster of businesses that only trust
 	// each other, and that no verified business reaches, gets no leads.
 	trustFloorShare = 0.01
-	// trustRankTTL is how stale the global trust may grow before a route recomputes it.
-	trustRankTTL = time.Minute
+	// DefaultTrustRankInterval is how stale the global trust may grow, unless
+	// RouteOptions.TrustRankInterval says otherwise, before a route recomputes it.
+	DefaultTrustRankInterval = time.Minute
 	// routeBeam bounds how many businesses each hop expands: the most trusted ones. Hubs
 	// would otherwise make a 3-hop search touch much of a large graph.
 	routeBeam = 256
@@ -39,6 +40,12 @@ type RouteOptions struct {
 	// FallbackVerified sends a lead with no trusted path to the best verified businesses that
 	// offer the service nearby, instead of making it UNROUTABLE.
 	FallbackVerified bool
+	// TrustRankInterval is how stale the global trust may grow after writes before a route
+	// recomputes it (default DefaultTrustRankInterval). Until then a business added since the
+	// last computation gets no lead: shorter lets new businesses receive leads sooner, at
+	// the cost of a recomputation (seconds at a million businesses, off the request path)
+	// that often.
+	TrustRankInterval time.Duration
 }
 
 // SetRouteOptions changes the routing options.
@@ -259,13 +266,17 @@ func (g *Graph) verifiedNear(u int32, svc uint16, p partnergraph.Point, exclude 
 
 // refreshTrustRank keeps the global trust of every business (TrustRank, a PageRank over trust
 // edges and active partnerships whose random jumps land only on verified businesses) current.
-// The first route computes it; after writes, a route older than trustRankTTL starts a
+// The first route computes it; after writes, a route older than the TrustRankInterval starts a
 // recomputation in the background and goes on with the previous values, so that no lead waits
 // for it. Only reading the graph for it holds the read lock (see trustWalk and the bench).
 func (g *Graph) refreshTrustRank() {
 	g.mu.RLock()
 	have := len(g.trustRank) > 0
-	stale := g.trustEdits != g.trustRankEdits && time.Since(g.trustRankAt) >= trustRankTTL
+	every := g.route.TrustRankInterval
+	if every <= 0 {
+		every = DefaultTrustRankInterval
+	}
+	stale := g.trustEdits != g.trustRankEdits && time.Since(g.trustRankAt) >= every
 	g.mu.RUnlock()
 	switch {
 	case !have:
