@@ -499,6 +499,14 @@ func callGraphQL(base, token, query string, variables map[string]any, data any) 
 	return json.Unmarshal(res.Data, data)
 }
 
+// mustCallGraphQL is callGraphQL that fails the test on an error.
+func mustCallGraphQL(t *testing.T, base, token, query string, variables map[string]any, data any) {
+	t.Helper()
+	if err := callGraphQL(base, token, query, variables, data); err != nil {
+		t.Fatalf("%s: %v", strings.Join(strings.Fields(query), " "), err)
+	}
+}
+
 // sseStream is a subscription over SSE, which the server serves like the websocket.
 type sseStream struct {
 	events chan []byte
