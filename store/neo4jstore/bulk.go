@@ -63,7 +63,8 @@ func recordKey(r partnergraph.Record) string {
 // The records are held in memory, because the sequence can only be read once and the check
 // must see all of them before the first write. Consecutive records of one kind are applied
 // together, in the order they come, so an import behaves as if its records were applied one
-// by one: a record may refer to what an earlier line created.
+// by one: a record may refer to what an earlier line created. A complete import appends one
+// IMPORT change (partnergraph.ChangeImport).
 func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
 	batches, err := batchRecords(records, importBatchSize)
 	if err != nil {
@@ -90,6 +91,12 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Recor
 		if s.importProgress != nil {
 			s.importProgress(written, total)
 		}
+	}
+	// One change for the whole import, once it is all written: a follower rebuilds rather
+	// than re-read every record.
+	nothing := func(context.Context, neo4j.ManagedTransaction) error { return nil }
+	if err := loggedExec(ctx, s, []change{{kind: partnergraph.ChangeImport}}, nothing); err != nil {
+		return nil, fmt.Errorf("neo4jstore: import: every record is written, but not its change (import the same records again to append it): %w", err)
 	}
 	return stats, nil
 }

@@ -17,7 +17,7 @@ func (s *Store) CreateBusiness(ctx context.Context, b *partnergraph.Business, ow
 	if err != nil {
 		return err
 	}
-	err = exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err = loggedExec(ctx, s, []change{{partnergraph.ChangeBusiness, nb.ID, ""}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		if _, err := run(ctx, tx, businessCreate, businessParams(&nb)); err != nil {
 			if isConstraintViolation(err) {
 				return partnergraph.Errorf(partnergraph.ECONFLICT, "business %q already exists", nb.ID)
@@ -76,7 +76,7 @@ func (s *Store) BusinessesByID(ctx context.Context, ids []string) (map[string]*p
 // UpdateBusiness applies the patch to the business, under its write lock, and returns the
 // result. ENOTFOUND if there is no such business, EINVALID naming the field the patch breaks.
 func (s *Store) UpdateBusiness(ctx context.Context, id string, patch partnergraph.BusinessPatch) (*partnergraph.Business, error) {
-	out, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (*partnergraph.Business, error) {
+	out, err := logged(ctx, s, []change{{partnergraph.ChangeBusiness, id, ""}}, func(ctx context.Context, tx neo4j.ManagedTransaction) (*partnergraph.Business, error) {
 		if _, err := lockExisting(ctx, tx, businessLock, id); err != nil {
 			return nil, err
 		}
@@ -200,7 +200,7 @@ func (s *Store) Businesses(ctx context.Context, f partnergraph.BusinessFilter, p
 // changes.
 func (s *Store) SetBusinessServices(ctx context.Context, businessID string, serviceIDs []string) error {
 	ids := sortedUnique(serviceIDs)
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeBusiness, businessID, ""}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		found, err := lockExisting(ctx, tx, businessLock, businessID)
 		if err != nil {
 			return err

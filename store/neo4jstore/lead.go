@@ -23,6 +23,28 @@ const purgeBatchSize = 1000
 // The domain has no Valid methods for these enums (yet); they are checked here to return
 // EINVALID rather than store a value that the other stores refuse.
 
+// leadChanges are the changes of a lead write (partnergraph.ChangeKind): an OUTCOME per
+// answered offer, an OFFER per recipient of new offers and, when it writes events, a
+// LEAD_EVENT for the referrer. Their number does not depend on referrerID, so that a write
+// can reserve seqs for them before it reads the lead.
+func leadChanges(referrerID string, answers []partnergraph.OfferAnswer, offers []partnergraph.Offer, events int) []change {
+	var out []change
+	for _, a := range answers {
+		out = append(out, change{kind: partnergraph.ChangeOutcome, id: a.OfferID})
+	}
+	seen := map[string]bool{}
+	for _, o := range offers {
+		if !seen[o.BusinessID] {
+			seen[o.BusinessID] = true
+			out = append(out, change{kind: partnergraph.ChangeOffer, id: o.BusinessID})
+		}
+	}
+	if events > 0 {
+		out = append(out, change{kind: partnergraph.ChangeLeadEvent, id: referrerID})
+	}
+	return out
+}
+
 // assignSeqs numbers the offers, then the events, from first on, in order.
 func assignSeqs(first int64, offers []partnergraph.Offer, events []partnergraph.LeadEvent) {
 	for i := range offers {
@@ -276,14 +298,15 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	}
 
 	var res submitted
-	err = s.numbered(ctx, len(no)+len(ne), func(ctx context.Context, r *reservation) error {
+	changes := leadChanges(nl.ReferrerID, nil, no, len(ne))
+	err = s.numbered(ctx, len(no)+len(ne)+len(changes), func(ctx context.Context, r *reservation) error {
 		// A constraint violation means a concurrent submit of the same key (or a taken id)
 		// committed first: the second run's look-up finds its lead, and a second violation
 		// is a conflict.
 		var err error
 		for attempt := 0; attempt < 2; attempt++ {
 			res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (submitted, error) {
-				return submitLead(ctx, tx, r, &nl, no, ne)
+				return s.submitLead(ctx, tx, r, &nl, no, ne, changes)
 			})
 			if !isConstraintViolation(err) {
 				break
@@ -307,8 +330,9 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 }
 
 // submitLead is one run of SubmitLead's transaction, numbered from r (nil when the lead has
-// neither offers nor events). It changes none of its arguments.
-func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (submitted, error) {
+// neither offers nor events): the offers, then the events, then the changes of a new lead.
+// It changes none of its arguments.
+func (s *Store) submitLead(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent, changes []change) (submitted, error) {
 	if err := r.check(ctx, tx); err != nil {
 		return submitted{}, err
 	}
@@ -362,6 +386,11 @@ func submitLead(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation
 	}
 	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
 		return submitted{}, err
+	}
+	if r != nil {
+		if err := s.appendChanges(ctx, tx, r.first+int64(len(offers)+len(events)), changes); err != nil {
+			return submitted{}, err
+		}
 	}
 	if err := checkCaps(ctx, tx, out.offers); err != nil {
 		return submitted{}, err
@@ -487,7 +516,7 @@ func (s *Store) Inbox(ctx context.Context, businessID string, after int64, limit
 		return nil, err
 	}
 	out, err := readFeed(ctx, s, offerInbox, map[string]any{"businessId": businessID, "after": after, "limit": int64(limit)},
-		offerOf, func(o partnergraph.Offer) int64 { return o.Seq })
+		offerOf, func(o partnergraph.Offer) int64 { return o.Seq }, nil)
 	return out, wrap("read inbox", err)
 }
 
@@ -498,7 +527,7 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 		return nil, err
 	}
 	out, err := readFeed(ctx, s, eventFeed, map[string]any{"referrerId": referrerID, "after": after, "limit": int64(limit)},
-		eventOf, func(e partnergraph.LeadEvent) int64 { return e.Seq })
+		eventOf, func(e partnergraph.LeadEvent) int64 { return e.Seq }, nil)
 	return out, wrap("read lead events", err)
 }
 

@@ -16,7 +16,11 @@ func (s *Store) CreateNetwork(ctx context.Context, n *partnergraph.Network, orga
 	if err != nil {
 		return err
 	}
-	err = exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	changes := []change{{partnergraph.ChangeNetwork, nn.ID, ""}}
+	if organizerID != "" {
+		changes = append(changes, change{partnergraph.ChangeMembership, organizerID, nn.ID})
+	}
+	err = loggedExec(ctx, s, changes, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		if organizerID != "" {
 			found, err := lockExisting(ctx, tx, businessLock, organizerID)
 			if err != nil {
@@ -121,7 +125,7 @@ func (s *Store) Join(ctx context.Context, m partnergraph.Membership) (partnergra
 		return m, err
 	}
 	m.Since = orNow(m.Since)
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeMembership, m.BusinessID, m.NetworkID}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		if err := lockMembershipEnds(ctx, tx, m.BusinessID, m.NetworkID); err != nil {
 			return err
 		}
@@ -158,7 +162,7 @@ func lockMembershipEnds(ctx context.Context, tx neo4j.ManagedTransaction, busine
 
 // Leave removes the membership. ENOTFOUND if the business is not a member of the network.
 func (s *Store) Leave(ctx context.Context, businessID, networkID string) error {
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeMembership, businessID, networkID}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		if _, err := lockExisting(ctx, tx, businessLock, businessID); err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ func (s *Store) CreatePartnership(ctx context.Context, p *partnergraph.Partnersh
 	if err != nil {
 		return err
 	}
-	err = exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err = loggedExec(ctx, s, []change{{partnergraph.ChangePartnership, np.ID, ""}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		found, err := lockExisting(ctx, tx, businessLock, np.ProposerID, np.PartnerID)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Store) SetPartnershipStatus(ctx context.Context, id string, from []part
 	if err := to.Check("status"); err != nil {
 		return nil, err
 	}
-	out, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (*partnergraph.Partnership, error) {
+	out, err := logged(ctx, s, []change{{partnergraph.ChangePartnership, id, ""}}, func(ctx context.Context, tx neo4j.ManagedTransaction) (*partnergraph.Partnership, error) {
 		if _, err := run(ctx, tx, partnershipLock, map[string]any{"id": id}); err != nil {
 			return nil, err
 		}

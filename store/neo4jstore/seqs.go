@@ -173,11 +173,13 @@ func watermark(ctx context.Context, tx neo4j.ManagedTransaction) (int64, error) 
 }
 
 // readFeed reads a page of a feed: st returns the items after a cursor by seq, at most a
-// page, and of reads one. It returns the items up to the watermark. When the page holds items
+// page, and of reads one; then, if not nil, then runs in the same transaction (after the
+// feed, so that it sees whatever removed items before the feed was read). It returns the
+// items up to the watermark. When the page holds items
 // above it (committed after a write numbered before them that is still open), it reads again
 // after a pause, for up to feedHoldMax, so that a subscriber woken by a write gets it once the
 // writes before it are done rather than at its next poll.
-func readFeed[T any](ctx context.Context, s *Store, st statement, params map[string]any, of func(*neo4j.Record) (T, error), seq func(T) int64) ([]T, error) {
+func readFeed[T any](ctx context.Context, s *Store, st statement, params map[string]any, of func(*neo4j.Record) (T, error), seq func(T) int64, then func(context.Context, neo4j.ManagedTransaction) error) ([]T, error) {
 	type page struct {
 		items []T
 		held  bool
@@ -204,6 +206,11 @@ func readFeed[T any](ctx context.Context, s *Store, st statement, params map[str
 					break
 				}
 				out.items = append(out.items, x)
+			}
+			if then != nil {
+				if err := then(ctx, tx); err != nil {
+					return page{}, err
+				}
 			}
 			return out, nil
 		})

@@ -60,6 +60,10 @@ func TestFeedsWaitForLateCommits(t *testing.T) {
 		t.Fatalf("the referrer has %d events, want 2", len(before))
 	}
 	cursor := before[1].Seq
+	head, err := s.ChangesHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	decline := func(i int) partnergraph.Transition {
 		return partnergraph.Transition{LeadID: ids[i], LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadOffered},
 			LeadTo: partnergraph.LeadUnroutable, Reason: "declined",
@@ -73,7 +77,7 @@ func TestFeedsWaitForLateCommits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1, err := s.seqs.reserve(ctx, len(t1.Events))
+	r1, err := s.seqs.reserve(ctx, applySeqs(&t1, no))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +88,7 @@ func TestFeedsWaitForLateCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx1.Close(ctx)
-	first, err := applyTransition(ctx, tx1.(neo4j.ManagedTransaction), &r1, &t1, at, no, c)
+	first, err := s.applyTransition(ctx, tx1.(neo4j.ManagedTransaction), &r1, &t1, at, no, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +117,17 @@ func TestFeedsWaitForLateCommits(t *testing.T) {
 	if len(events) != 0 {
 		t.Fatalf("while an earlier write is open, the feed returned %+v", events)
 	}
+	// So does the change feed, and its head stays below the open write.
+	changes, err := s.Changes(ctx, head, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 0 {
+		t.Fatalf("while an earlier write is open, the change feed returned %+v", changes)
+	}
+	if h, err := s.ChangesHead(ctx); err != nil || h >= r1.first {
+		t.Fatalf("while the write numbered from %d is open, ChangesHead = %d, %v", r1.first, h, err)
+	}
 
 	// The first commits (and releases its seqs, as Store.numbered does): both, in order.
 	if err := tx1.Commit(ctx); err != nil {
@@ -132,6 +147,22 @@ func TestFeedsWaitForLateCommits(t *testing.T) {
 	want := []string{fmt.Sprintf("declined 0@%d", first.events[0].Seq), fmt.Sprintf("declined 1@%d", t2.Events[0].Seq)}
 	if !slices.Equal(got, want) {
 		t.Fatalf("events after both committed: %v, want %v", got, want)
+	}
+	changes, err = s.Changes(ctx, head, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for i, c := range changes {
+		if i > 0 && c.Seq <= changes[i-1].Seq {
+			t.Fatalf("changes out of order: %+v", changes)
+		}
+		if c.Kind == partnergraph.ChangeOutcome {
+			outcomes = append(outcomes, c.ID)
+		}
+	}
+	if len(changes) != 4 || !slices.Equal(outcomes, offerIDs) {
+		t.Fatalf("changes after both committed: %+v, want the outcome and lead event of each decline, the first's first", changes)
 	}
 }
 

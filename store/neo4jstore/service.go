@@ -17,7 +17,7 @@ func (s *Store) PutService(ctx context.Context, svc partnergraph.Service) error 
 	if err := svc.Validate(); err != nil {
 		return err
 	}
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeService, svc.ID, ""}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		_, err := run(ctx, tx, servicePut, map[string]any{"rows": []any{serviceRow(svc)}})
 		return err
 	})
@@ -50,7 +50,7 @@ func (s *Store) SetComplement(ctx context.Context, c partnergraph.Complement) er
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeComplement, c.From, c.To}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		found, err := lockExisting(ctx, tx, serviceLock, c.From, c.To)
 		if err != nil {
 			return err
@@ -69,7 +69,7 @@ func (s *Store) SetComplement(ctx context.Context, c partnergraph.Complement) er
 
 // RemoveComplement deletes the complement from → to. ENOTFOUND if there is none.
 func (s *Store) RemoveComplement(ctx context.Context, from, to string) error {
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeComplement, from, to}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		if _, err := lockExisting(ctx, tx, serviceLock, from, to); err != nil {
 			return err
 		}

@@ -116,6 +116,11 @@ var (
 	commissionByLead = stmt("commission_by_lead")
 	ledgerRows       = stmt("ledger_rows")
 
+	changeCreate  = stmt("change_create")
+	changeFeed    = stmt("change_feed")
+	changeTrim    = stmt("change_trim")
+	changeTrimmed = stmt("change_trimmed")
+
 	tokenRevoke        = stmt("token_revoke")
 	tokenRevokedBefore = stmt("token_revoked_before")
 

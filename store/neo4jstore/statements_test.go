@@ -165,7 +165,7 @@ func TestMigrations(t *testing.T) {
 	want := []string{"business_id", "service_id", "network_id", "partnership_id", "user_sub",
 		"partnership_open_pair", "business_status", "business_name", "business_location", "business_search",
 		"lead_id", "lead_referrer_key", "offer_id", "offer_seq", "lead_event_seq", "commission_id",
-		"commission_lead_id", "counter_name", "offer_inbox", "offer_due", "offer_business_created",
+		"commission_lead_id", "counter_name", "offer_inbox", "offer_due", "offer_business_created", "change_seq", "change_at", "change_trim_name",
 		"lead_event_feed", "lead_created", "commission_payer", "commission_payee", "offer_day"}
 	var all strings.Builder
 	for _, m := range migrations {

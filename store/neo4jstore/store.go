@@ -50,8 +50,11 @@ type Store struct {
 	// bookmarks chains every session of this Store causally, so that a read sees every write
 	// this process made before it, even when a cluster routes the read to another member.
 	bookmarks neo4j.BookmarkManager
-	// seqs reserves the seqs of lead writes, batching the writes that wait together (seqs.go).
+	// seqs reserves the seqs of numbered writes, batching the writes that wait together
+	// (seqs.go).
 	seqs seqBatcher
+	// origin names this handle in the changes it writes (Origin).
+	origin string
 }
 
 var _ partnergraph.Store = (*Store)(nil)
@@ -77,6 +80,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		txTimeout:      cfg.TxTimeout,
 		importProgress: cfg.ImportProgress,
 		bookmarks:      driver.ExecuteQueryBookmarkManager(),
+		origin:         partnergraph.NewID(),
 	}
 	s.seqs.s = s
 	if s.database == "" {

@@ -96,10 +96,10 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 		return err
 	}
 	var res applied
-	err = s.numbered(ctx, len(no)+len(t.Events), func(ctx context.Context, r *reservation) error {
+	err = s.numbered(ctx, applySeqs(&t, no), func(ctx context.Context, r *reservation) error {
 		var err error
 		res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (applied, error) {
-			return applyTransition(ctx, tx, r, &t, at, no, c)
+			return s.applyTransition(ctx, tx, r, &t, at, no, c)
 		})
 		return err
 	})
@@ -117,9 +117,17 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	return nil
 }
 
+// applySeqs is how many seqs a transition with these new offers numbers: its offers, events
+// and changes. The changes name the lead's referrer, read in the transaction; only their
+// number is needed here.
+func applySeqs(t *partnergraph.Transition, newOffers []partnergraph.Offer) int {
+	return len(newOffers) + len(t.Events) + len(leadChanges("", t.Answer, newOffers, len(t.Events)))
+}
+
 // applyTransition is one run of Apply's transaction, numbered from r (nil when it writes
-// neither offers nor events). It changes none of its arguments.
-func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, t *partnergraph.Transition, at time.Time, newOffers []partnergraph.Offer, c *partnergraph.Commission) (applied, error) {
+// neither offers, events nor changes): the new offers, then the events, then the changes.
+// It changes none of its arguments.
+func (s *Store) applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, t *partnergraph.Transition, at time.Time, newOffers []partnergraph.Offer, c *partnergraph.Commission) (applied, error) {
 	if err := r.check(ctx, tx); err != nil {
 		return applied{}, err
 	}
@@ -224,6 +232,12 @@ func applyTransition(ctx context.Context, tx neo4j.ManagedTransaction, r *reserv
 	}
 	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
 		return applied{}, err
+	}
+	if r != nil {
+		changes := leadChanges(l.ReferrerID, t.Answer, out.offers, len(out.events))
+		if err := s.appendChanges(ctx, tx, r.first+int64(len(out.offers)+len(out.events)), changes); err != nil {
+			return applied{}, err
+		}
 	}
 	if c != nil {
 		if _, err := run(ctx, tx, commissionCreate, commissionParams(c)); err != nil {

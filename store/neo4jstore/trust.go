@@ -16,7 +16,7 @@ func (s *Store) SetTrust(ctx context.Context, t partnergraph.Trust) (partnergrap
 		return t, err
 	}
 	t.UpdatedAt = now()
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeTrust, t.From, t.To}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		found, err := lockExisting(ctx, tx, businessLock, t.From, t.To)
 		if err != nil {
 			return err
@@ -35,7 +35,7 @@ func (s *Store) SetTrust(ctx context.Context, t partnergraph.Trust) (partnergrap
 
 // RemoveTrust deletes the edge from → to. ENOTFOUND if there is none.
 func (s *Store) RemoveTrust(ctx context.Context, from, to string) error {
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
+	err := loggedExec(ctx, s, []change{{partnergraph.ChangeTrust, from, to}}, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
 		if _, err := lockExisting(ctx, tx, businessLock, from, to); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ const graphSchema = [
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
   'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'SeqReservation', 'OfferDay', 'TokenRevocation',
-  'MigrationLease',
+  'MigrationLease', 'Change', 'ChangeTrim',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -65,6 +65,10 @@ const propertyKeys = [
   'day', 'offers',
   // TokenRevocation
   'subject', 'revokedBefore',
+  // Change (seq, id, at above; what changed, its second key, the Store handle that wrote it)
+  'kind', 'to', 'origin',
+  // ChangeTrim (name above; the highest seq trimmed)
+  'upTo',
   // MigrationLease (name, expiresAt above)
   'holder',
   // the throw-away property that *_lock statements set and remove to take a write lock
