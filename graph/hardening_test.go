@@ -29,6 +29,7 @@ type hardServer struct {
 	srv      *httptest.Server
 	logs     *syncBuffer
 	shutdown *httpapi.Shutdown
+	pg       *server.Server
 }
 
 // newHardServer starts a server on a copy of the seeded SQLite store. wrap, if given, wraps
@@ -69,7 +70,7 @@ func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), 
 	// Cleanups run last first: the HTTP server, then the loops, then the store.
 	t.Cleanup(func() { pg.Close() })
 	t.Cleanup(srv.Close)
-	return &hardServer{testServer: &testServer{url: srv.URL, store: s, verifier: v, leads: pg.Leads}, srv: srv, logs: logs, shutdown: pg.Shutdown}
+	return &hardServer{testServer: &testServer{url: srv.URL, store: s, verifier: v, leads: pg.Leads}, srv: srv, logs: logs, shutdown: pg.Shutdown, pg: pg}
 }
 
 // syncBuffer is a log destination that tests read while the server writes.

@@ -23,7 +23,8 @@ type Resolver struct {
 	Matching *matching.Graph
 	// Leads runs the lead lifecycle over Store.
 	Leads *leads.Service
-	// Poll is how often a subscription re-reads its feed unwoken (offers from other replicas).
+	// Poll is how often a subscription re-reads its feed unwoken, a safety net: the server's
+	// change feed follower wakes it for the offers and lead events of other servers.
 	Poll time.Duration
 	// Revocations records token revocations and applies them on this server at once.
 	Revocations *auth.Revocations

@@ -7,9 +7,31 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-// DefaultPoll is how often a subscriber re-reads its feed without being woken, so that
-// writes by another server replica reach it.
-const DefaultPoll = 2 * time.Second
+// DefaultPoll is how often a subscriber re-reads its feed without being woken. Subscribers
+// are woken by this server's writes and, through Wake, by the change feed's follower for the
+// writes of other servers, within the follow interval: the re-read is only a safety net, for
+// writes that append no change (a server of an older version during a rolling upgrade) and
+// for a follower that cannot read the feed. Every 30 s it costs a server with 10,000
+// subscriptions about 330 indexed reads a second, against 5,000 at the 2 s it was before the
+// change feed.
+const DefaultPoll = 30 * time.Second
+
+// Wake wakes the subscribers that a change of the feed concerns: a new offer in a business's
+// inbox (OFFER), a new event of the leads a business referred (LEAD_EVENT). Other changes wake
+// no one. The server's follower calls it for the changes of other servers; this service wakes
+// its subscribers for its own writes when it makes them.
+func (s *Service) Wake(c partnergraph.Change) {
+	switch c.Kind {
+	case partnergraph.ChangeOffer:
+		s.hub.Notify(inboxKey(c.ID))
+	case partnergraph.ChangeLeadEvent:
+		s.hub.Notify(eventsKey(c.ID))
+	}
+}
+
+// WakeAll wakes every subscriber, so that each re-reads its feed: for a server that cannot
+// know which feeds changed (its change feed was trimmed past what it read).
+func (s *Service) WakeAll() { s.hub.NotifyAll() }
 
 // FollowInbox streams the offers made to the business with Seq > after: first those the inbox
 // already holds, then each new one, once, in Seq order. The channel closes when ctx ends.

@@ -45,6 +45,21 @@ func (h *Hub) Notify(key string) {
 	}
 }
 
+// NotifyAll wakes every subscriber, of every key: after the server missed what other servers
+// wrote (its change feed was trimmed past it), each re-reads its feed from its cursor.
+func (h *Hub) NotifyAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, subs := range h.subs {
+		for ch := range subs {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
 // Feed keys: a business's inbox of offers, and a referrer's lead events.
 func inboxKey(businessID string) string  { return "inbox:" + businessID }
 func eventsKey(businessID string) string { return "events:" + businessID }

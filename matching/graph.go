@@ -139,6 +139,9 @@ type Graph struct {
 	acceptedN      map[int32]int           // offers accepted, by business
 	pairTried      map[[2]uint16]int       // leads accepted, by (referrer\'s service, lead\'s service)
 	pairWon        map[[2]uint16]int       // leads won, by the same pair
+	learned        map[learnKey]time.Time  // outcomes learned recently, each once (see learnedBefore)
+	learnedPruned  int                     // len(learned) after it was last pruned
+	outcomeMemory  time.Duration           // how long learned remembers (SetOutcomeMemory)
 }
 
 type serviceInfo struct {

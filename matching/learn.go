@@ -42,12 +42,17 @@ func (a adjustment) now(t time.Time) float64 {
 // edges of the offer's path, counts the recipient's answers for its acceptance rate, and, for
 // accepted and won leads, learns how often the referrer's services lead to the lead's service
 // (the LEARNED layer of complements). Unknown outcomes, businesses and services are skipped.
+// Each outcome of an offer with an id counts once: the lead service, a rebuild's Replay and
+// the change feed's follower may each name it (see SetOutcomeMemory).
 func (g *Graph) Learn(o partnergraph.Offer, l partnergraph.Lead, outcome string, at time.Time) {
 	nudge, ok := nudges[outcome]
 	if !ok || len(o.Path) == 0 {
 		return
 	}
 	g.write(func() error {
+		if g.learnedBefore(o, outcome, at) {
+			return nil
+		}
 		if g.outcomes == nil {
 			g.outcomes = map[[2]int32]adjustment{}
 			g.answered, g.acceptedN = map[int32]int{}, map[int32]int{}

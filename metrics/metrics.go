@@ -38,6 +38,13 @@ type Metrics struct {
 	routing       prometheus.Histogram
 	store         *prometheus.HistogramVec // method
 	leads         *prometheus.CounterVec   // status
+
+	feedPosition   prometheus.Gauge
+	feedLagChanges prometheus.Gauge
+	feedLagSeconds prometheus.Gauge
+	feedApply      prometheus.Histogram
+	feedDelay      prometheus.Histogram
+	feedRebuilds   *prometheus.CounterVec // reason
 }
 
 // New returns the metrics, registered with the Go runtime and process collectors.
@@ -84,11 +91,30 @@ func New() *Metrics {
 		leads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "partnergraph_leads_total", Help: "Leads that entered a status (submitted, accepted, re-routed, expired, closed).",
 		}, []string{"status"}),
+		feedPosition: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnergraph_feed_position", Help: "The change feed position up to which this server applied every change.",
+		}),
+		feedLagChanges: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnergraph_feed_lag_changes", Help: "Changes the follower found behind its position at its last read (a full batch of 1000: more wait).",
+		}),
+		feedLagSeconds: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnergraph_feed_lag_seconds", Help: "Age of the last change applied when it was applied; 0 when the last read found nothing new.",
+		}),
+		feedApply: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "partnergraph_feed_apply_duration_seconds", Help: "Time to apply one change of the feed (re-reading its record).", Buckets: latency,
+		}),
+		feedDelay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "partnergraph_feed_delay_seconds", Help: "Time from a change's write (on any server) to its apply on this one.", Buckets: latency,
+		}),
+		feedRebuilds: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_feed_rebuilds_total", Help: "Rebuilds of the matching projection from the store while running, by reason (import, trimmed).",
+		}, []string{"reason"}),
 	}
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, c := range []prometheus.Collector{m.httpRequests, m.operations, m.duration, m.subscriptions, m.wsOpen, m.wsClosed,
-		m.slowConsumers, m.resolver, m.routing, m.store, m.leads} {
+		m.slowConsumers, m.resolver, m.routing, m.store, m.leads,
+		m.feedPosition, m.feedLagChanges, m.feedLagSeconds, m.feedApply, m.feedDelay, m.feedRebuilds} {
 		f(c)
 	}
 	return m
@@ -134,6 +160,34 @@ func (m *Metrics) WebsocketGone() { m.wsOpen.Dec() }
 // WebsocketClosed counts a websocket that the server closed, by its close code (or
 // "slow_consumer" for one dropped because a write did not finish in time).
 func (m *Metrics) WebsocketClosed(code string) { m.wsClosed.WithLabelValues(code).Inc() }
+
+// FeedRead records what one read of the change feed found: n changes after the position.
+// Finding none, the follower has caught up: its lag is 0.
+func (m *Metrics) FeedRead(n int) {
+	m.feedLagChanges.Set(float64(n))
+	if n == 0 {
+		m.feedLagSeconds.Set(0)
+	}
+}
+
+// FeedApplied records a change of the feed applied in took, now.
+func (m *Metrics) FeedApplied(c partnergraph.Change, took time.Duration) {
+	m.feedPosition.Set(float64(c.Seq))
+	m.feedApply.Observe(took.Seconds())
+	lag := max(0, time.Since(c.At).Seconds())
+	m.feedLagSeconds.Set(lag)
+	m.feedDelay.Observe(lag)
+}
+
+// FeedRebuilt counts a rebuild of the projection for the reason and sets the position it
+// follows the feed from.
+func (m *Metrics) FeedRebuilt(reason string, position int64) {
+	m.feedRebuilds.WithLabelValues(reason).Inc()
+	m.feedPosition.Set(float64(position))
+}
+
+// FeedPosition sets the position the follower starts from.
+func (m *Metrics) FeedPosition(position int64) { m.feedPosition.Set(float64(position)) }
 
 // SlowConsumer counts a websocket dropped because a write did not finish in time.
 func (m *Metrics) SlowConsumer() { m.slowConsumers.Inc() }

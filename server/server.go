@@ -34,6 +34,14 @@ type Config struct {
 	ExpiryInterval time.Duration
 	// Route tunes lead routing.
 	Route matching.RouteOptions
+	// FollowInterval is how often the change feed is read for the writes of other servers on
+	// the store (default DefaultFollowInterval).
+	FollowInterval time.Duration
+	// ChangeRetention is how long change records are kept (default DefaultChangeRetention).
+	ChangeRetention time.Duration
+	// TrimInterval is how often change records older than ChangeRetention are deleted
+	// (default DefaultTrimInterval).
+	TrimInterval time.Duration
 }
 
 // Server is one PartnerGraph server: its handler and what runs behind it until Close.
@@ -51,15 +59,18 @@ type Server struct {
 	// Leads runs the lead lifecycle.
 	Leads *leads.Service
 
-	stop  context.CancelFunc
-	loops sync.WaitGroup
+	follow *follower
+	stop   context.CancelFunc
+	loops  sync.WaitGroup
 }
 
 // New builds the matching projection from store (replaying a year of lead outcomes, which
 // the projection learns from), wraps store in the metrics' timing and the projection (so that
 // API writes keep it in step), starts the lead service with its expiry loop, and returns the
-// server. The loops run until Close; ctx bounds only the start. Errors: the store's, while the
-// projection is read.
+// server. It notes the change feed's position before the build and applies every change after
+// it before it returns; a loop then follows the feed (the writes of the other servers on the
+// store) and another trims it. The loops run until Close; ctx bounds only the start. Errors:
+// the store's, while the projection or the feed is read.
 func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -67,11 +78,28 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	if cfg.ExpiryInterval == 0 {
 		cfg.ExpiryInterval = DefaultExpiryInterval
 	}
+	if cfg.FollowInterval == 0 {
+		cfg.FollowInterval = DefaultFollowInterval
+	}
+	if cfg.ChangeRetention == 0 {
+		cfg.ChangeRetention = DefaultChangeRetention
+	}
+	if cfg.TrimInterval == 0 {
+		cfg.TrimInterval = DefaultTrimInterval
+	}
+	// The position first: a write that commits while the projection is read may or may not be
+	// in it, but its change is after the position, and applying it again is harmless.
+	head, err := store.ChangesHead(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the change feed's head: %w", err)
+	}
 	g, err := buildProjection(ctx, store, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
 	g.SetRouteOptions(cfg.Route)
+	// Learn must remember an outcome for as long as the feed may name it again.
+	g.SetOutcomeMemory(cfg.ChangeRetention + 24*time.Hour)
 	m := metrics.New()
 	// The metrics decorators time the store and routing, and count leads by status; the lead
 	// service teaches the projection what outcomes say.
@@ -82,11 +110,25 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown,
 	}, cfg.Options)
 
+	s.follow = &follower{store: timed, g: g, leads: svc, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
+	m.FeedPosition(head)
+	if err := s.follow.catchUp(ctx); err != nil {
+		return nil, fmt.Errorf("follow the change feed: %w", err)
+	}
+	cfg.Log.Info("following the change feed", "from", head, "interval", cfg.FollowInterval, "origin", store.Origin(), "retention", cfg.ChangeRetention)
+
 	loops, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
 	s.loops.Go(func() { svc.Run(loops, cfg.ExpiryInterval) })
+	s.loops.Go(func() { s.follow.run(loops, cfg.FollowInterval) })
+	s.loops.Go(func() { trim(loops, timed, cfg.Log, cfg.ChangeRetention, cfg.TrimInterval) })
 	return s, nil
 }
+
+// CatchUp applies every change of the feed after the server's position now, as the follow
+// loop does every FollowInterval: for tests and tools that must not wait for the loop. Errors:
+// the store's.
+func (s *Server) CatchUp(ctx context.Context) error { return s.follow.catchUp(ctx) }
 
 // Close stops the server's loops and waits for them to return. It does not end requests or
 // streams (see Shutdown) and does not close the store, which the caller opened.

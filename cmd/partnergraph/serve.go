@@ -29,7 +29,9 @@ func serve(ctx context.Context, args []string) error {
 	shutdown := f.duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	offerTTL := f.duration("offer-ttl", 30*time.Minute, "how long a business has to answer a lead offer before it moves on")
 	expiryEvery := f.duration("expiry-interval", 15*time.Second, "how often unanswered offers are looked for")
-	poll := f.duration("subscription-poll", leads.DefaultPoll, "how often a subscription re-reads its feed unwoken (offers written by other replicas)")
+	poll := f.duration("subscription-poll", leads.DefaultPoll, "how often a subscription re-reads its feed unwoken, a safety net: the change feed's follower wakes it for the writes of other servers")
+	followEvery := f.duration("follow-interval", server.DefaultFollowInterval, "how often the change feed is read for the writes of the other servers on the store")
+	retention := f.duration("change-retention", server.DefaultChangeRetention, "how long change records are kept; a server that falls further behind rebuilds its projection")
 	fallback := f.bool("route-fallback-verified", false, "send a lead with no trusted path to the nearest verified business instead of making it UNROUTABLE")
 	rateCost := f.float("rate-limit-cost-per-second", 1000, "query cost (complexity) each caller may spend per second, by token subject or, anonymous, by address; 0: no rate limit")
 	rateBurst := f.int("rate-limit-burst", 10000, "the most query cost a caller may spend at once")
@@ -74,6 +76,7 @@ func serve(ctx context.Context, args []string) error {
 			MaxSubscriptionsPerConnection: *wsSubs, MaxConnectionsPerCaller: *wsConns,
 		},
 		OfferTTL: *offerTTL, ExpiryInterval: *expiryEvery, Route: matching.RouteOptions{FallbackVerified: *fallback},
+		FollowInterval: *followEvery, ChangeRetention: *retention,
 	}
 	if *metricsAddr != "" {
 		cfg.MetricsPath = "-"
