@@ -224,6 +224,9 @@ type Transition struct {
 	NewOffers  []Offer
 	Events     []LeadEvent
 	Commission *Commission
+	// Closes is, for a close (LeadTo WON or LOST), the lead's accepted offer: the store names it
+	// in an OUTCOME change, so that other servers learn the close as they learn answers.
+	Closes     string
 	ValueMinor int64
 	Currency   string
 	At         time.Time
@@ -237,6 +240,19 @@ type Transition struct {
 	// Pending holds the ids of every offer of the lead that was PENDING when the caller
 	// decided, its own answered offers included, in any order. Read only with CheckPending.
 	Pending []string
+}
+
+// OutcomeOffers are the offers whose outcome the transition records: those it answers and the
+// accepted offer it closes. Each is an OUTCOME change in the feed.
+func (t *Transition) OutcomeOffers() []string {
+	var ids []string
+	for _, a := range t.Answer {
+		ids = append(ids, a.OfferID)
+	}
+	if t.Closes != "" {
+		ids = append(ids, t.Closes)
+	}
+	return ids
 }
 
 // OfferAnswer moves a PENDING offer to Status (ECONFLICT if it is no longer PENDING).

@@ -458,7 +458,7 @@ func (s *Service) Close(ctx context.Context, leadID string, outcome partnergraph
 	now := s.now().UTC()
 	t := partnergraph.Transition{
 		LeadID: l.ID, LeadFrom: []partnergraph.LeadStatus{partnergraph.LeadAccepted}, LeadTo: outcome, At: now,
-		ValueMinor: valueMinor, Currency: currency,
+		Closes: won.ID, ValueMinor: valueMinor, Currency: currency,
 		Events: []partnergraph.LeadEvent{s.event(l, outcome, "closed as "+strings.ToLower(string(outcome))+" by "+winner, now)},
 	}
 	if outcome == partnergraph.LeadWon {

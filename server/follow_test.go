@@ -566,7 +566,10 @@ func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
 			}
 			return sub.SubmitLead.Lead.Offers[0].ID
 		}
-		a.ok(t, andy, `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0001")}, nil)
+		var accepted struct {
+			AcceptLead struct{ Offer struct{ Lead struct{ ID string } } }
+		}
+		a.ok(t, andy, `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { lead { id } } } }`, map[string]any{"id": offerTo("dave-0001")}, &accepted)
 		a.ok(t, andy, `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0002")}, nil)
 		after := routeScores(t, a, attorney)
 		if sameScores(before, after) {
@@ -579,6 +582,17 @@ func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
 		if got, want := components(t, b, dave, "daves-collision"), components(t, a, dave, "daves-collision"); !sameScores(got, want) {
 			t.Fatalf("suggestions for Dave differ:\nB %v\nA %v", got, want)
 		}
+		// A close is an outcome too (its change names the accepted offer).
+		a.ok(t, andy, `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: WON, value: "1200.00", currency: "USD"}) { lead { status } } }`,
+			map[string]any{"id": accepted.AcceptLead.Offer.Lead.ID}, nil)
+		closed := routeScores(t, a, attorney)
+		if sameScores(closed, after) {
+			t.Fatal("the close did not change A's route scores: the test shows nothing")
+		}
+		within(t, followBound, "B's route scores match A's after A's close", func() bool {
+			return sameScores(closed, routeScores(t, b, attorney))
+		})
+		after = closed
 		if got := routeScores(t, stale, attorney); !sameScores(got, before) {
 			t.Fatalf("the unfollowing server's route changed: %v, was %v", got, before)
 		}

@@ -51,7 +51,7 @@ func leadBenchCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	results, err := leadBench(ctx, store, *rates, *duration, *workers)
+	results, err := leadBench(ctx, []partnergraph.Store{store}, *rates, *duration, *workers)
 	if err != nil {
 		return err
 	}
@@ -81,49 +81,33 @@ func printLeadResults(w io.Writer, label string, results []leadRate) {
 	}
 }
 
-// leadBench loads the example network into store (which must be empty), serves the API on it
-// on a loopback port, and offers leads at each of rates (comma-separated, per second) for d.
-func leadBench(ctx context.Context, store partnergraph.Store, rates string, d time.Duration, workers int) ([]leadRate, error) {
-	if _, err := store.Import(ctx, seed.Example()); err != nil {
+// leadBench loads the example network into stores[0] (the database must be empty), runs one
+// server per store handle (handles on one database: N servers behind a load balancer), and
+// offers leads at each of rates (comma-separated, per second) for d, round-robin over the
+// servers, with the recipients subscribed on the last one.
+func leadBench(ctx context.Context, stores []partnergraph.Store, rates string, d time.Duration, workers int) ([]leadRate, error) {
+	if _, err := stores[0].Import(ctx, seed.Example()); err != nil {
 		return nil, err
 	}
 	// Daily caps would turn most of a benchmark's leads UNROUTABLE: lift them.
 	lift := 10000
-	recipients, err := store.Businesses(ctx, partnergraph.BusinessFilter{Services: []string{"personal-injury-attorney"}}, partnergraph.Page{First: 100})
+	recipients, err := stores[0].Businesses(ctx, partnergraph.BusinessFilter{Services: []string{"personal-injury-attorney"}}, partnergraph.Page{First: 100})
 	if err != nil {
 		return nil, err
 	}
 	for _, b := range recipients.Items {
-		if _, err := store.UpdateBusiness(ctx, b.ID, partnergraph.BusinessPatch{DailyLeadCap: &lift}); err != nil {
+		if _, err := stores[0].UpdateBusiness(ctx, b.ID, partnergraph.BusinessPatch{DailyLeadCap: &lift}); err != nil {
 			return nil, err
 		}
 	}
-	verifier, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("b", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
+	bs, err := startBenchServers(ctx, stores)
 	if err != nil {
 		return nil, err
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pg, err := server.New(ctx, store, server.Config{Options: httpapi.Options{Auth: verifier, Log: quiet}})
-	if err != nil {
-		return nil, err
-	}
-	defer pg.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: pg.Handler}
-	go srv.Serve(ln)
-	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/graphql"
-	admin, err := verifier.Mint(auth.Identity{Sub: "bench", Roles: []auth.Role{auth.Admin}}, time.Hour)
-	if err != nil {
-		return nil, err
-	}
-
+	defer bs.close()
 	received := make(chan offerReceived, 100_000)
 	for _, b := range recipients.Items {
-		if err := subscribeOffers(ctx, url, admin, b.ID, received); err != nil {
+		if err := subscribeOffers(ctx, bs.urls[len(bs.urls)-1], bs.token, b.ID, received); err != nil {
 			return nil, err
 		}
 	}
@@ -133,10 +117,57 @@ func leadBench(ctx context.Context, store partnergraph.Store, rates string, d ti
 		if err != nil || rate <= 0 {
 			return nil, fmt.Errorf("--rates: %q is not a rate", r)
 		}
-		res := runRate(ctx, url, admin, rate, d, workers, fmt.Sprintf("run%d", i), received)
+		res := runRate(ctx, bs.urls, bs.token, rate, d, workers, fmt.Sprintf("run%d", i), received)
 		results = append(results, leadRate{rate, res})
 	}
 	return results, nil
+}
+
+// benchServers are the servers of a benchmark, one per store handle, each on a loopback port.
+type benchServers struct {
+	servers []*server.Server
+	urls    []string // each server's /graphql
+	token   string   // an admin's
+	close   func()
+}
+
+// startBenchServers starts a quiet server on each store handle, as serve would.
+func startBenchServers(ctx context.Context, stores []partnergraph.Store) (*benchServers, error) {
+	verifier, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("b", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
+	if err != nil {
+		return nil, err
+	}
+	token, err := verifier.Mint(auth.Identity{Sub: "bench", Roles: []auth.Role{auth.Admin}}, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	bs := &benchServers{token: token}
+	var closers []func()
+	bs.close = func() {
+		for _, c := range slices.Backward(closers) {
+			c()
+		}
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, store := range stores {
+		pg, err := server.New(ctx, store, server.Config{Options: httpapi.Options{Auth: verifier, Log: quiet}})
+		if err != nil {
+			bs.close()
+			return nil, err
+		}
+		closers = append(closers, func() { pg.Close() })
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			bs.close()
+			return nil, err
+		}
+		srv := &http.Server{Handler: pg.Handler}
+		go srv.Serve(ln)
+		closers = append(closers, func() { srv.Close() })
+		bs.servers = append(bs.servers, pg)
+		bs.urls = append(bs.urls, "http://"+ln.Addr().String()+"/graphql")
+	}
+	return bs, nil
 }
 
 type rateResult struct {
@@ -148,7 +179,7 @@ type rateResult struct {
 
 // runRate offers rate leads a second for d and measures, for each, the time from when it was
 // due to when its offer reached a subscriber.
-func runRate(ctx context.Context, url, token string, rate int, d time.Duration, workers int, prefix string, received <-chan offerReceived) rateResult {
+func runRate(ctx context.Context, urls []string, token string, rate int, d time.Duration, workers int, prefix string, received <-chan offerReceived) rateResult {
 	n := int(float64(rate) * d.Seconds())
 	due := make(map[string]time.Time, n)
 	var mu sync.Mutex
@@ -163,7 +194,7 @@ func runRate(ctx context.Context, url, token string, rate int, d time.Duration, 
 			defer wg.Done()
 			for i := range jobs {
 				key := fmt.Sprintf("%s-%07d", prefix, i)
-				_, status, err := submit(client, url, token, key)
+				_, status, err := submit(client, urls[i%len(urls)], token, key)
 				mu.Lock()
 				if err != nil {
 					errs++

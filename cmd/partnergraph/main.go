@@ -11,6 +11,7 @@
 //	partnergraph bench     benchmark suggestions on a synthetic network
 //	partnergraph bench-leads  benchmark the lead path at fixed rates
 //	partnergraph bench-stores benchmark SQLite and Neo4j side by side (load, projection, leads)
+//	partnergraph bench-replicas benchmark several servers on one database (lag, leads/s)
 //
 // Every flag has an environment variable: --addr is PARTNERGRAPH_ADDR, and so on.
 package main
@@ -42,6 +43,7 @@ func commands() []command {
 		{"eval", "evaluate partner suggestions against link-prediction baselines", evalCmd},
 		{"bench", "benchmark the matching projection on a synthetic network", benchCmd},
 		{"bench-leads", "benchmark submitLead → offer on a subscription at fixed rates", leadBenchCmd},
+		{"bench-replicas", "benchmark several servers on one database: lag of a write from one server to another's answers, lead path on 1 and N servers (WIPES the Neo4j database with --wipe-neo4j)", replicaBenchCmd},
 		{"bench-stores", "benchmark both stores side by side: bulk load, projection build, lead path (WIPES the Neo4j database with --wipe-neo4j)", storeBenchCmd},
 	}
 }

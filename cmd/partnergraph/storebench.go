@@ -58,7 +58,7 @@ func storeBenchCmd(ctx context.Context, args []string) error {
 				return err
 			}
 			fmt.Fprintf(os.Stderr, "%s: lead path at %s leads/s, %s each\n", kind, *rates, *duration)
-			if r.leads, err = leadBench(ctx, store, *rates, *duration, *workers); err != nil {
+			if r.leads, err = leadBench(ctx, []partnergraph.Store{store}, *rates, *duration, *workers); err != nil {
 				store.Close()
 				return fmt.Errorf("%s: lead path: %w", kind, err)
 			}

@@ -20,17 +20,14 @@ const IdempotencyWindow = 24 * time.Hour
 // so that a large purge never builds one huge transaction on the server.
 const purgeBatchSize = 1000
 
-// The domain has no Valid methods for these enums (yet); they are checked here to return
-// EINVALID rather than store a value that the other stores refuse.
-
 // leadChanges are the changes of a lead write (partnergraph.ChangeKind): an OUTCOME per
-// answered offer, an OFFER per recipient of new offers and, when it writes events, a
+// offer answered or closed (Transition.OutcomeOffers), an OFFER per recipient of new offers and, when it writes events, a
 // LEAD_EVENT for the referrer. Their number does not depend on referrerID, so that a write
 // can reserve seqs for them before it reads the lead.
-func leadChanges(referrerID string, answers []partnergraph.OfferAnswer, offers []partnergraph.Offer, events int) []change {
+func leadChanges(referrerID string, outcomes []string, offers []partnergraph.Offer, events int) []change {
 	var out []change
-	for _, a := range answers {
-		out = append(out, change{kind: partnergraph.ChangeOutcome, id: a.OfferID})
+	for _, id := range outcomes {
+		out = append(out, change{kind: partnergraph.ChangeOutcome, id: id})
 	}
 	seen := map[string]bool{}
 	for _, o := range offers {

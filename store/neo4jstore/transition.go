@@ -121,7 +121,7 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 // and changes. The changes name the lead's referrer, read in the transaction; only their
 // number is needed here.
 func applySeqs(t *partnergraph.Transition, newOffers []partnergraph.Offer) int {
-	return len(newOffers) + len(t.Events) + len(leadChanges("", t.Answer, newOffers, len(t.Events)))
+	return len(newOffers) + len(t.Events) + len(leadChanges("", t.OutcomeOffers(), newOffers, len(t.Events)))
 }
 
 // applyTransition is one run of Apply's transaction, numbered from r (nil when it writes
@@ -234,7 +234,7 @@ func (s *Store) applyTransition(ctx context.Context, tx neo4j.ManagedTransaction
 		return applied{}, err
 	}
 	if r != nil {
-		changes := leadChanges(l.ReferrerID, t.Answer, out.offers, len(out.events))
+		changes := leadChanges(l.ReferrerID, t.OutcomeOffers(), out.offers, len(out.events))
 		if err := s.appendChanges(ctx, tx, r.first+int64(len(out.offers)+len(out.events)), changes); err != nil {
 			return applied{}, err
 		}

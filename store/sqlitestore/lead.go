@@ -375,7 +375,7 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 				return err
 			}
 		}
-		return leadChanges(ctx, tx, t.Answer, no, ne)
+		return leadChanges(ctx, tx, t.OutcomeOffers(), no, ne)
 	})
 	if err != nil {
 		return wrap("apply lead transition", err)
@@ -388,11 +388,11 @@ func (s *Store) Apply(ctx context.Context, t partnergraph.Transition) error {
 	return nil
 }
 
-// leadChanges appends the changes of a lead write: an outcome per answered offer, an offer
+// leadChanges appends the changes of a lead write: an outcome per offer answered or closed, an offer
 // for its recipient's inbox and an event for its referrer's feed.
-func leadChanges(ctx context.Context, tx *txn, answers []partnergraph.OfferAnswer, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
-	for _, a := range answers {
-		if err := tx.change(ctx, partnergraph.ChangeOutcome, a.OfferID, ""); err != nil {
+func leadChanges(ctx context.Context, tx *txn, outcomes []string, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
+	for _, id := range outcomes {
+		if err := tx.change(ctx, partnergraph.ChangeOutcome, id, ""); err != nil {
 			return err
 		}
 	}

@@ -191,6 +191,10 @@ func testChangesEveryWrite(t *testing.T, s partnergraph.Store) {
 		return s.Apply(ctx, partnergraph.Transition{LeadID: l.ID, LeadFrom: fromOffered, LeadTo: partnergraph.LeadAccepted,
 			Answer: []partnergraph.OfferAnswer{{OfferID: offers[0].ID, Status: partnergraph.OfferAccepted}}})
 	})
+	step("Apply (a close)", func() error {
+		return s.Apply(ctx, partnergraph.Transition{LeadID: l.ID, LeadFrom: fromAccepted, LeadTo: partnergraph.LeadLost,
+			Closes: offers[0].ID, Events: []partnergraph.LeadEvent{{Message: "lost"}}})
+	}, k(partnergraph.ChangeOutcome, offers[0].ID, ""), k(partnergraph.ChangeLeadEvent, a.ID, ""))
 
 	step("Import", func() error {
 		_, err := s.Import(ctx, seq(exampleRecords()))
