@@ -195,6 +195,70 @@ func TestServersShareIdempotencyKeys(t *testing.T) {
 	})
 }
 
+// TestServersKeepDailyCaps gives each attorney a daily cap of 3 and submits 30 leads at once,
+// ten through each of A, B and C: together the servers offer no attorney more leads in a day
+// than its cap, and every lead they did not offer is UNROUTABLE.
+func TestServersKeepDailyCaps(t *testing.T) {
+	eachStore(t, func(t *testing.T, st testStore) {
+		const dailyCap, total = 3, 30
+		st.prepare(t, func(ctx context.Context, s partnergraph.Store) error {
+			c := dailyCap
+			for _, b := range attorneys {
+				if _, err := s.UpdateBusiness(ctx, b, partnergraph.BusinessPatch{DailyLeadCap: &c}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		srv := startServers(t, st, servers)
+		dave := st.token(t, "user-dave", auth.Member)
+		statuses := make([]string, total)
+		errs := make([]error, total)
+		var wg sync.WaitGroup
+		for i := range total {
+			wg.Go(func() {
+				_, statuses[i], errs[i] = submit(http.DefaultClient, srv[i%3].base+"/graphql", dave, fmt.Sprintf("capped-lead-%02d", i))
+			})
+		}
+		wg.Wait()
+		offered := 0
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("lead %d: %v", i, err)
+			}
+			switch statuses[i] {
+			case "OFFERED":
+				offered++
+			case "UNROUTABLE":
+			default:
+				t.Errorf("lead %d is %s", i, statuses[i])
+			}
+		}
+		s := st.read(t)
+		offers := 0
+		for _, b := range attorneys {
+			inbox, err := s.Inbox(context.Background(), b, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			perDay := map[time.Time]int{} // a test that runs over midnight (UTC) counts two days
+			for _, o := range inbox {
+				perDay[o.CreatedAt.UTC().Truncate(24*time.Hour)]++
+			}
+			for day, n := range perDay {
+				if n > dailyCap {
+					t.Errorf("%s was offered %d leads on %s, over its daily cap of %d", b, n, day.Format(time.DateOnly), dailyCap)
+				}
+			}
+			offers += len(inbox)
+		}
+		if offers != offered {
+			t.Errorf("%d leads are OFFERED, with %d offers", offered, offers)
+		}
+		t.Logf("%d of %d leads offered, the rest UNROUTABLE", offered, total)
+	})
+}
+
 // TestServersDeclineAndExpireOnce submits 50 leads across A, B and C, half of them SHARED
 // (offered to three attorneys at once), with offers that expire after 1.5 s and an expiry
 // loop on every server every 100 ms. Then, all at once, the three offers of each SHARED lead
