@@ -567,7 +567,9 @@ func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
 			return sub.SubmitLead.Lead.Offers[0].ID
 		}
 		var accepted struct {
-			AcceptLead struct{ Offer struct{ Lead struct{ ID string } } }
+			AcceptLead struct {
+				Offer struct{ Lead struct{ ID string } }
+			}
 		}
 		a.ok(t, andy, `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { lead { id } } } }`, map[string]any{"id": offerTo("dave-0001")}, &accepted)
 		a.ok(t, andy, `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": offerTo("dave-0002")}, nil)
