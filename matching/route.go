@@ -41,10 +41,11 @@ type RouteOptions struct {
 	// offer the service nearby, instead of making it UNROUTABLE.
 	FallbackVerified bool
 	// TrustRankInterval is how stale the global trust may grow after writes before a route
-	// recomputes it (default DefaultTrustRankInterval). Until then a business added since the
-	// last computation gets no lead: shorter lets new businesses receive leads sooner, at
-	// the cost of a recomputation (seconds at a million businesses, off the request path)
-	// that often.
+	// recomputes it (default DefaultTrustRankInterval). Until then a business added or
+	// trusted since the last computation is judged by one step of trust from the businesses
+	// that computation ranked (see currentTrust): shorter brings the rest of the walk (trust
+	// that reaches it in more steps) in sooner, at the cost of a recomputation (seconds at a
+	// million businesses, off the request path) that often.
 	TrustRankInterval time.Duration
 }
 
@@ -81,7 +82,7 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 	// reasons only for the n returned.
 	var ranked []reached
 	for v, h := range best {
-		if v == u || exclude[g.ids[v]] || !g.serves(v, svc, l.Location) || g.globalTrust(v) < floor {
+		if v == u || exclude[g.ids[v]] || !g.serves(v, svc, l.Location) || g.currentTrust(v, floor) < floor {
 			continue
 		}
 		ranked = append(ranked, reached{v, g.routeScore(v, h, l.Location)})
@@ -290,8 +291,8 @@ func (g *Graph) refreshTrustRank() {
 }
 
 // RefreshTrust recomputes the global trust now, rather than at most once a minute: for tests,
-// and after bulk changes. Businesses added since the last computation count as untrusted
-// until the next one.
+// and after bulk changes. Until the next one, businesses added or trusted since the last
+// computation get only one step of trust from the businesses it ranked (see currentTrust).
 func (g *Graph) RefreshTrust() { g.recomputeTrustRank() }
 
 func (g *Graph) recomputeTrustRank() {
@@ -311,6 +312,43 @@ func (g *Graph) globalTrust(v int32) float64 {
 		return float64(g.trustRank[v])
 	}
 	return 0
+}
+
+// currentTrust is v's global trust for the floor. TrustRank is recomputed at most every
+// TrustRankInterval after writes, so a business added since, or one the last computation left
+// below the floor that has just been trusted, would get no lead for up to that long on every
+// server: a new member's first experience would be that nothing happens. Such a business is
+// judged by one more step of the walk from the ranks that computation gave: the damped share
+// of each truster's rank that its current trust sends to v, as readTrustWalk splits it. That is
+// the equation TrustRank solves, evaluated with the last ranks, so it gives v about what the
+// next computation will. Only rank that verified businesses reach flows in: a ring that only
+// trusts itself, or that only businesses TrustRank left below the floor trust, stays below it
+// (the anti-collusion floor holds). Only candidates below the floor pay for this, so the common path
+// costs nothing more. The caller holds the read lock.
+func (g *Graph) currentTrust(v int32, floor float64) float64 {
+	stored := g.globalTrust(v)
+	if stored >= floor || len(g.trustRank) == 0 {
+		return stored
+	}
+	const damping = 0.85 // as in rank
+	est := 0.0
+	for _, lk := range g.links.get(v) {
+		u := lk.to
+		if int(u) >= len(g.trustRank) || g.trustRank[u] == 0 {
+			continue
+		}
+		// lk seen from u: u's trust to v is lk.in, and the partnership is the pair's.
+		t := g.edgeTrustOf(link{to: v, out: lk.in, st: lk.st})
+		if t <= 0 {
+			continue
+		}
+		total := 0.0
+		for _, ul := range g.links.get(u) {
+			total += g.edgeTrustOf(ul)
+		}
+		est += damping * float64(g.trustRank[u]) * t / total
+	}
+	return max(stored, est)
 }
 
 // trustWalk is TrustRank's random walk read from the graph in one pass: for each business,

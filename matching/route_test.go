@@ -189,3 +189,81 @@ func TestOutcomesFeedRouting(t *testing.T) {
 		t.Fatalf("after many wins: trust %.3f (from %.3f, first %.3f); want higher, at most +0.2 and 1", trust2, trust1, trust0)
 	}
 }
+
+// attorneyNear is an attorney serving the attorney lead's customer.
+func attorneyNear(id string) partnergraph.Business {
+	return partnergraph.Business{ID: id, Name: id, Location: partnergraph.Point{Lat: 39.80, Lng: -89.65},
+		Status: partnergraph.BusinessActive, ServiceRadiusKm: 40, DailyLeadCap: 20}
+}
+
+// TestRouteNewTrustedBusinessAtOnce: a business that registers after TrustRank was computed
+// and that a verified business trusts gets leads at once, not after the next recomputation
+// (up to TrustRankInterval later, on every server).
+func TestRouteNewTrustedBusinessAtOnce(t *testing.T) {
+	g := exampleGraph(t)
+	g.RefreshTrust()
+	if err := g.PutBusiness(attorneyNear("new-law"), []string{"personal-injury-attorney"}); err != nil {
+		t.Fatal(err)
+	}
+	// Dave, the referrer, is verified and now trusts the newcomer.
+	if err := g.SetTrust(partnergraph.Trust{From: "daves-collision", To: "new-law", Score: 0.9}); err != nil {
+		t.Fatal(err)
+	}
+	cands, reason, _ := g.Route(attorneyLead(), nil, 20)
+	if !hasCandidate(cands, "new-law") {
+		t.Fatalf("a new business trusted by a verified referrer gets no lead until TrustRank is recomputed: %v (%q)", cands, reason)
+	}
+}
+
+// TestRouteNewIslandStillBelowFloor: businesses added since the last computation that only
+// trust each other, with no trust from anyone TrustRank ranked, still get no leads; nor does
+// a newcomer trusted only by a business that was itself below the floor.
+func TestRouteNewIslandStillBelowFloor(t *testing.T) {
+	g := exampleGraph(t)
+	g.RefreshTrust()
+	for _, id := range []string{"ring-a", "ring-b", "ring-c"} {
+		if err := g.PutBusiness(attorneyNear(id), []string{"personal-injury-attorney"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range [][2]string{{"ring-a", "ring-b"}, {"ring-b", "ring-c"}, {"ring-c", "ring-a"}, {"ring-a", "ring-c"}, {"ring-b", "ring-a"}} {
+		if err := g.SetTrust(partnergraph.Trust{From: e[0], To: e[1], Score: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := attorneyLead()
+	l.ReferrerID = "ring-a"
+	if cands, reason, _ := g.Route(l, nil, 20); hasCandidate(cands, "ring-b") || hasCandidate(cands, "ring-c") {
+		t.Fatalf("a new ring that only trusts itself gets leads: %v (%q)", cands, reason)
+	}
+	// After a computation the ring is known and below the floor; a newcomer it trusts is too.
+	g.RefreshTrust()
+	if err := g.PutBusiness(attorneyNear("ring-d"), []string{"personal-injury-attorney"}); err != nil {
+		t.Fatal(err)
+	}
+	g.SetTrust(partnergraph.Trust{From: "ring-a", To: "ring-d", Score: 1})
+	if cands, reason, _ := g.Route(l, nil, 20); hasCandidate(cands, "ring-b") || hasCandidate(cands, "ring-d") {
+		t.Fatalf("a ring below the floor lifts itself or its newcomer: %v (%q)", cands, reason)
+	}
+}
+
+// TestRouteBelowFloorTrustedNowAtOnce: a business TrustRank left below the floor that a
+// verified business starts to trust gets leads at once.
+func TestRouteBelowFloorTrustedNowAtOnce(t *testing.T) {
+	g := exampleGraph(t)
+	if err := g.PutBusiness(attorneyNear("late-law"), []string{"personal-injury-attorney"}); err != nil {
+		t.Fatal(err)
+	}
+	// Known to TrustRank, trusted by nobody: below the floor.
+	g.RefreshTrust()
+	if cands, _, _ := g.Route(attorneyLead(), nil, 20); hasCandidate(cands, "late-law") {
+		t.Fatal("a business nobody trusts is a candidate")
+	}
+	if err := g.SetTrust(partnergraph.Trust{From: "daves-collision", To: "late-law", Score: 0.9}); err != nil {
+		t.Fatal(err)
+	}
+	cands, reason, _ := g.Route(attorneyLead(), nil, 20)
+	if !hasCandidate(cands, "late-law") {
+		t.Fatalf("a business just trusted by a verified one stays below the floor until TrustRank is recomputed: %v (%q)", cands, reason)
+	}
+}
