@@ -33,7 +33,7 @@ func serve(ctx context.Context, args []string) error {
 	followEvery := f.duration("follow-interval", server.DefaultFollowInterval, "how often the change feed is read for the writes of the other servers on the store")
 	retention := f.duration("change-retention", server.DefaultChangeRetention, "how long change records are kept; a server that falls further behind rebuilds its projection")
 	fallback := f.bool("route-fallback-verified", false, "send a lead with no trusted path to the nearest verified business instead of making it UNROUTABLE")
-	trustRank := f.duration("trust-rank-interval", matching.DefaultTrustRankInterval, "how stale the global trust (TrustRank) may grow after trust writes before routing recomputes it; a new business gets no lead until then")
+	trustRank := f.duration("trust-rank-interval", matching.DefaultTrustRankInterval, "how stale the global trust (TrustRank) may grow after trust writes before routing recomputes it; until then a new business gets only the trust that ranked businesses give it directly")
 	rateCost := f.float("rate-limit-cost-per-second", 1000, "query cost (complexity) each caller may spend per second, by token subject or, anonymous, by address; 0: no rate limit")
 	rateBurst := f.int("rate-limit-burst", 10000, "the most query cost a caller may spend at once")
 	ipHeader := f.string("client-ip-header", "", "header in which a trusted reverse proxy passes the client address (X-Forwarded-For: its last entry, X-Real-IP); empty: the peer address")
