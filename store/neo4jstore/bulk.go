@@ -11,19 +11,29 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-// Records are imported in batches of up to importBatchSize records of one kind, each batch
-// written by UNWIND statements, and exported in pages of exportPageSize.
+// Records are imported in batches of up to importBatchSize consecutive records, one
+// transaction each, whose kinds are written by one UNWIND statement each; exported in pages of
+// exportPageSize.
 const (
 	importBatchSize = 5000
 	exportPageSize  = 10000
 )
 
-// importBatch is a run of consecutive records of one kind. A batch never holds one key twice,
-// so that applying it as a set gives the same result as applying its records one by one.
+// importKinds is the order in which a batch writes its kinds: each after the kinds it refers
+// to (complements and businesses refer to services; memberships to businesses and networks;
+// trust and partnerships to businesses). No kind writes what another kind writes, so this
+// order gives the same graph as the batch's records in their own order.
+var importKinds = []string{"service", "complement", "business", "network", "membership", "trust", "partnership"}
+
+// importBatch is a run of consecutive records, grouped by kind. A batch never holds one key of
+// a kind twice, so that applying each kind's records as a set gives the same result as
+// applying them one by one. A batch of several kinds is one transaction, not one per run of a
+// kind: exports and the synthetic network alternate trust and partnerships edge by edge, and
+// a transaction per run made a load one commit per record or two.
 type importBatch struct {
-	kind    string
-	records []partnergraph.Record
-	keys    map[string]bool
+	records []partnergraph.Record // in the order they came
+	byKind  map[string][]partnergraph.Record
+	keys    map[string]bool // kind + "|" + recordKey
 }
 
 // recordKey is what a record creates or replaces: the id of an object, the ends of an edge.
@@ -66,7 +76,11 @@ func recordKey(r partnergraph.Record) string {
 // by one: a record may refer to what an earlier line created. A complete import appends one
 // IMPORT change (partnergraph.ChangeImport).
 func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Record, error]) (partnergraph.ImportStats, error) {
-	batches, err := batchRecords(records, importBatchSize)
+	size := s.importBatchSize
+	if size <= 0 {
+		size = importBatchSize
+	}
+	batches, err := batchRecords(records, size)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +100,9 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[partnergraph.Recor
 		if err != nil {
 			return nil, importStopped(b, written, err)
 		}
-		stats[b.kind] += len(b.records)
+		for kind, rs := range b.byKind {
+			stats[kind] += len(rs)
+		}
 		written += len(b.records)
 		if s.importProgress != nil {
 			s.importProgress(written, total)
@@ -117,8 +133,8 @@ func importStopped(b *importBatch, written int, err error) error {
 }
 
 // batchRecords reads and validates every record (EINVALID naming its line; a reader's error
-// as it is) and cuts them into batches of up to size consecutive records of one kind, never
-// with one key twice.
+// as it is) and cuts them into batches of up to size consecutive records, never with one key
+// of a kind twice.
 func batchRecords(records iter.Seq2[partnergraph.Record, error], size int) ([]*importBatch, error) {
 	var batches []*importBatch
 	for r, err := range records {
@@ -131,77 +147,91 @@ func batchRecords(records iter.Seq2[partnergraph.Record, error], size int) ([]*i
 		if r.Business != nil && slices.Contains(r.Business.Owners, "") {
 			return nil, partnergraph.AtLine(r.Line, partnergraph.Invalidf("business.owners", "must not hold an empty subject"))
 		}
-		kind, key := r.Kind(), recordKey(r)
+		kind := r.Kind()
+		key := kind + "|" + recordKey(r)
 		var last *importBatch
 		if n := len(batches); n > 0 {
 			last = batches[n-1]
 		}
-		if last == nil || last.kind != kind || len(last.records) == size || last.keys[key] {
-			last = &importBatch{kind: kind, keys: map[string]bool{}}
+		if last == nil || len(last.records) == size || last.keys[key] {
+			last = &importBatch{byKind: map[string][]partnergraph.Record{}, keys: map[string]bool{}}
 			batches = append(batches, last)
 		}
 		last.records = append(last.records, r)
+		last.byKind[kind] = append(last.byKind[kind], r)
 		last.keys[key] = true
 	}
 	return batches, nil
 }
 
-// importBatchOf applies one batch. checkImport has checked its references and pairs: objects
-// are never deleted, so every reference still holds, and a concurrent writer that opened one
-// of its pairs since makes the openPair constraint refuse the batch. The relationship MERGEs
-// lock both of their nodes (LockingMerge), so concurrent writers of one edge cannot make it
-// twice.
+// importBatchOf applies one batch, kind by kind in the order of importKinds. checkImport has
+// checked its references and pairs: objects are never deleted, so every reference still
+// holds, and a concurrent writer that opened one of its pairs since makes the openPair
+// constraint refuse the batch. The relationship MERGEs lock both of their nodes
+// (LockingMerge), so concurrent writers of one edge cannot make it twice.
 func importBatchOf(ctx context.Context, tx neo4j.ManagedTransaction, b *importBatch) error {
-	rows := make([]any, len(b.records))
+	for _, kind := range importKinds {
+		if rs := b.byKind[kind]; len(rs) > 0 {
+			if err := importKind(ctx, tx, kind, rs); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// importKind writes records, all of kind, with one UNWIND statement (three for businesses).
+func importKind(ctx context.Context, tx neo4j.ManagedTransaction, kind string, records []partnergraph.Record) error {
+	rows := make([]any, len(records))
 	st := map[string]statement{
 		"service": servicePut, "complement": complementSet, "network": networkImport,
 		"membership": membershipPut, "trust": trustSet, "partnership": partnershipPut,
-	}[b.kind]
-	switch b.kind {
+	}[kind]
+	switch kind {
 	case "service":
-		for i, r := range b.records {
+		for i, r := range records {
 			rows[i] = serviceRow(*r.Service)
 		}
 	case "complement":
-		for i, r := range b.records {
+		for i, r := range records {
 			rows[i] = complementRow(*r.Complement)
 		}
 	case "network":
-		for i, r := range b.records {
+		for i, r := range records {
 			n := *r.Network
 			n.CreatedAt = orNow(n.CreatedAt)
 			rows[i] = networkParams(&n)
 		}
 	case "membership":
-		for i, r := range b.records {
+		for i, r := range records {
 			m := *r.Membership
 			m.Since = orNow(m.Since)
 			rows[i] = membershipRow(m)
 		}
 	case "trust":
-		for i, r := range b.records {
+		for i, r := range records {
 			t := *r.Trust
 			t.UpdatedAt = orNow(t.UpdatedAt)
 			rows[i] = trustRow(t)
 		}
 	case "partnership":
-		for i, r := range b.records {
+		for i, r := range records {
 			p := *r.Partnership
 			p.CreatedAt = orNow(p.CreatedAt)
 			rows[i] = partnershipParams(&p)
 		}
 	case "business":
-		return importBusinesses(ctx, tx, b, rows)
+		return importBusinesses(ctx, tx, records, rows)
 	}
 	_, err := run(ctx, tx, st, map[string]any{"rows": rows})
 	return err
 }
 
 // importBusinesses writes a batch of businesses, their services and their owners.
-func importBusinesses(ctx context.Context, tx neo4j.ManagedTransaction, b *importBatch, rows []any) error {
-	services := make([]any, len(b.records))
+func importBusinesses(ctx context.Context, tx neo4j.ManagedTransaction, records []partnergraph.Record, rows []any) error {
+	services := make([]any, len(records))
 	var owners []any
-	for i, r := range b.records {
+	for i, r := range records {
 		biz := r.Business.Business
 		biz.CreatedAt = orNow(biz.CreatedAt)
 		rows[i] = businessParams(&biz)

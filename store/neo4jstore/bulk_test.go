@@ -28,15 +28,27 @@ func trust(from, to string) partnergraph.Record {
 	return partnergraph.Record{Trust: &partnergraph.Trust{From: from, To: to, Score: 0.5}}
 }
 
-// describe renders batches as "kind:lines" for comparing.
+func partnership(id, from, to string) partnergraph.Record {
+	return partnergraph.Record{Partnership: &partnergraph.Partnership{ID: id, ProposerID: from, PartnerID: to,
+		Status: partnergraph.PartnershipProposed, Terms: partnergraph.FeeTerms{Type: partnergraph.FeeFlat, AmountMinor: 100, Currency: "USD"}}}
+}
+
+// describe renders batches for comparing: each batch as the lines of each of its kinds, in
+// the order the batch applies them ("kind:lines+kind:lines"), batches separated by spaces.
 func describe(batches []*importBatch) string {
 	var parts []string
 	for _, b := range batches {
-		var lines []string
-		for _, r := range b.records {
-			lines = append(lines, fmt.Sprint(r.Line))
+		var kinds []string
+		for _, kind := range importKinds {
+			var lines []string
+			for _, r := range b.byKind[kind] {
+				lines = append(lines, fmt.Sprint(r.Line))
+			}
+			if len(lines) > 0 {
+				kinds = append(kinds, kind+":"+strings.Join(lines, ","))
+			}
 		}
-		parts = append(parts, b.kind+":"+strings.Join(lines, ","))
+		parts = append(parts, strings.Join(kinds, "+"))
 	}
 	return strings.Join(parts, " ")
 }
@@ -50,8 +62,15 @@ func TestBatchRecords(t *testing.T) {
 	}{
 		{"one kind", []partnergraph.Record{service("a"), service("b"), service("c")}, 500, "service:1,2,3"},
 		{"size limit", []partnergraph.Record{service("a"), service("b"), service("c")}, 2, "service:1,2 service:3"},
-		{"kind change keeps order", []partnergraph.Record{service("a"), trust("x", "y"), service("b")}, 500, "service:1 trust:2 service:3"},
+		{"kinds share a batch", []partnergraph.Record{service("a"), trust("x", "y"), service("b")}, 500, "service:1,3+trust:2"},
+		// The synthetic network and real exports alternate trust and partnerships pair by
+		// pair: one batch, not one transaction per record.
+		{"edges of both kinds", []partnergraph.Record{trust("x", "y"), partnership("p1", "x", "y"), trust("y", "z"), partnership("p2", "z", "y")}, 500, "trust:1,3+partnership:2,4"},
+		{"referred-to kinds first", []partnergraph.Record{partnership("p1", "x", "y"), trust("x", "y"), service("a")}, 500, "service:3+trust:2+partnership:1"},
+		{"size limit across kinds", []partnergraph.Record{trust("x", "y"), partnership("p1", "x", "y"), trust("y", "z")}, 2, "trust:1+partnership:2 trust:3"},
 		{"a key twice starts a batch", []partnergraph.Record{service("a"), service("b"), service("a")}, 500, "service:1,2 service:3"},
+		{"one key in two kinds", []partnergraph.Record{service("a"), partnership("a", "x", "y")}, 500, "service:1+partnership:2"},
+		{"a partnership twice", []partnergraph.Record{partnership("p1", "x", "y"), trust("x", "y"), partnership("p1", "x", "y")}, 500, "trust:2+partnership:1 partnership:3"},
 		{"edges by both ends", []partnergraph.Record{trust("x", "y"), trust("y", "x"), trust("x", "y")}, 500, "trust:1,2 trust:3"},
 		{"nothing", nil, 500, ""},
 	} {

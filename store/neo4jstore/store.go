@@ -47,6 +47,9 @@ type Store struct {
 	txTimeout time.Duration
 	// importProgress is Config.ImportProgress.
 	importProgress func(written, total int)
+	// importBatchSize is the records per import transaction: importBatchSize when zero, fewer
+	// in tests that stop an import part way.
+	importBatchSize int
 	// bookmarks chains every session of this Store causally, so that a read sees every write
 	// this process made before it, even when a cluster routes the read to another member.
 	bookmarks neo4j.BookmarkManager
