@@ -65,6 +65,8 @@ type Lead struct {
 	Currency       string     `json:"currency,omitempty"`
 	CreatedAt      time.Time  `json:"createdAt"`
 	ClosedAt       *time.Time `json:"closedAt,omitempty"`
+	// Erased is the tombstone of the customer's data, nil until it is erased (Lead.Erase).
+	Erased *Erasure `json:"erased,omitempty"`
 }
 
 // MaxSharedOffers caps how many partners see a SHARED lead at once.

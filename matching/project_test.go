@@ -29,9 +29,11 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
-		"AddOwner":     notInGraph + " (owners)",
-		"RevokeTokens": notInGraph + " (token revocations)",
-		"Import":       "bulk: the projection is built from the store after an import (matching.Build)",
-		"Close":        "releases the store; the projection holds nothing to release",
+		"EraseLead":        leadWrite + " (erasure keeps what outcomes teach: the service, the offers)",
+		"EraseClosedLeads": leadWrite + " (erasure keeps what outcomes teach: the service, the offers)",
+		"AddOwner":         notInGraph + " (owners)",
+		"RevokeTokens":     notInGraph + " (token revocations)",
+		"Import":           "bulk: the projection is built from the store after an import (matching.Build)",
+		"Close":            "releases the store; the projection holds nothing to release",
 	})
 }

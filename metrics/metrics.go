@@ -452,6 +452,16 @@ func (s *timedStore) CommissionOfLead(ctx context.Context, leadID string) (*part
 	return s.Store.CommissionOfLead(ctx, leadID)
 }
 
+func (s *timedStore) EraseLead(ctx context.Context, leadID string, e partnergraph.Erasure) (*partnergraph.Lead, error) {
+	defer s.m.time("EraseLead")()
+	return s.Store.EraseLead(ctx, leadID, e)
+}
+
+func (s *timedStore) EraseClosedLeads(ctx context.Context, closedBefore time.Time, e partnergraph.Erasure, limit int) (int, error) {
+	defer s.m.time("EraseClosedLeads")()
+	return s.Store.EraseClosedLeads(ctx, closedBefore, e, limit)
+}
+
 func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
 	defer s.m.time("PurgeIdempotencyKeys")()
 	return s.Store.PurgeIdempotencyKeys(ctx, before)

@@ -403,6 +403,9 @@ func leadOf(rec *neo4j.Record) (*partnergraph.Lead, error) {
 		CreatedAt:  v.time("createdAt"),
 		ClosedAt:   v.optTime("closedAt"),
 	}
+	if at := v.optTime("erasedAt"); at != nil {
+		l.Erased = &partnergraph.Erasure{At: *at, By: v.str("erasedBy")}
+	}
 	if v.err != nil {
 		return nil, fmt.Errorf("lead %q: %w", l.ID, v.err)
 	}

@@ -97,6 +97,8 @@ var (
 	leadByID         = stmt("lead_by_id")
 	leadByKey        = stmt("lead_by_key")
 	leadLock         = stmt("lead_lock")
+	leadErase        = stmt("lead_erase")
+	leadEraseDue     = stmt("lead_erase_due")
 	leadRefs         = stmt("lead_refs")
 	leadUpdate       = stmt("lead_update")
 	leadPurgeKeys    = stmt("lead_purge_keys")

@@ -15,19 +15,24 @@ import (
 
 const leadColumns = `id, coalesce(idempotency_key, ''), input_hash, referrer_id, service_id, lat, lng,
 	customer_name, customer_email, customer_phone, consent_text, consent_given_at, notes, mode,
-	max_offers, status, reason, value_minor, currency, created_at, closed_at`
+	max_offers, status, reason, value_minor, currency, created_at, closed_at, erased_at, erased_by`
 
 func scanLead(row scanner) (*partnergraph.Lead, error) {
 	var l partnergraph.Lead
 	var consent, created int64
-	var closed sql.NullInt64
+	var closed, erased sql.NullInt64
+	var erasedBy string
 	err := row.Scan(&l.ID, &l.IdempotencyKey, &l.InputHash, &l.ReferrerID, &l.ServiceID, &l.Location.Lat,
 		&l.Location.Lng, &l.Customer.Name, &l.Customer.Email, &l.Customer.Phone, &l.Consent.Text, &consent,
-		&l.Notes, &l.Mode, &l.MaxOffers, &l.Status, &l.Reason, &l.ValueMinor, &l.Currency, &created, &closed)
+		&l.Notes, &l.Mode, &l.MaxOffers, &l.Status, &l.Reason, &l.ValueMinor, &l.Currency, &created, &closed,
+		&erased, &erasedBy)
 	if err != nil {
 		return nil, err
 	}
 	l.Consent.GivenAt, l.CreatedAt, l.ClosedAt = fromNanos(consent), fromNanos(created), fromNullNanos(closed)
+	if erased.Valid {
+		l.Erased = &partnergraph.Erasure{At: fromNanos(erased.Int64), By: erasedBy}
+	}
 	return &l, nil
 }
 

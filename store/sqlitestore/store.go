@@ -74,7 +74,9 @@ func init() {
 // Open opens (creating if needed) the database at path, or a private in-memory one for
 // Memory, and applies any migrations it has not seen.
 func Open(ctx context.Context, path string) (*Store, error) {
-	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)"
+	// secure_delete zeroes the bytes a write frees, so that a lead's erased customer data
+	// (EraseLead) does not linger in the file's free space.
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_pragma=secure_delete(1)"
 	if path == Memory {
 		// Each connection to ":memory:" is a database of its own: keep exactly one.
 		db, err := sql.Open("sqlite", "file::memory:?"+pragmas+"&_txlock=immediate")

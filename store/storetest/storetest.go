@@ -14,7 +14,8 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-// Run runs the whole contract suite: the graph, token revocations, and leads with their races.
+// Run runs the whole contract suite: the graph, token revocations, and leads with their races
+// and their erasure.
 // It is the suite's only entry point, so that a store cannot pass part of it. open must return
 // a new, empty store for each call.
 func Run(t *testing.T, open func(t *testing.T) partnergraph.Store) {
@@ -22,6 +23,9 @@ func Run(t *testing.T, open func(t *testing.T) partnergraph.Store) {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
 	for _, tc := range leadTests {
+		t.Run("Lead"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
+	}
+	for _, tc := range erasureTests {
 		t.Run("Lead"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
 	}
 }

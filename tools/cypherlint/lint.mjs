@@ -49,7 +49,7 @@ const propertyKeys = [
   // Lead (also status, reason, location, currency, createdAt above)
   'idempotencyKey', 'inputHash', 'referrerId', 'serviceId', 'customerName', 'customerEmail',
   'customerPhone', 'consentText', 'consentGivenAt', 'notes', 'mode', 'maxOffers', 'reason',
-  'valueMinor', 'closedAt',
+  'valueMinor', 'closedAt', 'erasedAt', 'erasedBy',
   // Offer
   'leadId', 'businessId', 'seq', 'rank', 'path', 'pathTrust', 'reasons', 'declineReason',
   'expiresAt',
