@@ -272,6 +272,24 @@ func (a *access) seeCustomer(ctx context.Context, l *partnergraph.Lead, offers [
 	return false
 }
 
+// eraseCustomer allows admins and whoever acts for the referrer (not intake tokens): the
+// referrer holds the customer's consent. A recipient of the lead is FORBIDDEN; callers who may
+// not see the lead get seeLead's answer, so they learn nothing of it.
+func (a *access) eraseCustomer(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer) error {
+	if err := a.seeLead(ctx, l, offers); err != nil {
+		return err
+	}
+	if a.mayActFor(ctx, l.ReferrerID) {
+		return nil
+	}
+	return partnergraph.Errorf(partnergraph.EFORBIDDEN, "only the referrer and admins may erase a lead's customer data")
+}
+
+// seeErasedBy allows admins and the referrer's owners: who erased a lead is theirs to know.
+func (a *access) seeErasedBy(ctx context.Context, l *partnergraph.Lead) bool {
+	return a.mayActFor(ctx, l.ReferrerID)
+}
+
 // seeOffer allows admins, the recipient's owners and the referrer's owners.
 func (a *access) seeOffer(ctx context.Context, o *partnergraph.Offer, l *partnergraph.Lead) bool {
 	return a.mayActFor(ctx, o.BusinessID) || a.mayActFor(ctx, l.ReferrerID)

@@ -65,6 +65,8 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		"private network": {anonymous: "NOT_FOUND", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
 		// Outsiders are not told that a partnership exists.
 		"party": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
+		// Dave is a recipient of the lead that Andy referred: he sees it but may not erase it.
+		"erase": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "FORBIDDEN", intake: "NOT_FOUND", admin: ""},
 	}
 	ops := []struct {
 		name, rule, query string
@@ -106,6 +108,8 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"acceptLead", "party", `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`, map[string]any{"id": "placeholder-offer"}},
 		{"declineLead", "party", `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": "placeholder-offer"}},
 		{"closeLead", "party", `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: LOST}) { lead { status } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
+		{"eraseLeadCustomer", "erase", `mutation($id: ID!) { eraseLeadCustomer(input: {leadId: $id}) { lead { erasedAt customer { name } } } }`, map[string]any{"id": gid("Lead", "placeholder-offered")}},
+		{"eraseLeadCustomer of an accepted lead", "erase", `mutation($id: ID!) { eraseLeadCustomer(input: {leadId: $id}) { lead { erasedAt } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
 		{"setComplement", adminOnly, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 	}

@@ -61,8 +61,8 @@ func (r *leadResolver) Service(ctx context.Context, obj *partnergraph.Lead) (*pa
 // Customer is the resolver for the customer field.
 func (r *leadResolver) Customer(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Customer, error) {
 	offers, err := loadLeadOffers(ctx, obj.ID)
-	if err != nil || !accessFrom(ctx).seeCustomer(ctx, obj, offers) {
-		return nil, err
+	if err != nil || obj.Erased != nil || !accessFrom(ctx).seeCustomer(ctx, obj, offers) {
+		return nil, err // an erased lead has no customer for anyone
 	}
 	return &obj.Customer, nil
 }

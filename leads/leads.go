@@ -46,6 +46,8 @@ type Store interface {
 	DueOffers(ctx context.Context, now time.Time, limit int) ([]partnergraph.Offer, error)
 	// OffersSince counts the offers made to each business at or after since.
 	OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error)
+	// EraseLead and EraseClosedLeads erase leads' customer data (see Service.Erase).
+	partnergraph.LeadErasure
 }
 
 var _ Store = partnergraph.Store(nil)

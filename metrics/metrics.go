@@ -38,6 +38,7 @@ type Metrics struct {
 	routing       prometheus.Histogram
 	store         *prometheus.HistogramVec // method
 	leads         *prometheus.CounterVec   // status
+	leadsErased   *prometheus.CounterVec   // by: manual, retention
 
 	feedPosition   prometheus.Gauge
 	feedLagChanges prometheus.Gauge
@@ -91,6 +92,9 @@ func New() *Metrics {
 		leads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "partnergraph_leads_total", Help: "Leads that entered a status (submitted, accepted, re-routed, expired, closed).",
 		}, []string{"status"}),
+		leadsErased: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_leads_erased_total", Help: "Leads whose customer data was erased, by who asked: manual (the API) or retention (--erase-closed-after).",
+		}, []string{"by"}),
 		feedPosition: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "partnergraph_feed_position", Help: "The change feed position up to which this server applied every change.",
 		}),
@@ -113,7 +117,7 @@ func New() *Metrics {
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, c := range []prometheus.Collector{m.httpRequests, m.operations, m.duration, m.subscriptions, m.wsOpen, m.wsClosed,
-		m.slowConsumers, m.resolver, m.routing, m.store, m.leads,
+		m.slowConsumers, m.resolver, m.routing, m.store, m.leads, m.leadsErased,
 		m.feedPosition, m.feedLagChanges, m.feedLagSeconds, m.feedApply, m.feedDelay, m.feedRebuilds} {
 		f(c)
 	}
@@ -454,12 +458,18 @@ func (s *timedStore) CommissionOfLead(ctx context.Context, leadID string) (*part
 
 func (s *timedStore) EraseLead(ctx context.Context, leadID string, e partnergraph.Erasure) (*partnergraph.Lead, error) {
 	defer s.m.time("EraseLead")()
-	return s.Store.EraseLead(ctx, leadID, e)
+	l, err := s.Store.EraseLead(ctx, leadID, e)
+	if err == nil && l.Erased != nil && l.Erased.By == e.By && l.Erased.At.Equal(e.At) {
+		s.m.leadsErased.WithLabelValues("manual").Inc() // erased by this call, not before
+	}
+	return l, err
 }
 
 func (s *timedStore) EraseClosedLeads(ctx context.Context, closedBefore time.Time, e partnergraph.Erasure, limit int) (int, error) {
 	defer s.m.time("EraseClosedLeads")()
-	return s.Store.EraseClosedLeads(ctx, closedBefore, e, limit)
+	n, err := s.Store.EraseClosedLeads(ctx, closedBefore, e, limit)
+	s.m.leadsErased.WithLabelValues("retention").Add(float64(n))
+	return n, err
 }
 
 func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {

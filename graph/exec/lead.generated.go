@@ -38,6 +38,8 @@ type LeadResolver interface {
 
 	Offers(ctx context.Context, obj *partnergraph.Lead) ([]partnergraph.Offer, error)
 	Commission(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Commission, error)
+	ErasedAt(ctx context.Context, obj *partnergraph.Lead) (*time.Time, error)
+	ErasedBy(ctx context.Context, obj *partnergraph.Lead) (*string, error)
 }
 type LeadEventResolver interface {
 	Cursor(ctx context.Context, obj *partnergraph.LeadEvent) (string, error)
@@ -1000,6 +1002,52 @@ func (ec *executionContext) fieldContext_Lead_commission(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Lead_erasedAt(ctx context.Context, field graphql.CollectedField, obj *partnergraph.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_erasedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().ErasedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_erasedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Lead_erasedBy(ctx context.Context, field graphql.CollectedField, obj *partnergraph.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_erasedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().ErasedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_erasedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
 }
 
 func (ec *executionContext) _LeadEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LeadEvent) (ret graphql.Marshaler) {
@@ -2729,6 +2777,18 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_commission(ctx, field, obj)
+				})
+		case "erasedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_erasedAt(ctx, field, obj)
+				})
+		case "erasedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_erasedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -121,6 +121,10 @@ type ComplexityRoot struct {
 		Partnership func(childComplexity int) int
 	}
 
+	EraseLeadCustomerPayload struct {
+		Lead func(childComplexity int) int
+	}
+
 	FeeTerms struct {
 		Amount   func(childComplexity int) int
 		Currency func(childComplexity int) int
@@ -144,6 +148,8 @@ type ComplexityRoot struct {
 		CreatedAt  func(childComplexity int) int
 		Currency   func(childComplexity int) int
 		Customer   func(childComplexity int) int
+		ErasedAt   func(childComplexity int) int
+		ErasedBy   func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Location   func(childComplexity int) int
 		Mode       func(childComplexity int) int
@@ -205,6 +211,7 @@ type ComplexityRoot struct {
 		CreateNetwork        func(childComplexity int, input model.CreateNetworkInput) int
 		DeclineLead          func(childComplexity int, input model.DeclineLeadInput) int
 		EndPartnership       func(childComplexity int, input model.EndPartnershipInput) int
+		EraseLeadCustomer    func(childComplexity int, input model.EraseLeadCustomerInput) int
 		JoinNetwork          func(childComplexity int, input model.JoinNetworkInput) int
 		LeaveNetwork         func(childComplexity int, input model.LeaveNetworkInput) int
 		ProposePartnership   func(childComplexity int, input model.ProposePartnershipInput) int
@@ -702,6 +709,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EndPartnershipPayload.Partnership(childComplexity), true
 
+	case "EraseLeadCustomerPayload.lead":
+		if e.ComplexityRoot.EraseLeadCustomerPayload.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseLeadCustomerPayload.Lead(childComplexity), true
+
 	case "FeeTerms.amount":
 		if e.ComplexityRoot.FeeTerms.Amount == nil {
 			break
@@ -783,6 +797,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Lead.Customer(childComplexity), true
+	case "Lead.erasedAt":
+		if e.ComplexityRoot.Lead.ErasedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ErasedAt(childComplexity), true
+	case "Lead.erasedBy":
+		if e.ComplexityRoot.Lead.ErasedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ErasedBy(childComplexity), true
 	case "Lead.id":
 		if e.ComplexityRoot.Lead.ID == nil {
 			break
@@ -1055,6 +1081,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndPartnership(childComplexity, args["input"].(model.EndPartnershipInput)), true
+	case "Mutation.eraseLeadCustomer":
+		if e.ComplexityRoot.Mutation.EraseLeadCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseLeadCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseLeadCustomer(childComplexity, args["input"].(model.EraseLeadCustomerInput)), true
 	case "Mutation.joinNetwork":
 		if e.ComplexityRoot.Mutation.JoinNetwork == nil {
 			break
@@ -2015,6 +2052,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
 			graphql.NewInputUnmarshaler("DeclineLeadInput", ec.unmarshalInputDeclineLeadInput),
 			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
+			graphql.NewInputUnmarshaler("EraseLeadCustomerInput", ec.unmarshalInputEraseLeadCustomerInput),
 			graphql.NewInputUnmarshaler("FeeTermsInput", ec.unmarshalInputFeeTermsInput),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
 			graphql.NewInputUnmarshaler("JoinNetworkInput", ec.unmarshalInputJoinNetworkInput),
@@ -2319,6 +2357,38 @@ extend type Mutation {
   registerBusiness(input: RegisterBusinessInput!): RegisterBusinessPayload!
   updateBusiness(input: UpdateBusinessInput!): UpdateBusinessPayload!
   setBusinessServices(input: SetBusinessServicesInput!): SetBusinessServicesPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/erasure.graphqls", Input: `# Customer data that can be erased (README, "Privacy: erasing customer data").
+
+extend type Lead {
+  """
+  When the lead's customer data (customer, notes) was erased, for good; null while it is held.
+  Once set, customer is null and notes empty for every caller, in every query, subscription
+  and export; statuses, offers, the commission and the ledger stay as they were.
+  """
+  erasedAt: Time
+  "Who erased it: the subject of the user who did, or \"retention\" (the serve flag --erase-closed-after). Only the referrer and admins see it."
+  erasedBy: String
+}
+
+input EraseLeadCustomerInput {
+  leadId: ID!
+}
+
+type EraseLeadCustomerPayload {
+  "The lead with its tombstone (erasedAt, erasedBy) in place of its customer data."
+  lead: Lead!
+}
+
+extend type Mutation {
+  """
+  Erases the lead's customer data: the customer's name, email and phone, the notes, what
+  recipients wrote when they declined it, and its idempotency key; its location is rounded to
+  about a kilometre. Admins, and whoever acts for the referrer, may; a recipient may not
+  (FORBIDDEN). Erasing an erased lead is harmless: the first tombstone stays.
+  """
+  eraseLeadCustomer(input: EraseLeadCustomerInput!): EraseLeadCustomerPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/lead.graphqls", Input: `enum LeadMode {
@@ -3096,6 +3166,14 @@ func (ec *executionContext) childFields_EndPartnershipPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type EndPartnershipPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_EraseLeadCustomerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lead":
+		return ec.fieldContext_EraseLeadCustomerPayload_lead(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EraseLeadCustomerPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_FeeTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -3162,6 +3240,10 @@ func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.
 		return ec.fieldContext_Lead_offers(ctx, field)
 	case "commission":
 		return ec.fieldContext_Lead_commission(ctx, field)
+	case "erasedAt":
+		return ec.fieldContext_Lead_erasedAt(ctx, field)
+	case "erasedBy":
+		return ec.fieldContext_Lead_erasedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
 }

@@ -29,6 +29,7 @@ type MutationResolver interface {
 	RegisterBusiness(ctx context.Context, input model.RegisterBusinessInput) (*model.RegisterBusinessPayload, error)
 	UpdateBusiness(ctx context.Context, input model.UpdateBusinessInput) (*model.UpdateBusinessPayload, error)
 	SetBusinessServices(ctx context.Context, input model.SetBusinessServicesInput) (*model.SetBusinessServicesPayload, error)
+	EraseLeadCustomer(ctx context.Context, input model.EraseLeadCustomerInput) (*model.EraseLeadCustomerPayload, error)
 	SubmitLead(ctx context.Context, input model.SubmitLeadInput) (*model.SubmitLeadPayload, error)
 	AcceptLead(ctx context.Context, input model.AcceptLeadInput) (*model.AcceptLeadPayload, error)
 	DeclineLead(ctx context.Context, input model.DeclineLeadInput) (*model.DeclineLeadPayload, error)
@@ -125,6 +126,20 @@ func (ec *executionContext) field_Mutation_endPartnership_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.EndPartnershipInput, error) {
 			return ec.unmarshalNEndPartnershipInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐEndPartnershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_eraseLeadCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EraseLeadCustomerInput, error) {
+			return ec.unmarshalNEraseLeadCustomerInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐEraseLeadCustomerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -967,6 +982,50 @@ func (ec *executionContext) fieldContext_Mutation_setBusinessServices(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setBusinessServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_eraseLeadCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_eraseLeadCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EraseLeadCustomer(ctx, fc.Args["input"].(model.EraseLeadCustomerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EraseLeadCustomerPayload) graphql.Marshaler {
+			return ec.marshalNEraseLeadCustomerPayload2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐEraseLeadCustomerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_eraseLeadCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EraseLeadCustomerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_eraseLeadCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2557,6 +2616,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setBusinessServices":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setBusinessServices(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eraseLeadCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_eraseLeadCustomer(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

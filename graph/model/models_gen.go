@@ -98,6 +98,15 @@ type EndPartnershipPayload struct {
 	Partnership *partnergraph.Partnership `json:"partnership"`
 }
 
+type EraseLeadCustomerInput struct {
+	LeadID string `json:"leadId"`
+}
+
+type EraseLeadCustomerPayload struct {
+	// The lead with its tombstone (erasedAt, erasedBy) in place of its customer data.
+	Lead *partnergraph.Lead `json:"lead"`
+}
+
 type FeeTermsInput struct {
 	Type partnergraph.FeeType `json:"type"`
 	// For FLAT: a decimal amount, e.g. "150.00".
