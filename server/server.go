@@ -42,7 +42,17 @@ type Config struct {
 	// TrimInterval is how often change records older than ChangeRetention are deleted
 	// (default DefaultTrimInterval).
 	TrimInterval time.Duration
+	// EraseClosedAfter, when set, is how long after a lead closed (WON or LOST) its customer
+	// data is erased (leads.Service.EraseClosed); 0 keeps it until someone erases it.
+	EraseClosedAfter time.Duration
+	// EraseInterval is how often closed leads are looked for to erase (default
+	// DefaultEraseInterval).
+	EraseInterval time.Duration
 }
+
+// DefaultEraseInterval is how often, unless told otherwise, a server with a retention setting
+// (Config.EraseClosedAfter) looks for closed leads whose customer data is due for erasure.
+const DefaultEraseInterval = time.Hour
 
 // Server is one PartnerGraph server: its handler and what runs behind it until Close.
 type Server struct {
@@ -66,8 +76,8 @@ type Server struct {
 
 // New builds the matching projection from store (replaying a year of lead outcomes, which
 // the projection learns from), wraps store in the metrics' timing and the projection (so that
-// API writes keep it in step), starts the lead service with its expiry loop, and returns the
-// server. It notes the change feed's position before the build and applies every change after
+// API writes keep it in step), starts the lead service with its expiry loop (and, with
+// Config.EraseClosedAfter, its retention loop), and returns the server. It notes the change feed's position before the build and applies every change after
 // it before it returns; a loop then follows the feed (the writes of the other servers on the
 // store) and another trims it. The loops run until Close; ctx bounds only the start. Errors:
 // the store's, while the projection or the feed is read.
@@ -86,6 +96,9 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	}
 	if cfg.TrimInterval == 0 {
 		cfg.TrimInterval = DefaultTrimInterval
+	}
+	if cfg.EraseInterval == 0 {
+		cfg.EraseInterval = DefaultEraseInterval
 	}
 	// The position first: a write that commits while the projection is read may or may not be
 	// in it, but its change is after the position, and applying it again is harmless.
@@ -122,6 +135,12 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	s.loops.Go(func() { svc.Run(loops, cfg.ExpiryInterval) })
 	s.loops.Go(func() { s.follow.run(loops, cfg.FollowInterval) })
 	s.loops.Go(func() { trim(loops, timed, cfg.Log, cfg.ChangeRetention, cfg.TrimInterval) })
+	if cfg.EraseClosedAfter > 0 {
+		// Every server runs it: the store's erasures are conditional writes, so servers that
+		// run it at once share the work and never erase a lead twice.
+		cfg.Log.Info("erasing the customer data of closed leads", "after", cfg.EraseClosedAfter, "interval", cfg.EraseInterval)
+		s.loops.Go(func() { svc.RunRetention(loops, cfg.EraseClosedAfter, cfg.EraseInterval) })
+	}
 	return s, nil
 }
 

@@ -167,6 +167,8 @@ func TestServeChecksConfigurationFirst(t *testing.T) {
 		{"unreadable public key", []string{"--jwt-public-key", "/nonexistent/key.pem"}, "jwt-public-key"},
 		{"origin without a scheme", []string{"--allowed-origins", "app.example"}, "allowed-origins"},
 		{"unknown store", []string{"--store", "mysql"}, "--store"},
+		{"retention in hours", []string{"--erase-closed-after", "12h"}, "--erase-closed-after"},
+		{"negative retention", []string{"--erase-closed-after", "-3"}, "--erase-closed-after"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -191,5 +193,19 @@ func TestBenchStoresCommandRefusesUnknownStore(t *testing.T) {
 	err := run(context.Background(), []string{"bench-stores", "--stores", "postgres"})
 	if err == nil || !strings.Contains(err.Error(), `"postgres"`) {
 		t.Fatalf("err = %v, want one naming the unknown store", err)
+	}
+}
+
+// TestParseRetention: --erase-closed-after takes off, or whole days.
+func TestParseRetention(t *testing.T) {
+	for v, want := range map[string]time.Duration{"off": 0, "": 0, "0": 0, "OFF": 0, "30": 30 * 24 * time.Hour, "30d": 30 * 24 * time.Hour, "1d": 24 * time.Hour} {
+		if got, err := parseRetention(v); err != nil || got != want {
+			t.Errorf("parseRetention(%q) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"12h", "-3", "d", "thirty", "0.5"} {
+		if _, err := parseRetention(v); err == nil {
+			t.Errorf("parseRetention(%q) took it", v)
+		}
 	}
 }

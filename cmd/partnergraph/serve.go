@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +42,8 @@ func serve(ctx context.Context, args []string) error {
 	wsWrite := f.duration("ws-write-timeout", 10*time.Second, "drop a websocket client that does not take a message in time (slow consumer)")
 	wsSubs := f.int("ws-max-subscriptions", 50, "operations that may run at once on one websocket")
 	wsConns := f.int("ws-max-connections-per-caller", 20, "websockets one caller (token subject, or address when anonymous) may hold at once")
+	eraseAfter := f.string("erase-closed-after", "off", "erase the customer data of leads closed (WON or LOST) this many days ago, in the background: N or Nd (days), or off")
+	eraseEvery := f.duration("erase-interval", server.DefaultEraseInterval, "how often, with --erase-closed-after, closed leads are looked for to erase")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
@@ -53,6 +56,10 @@ func serve(ctx context.Context, args []string) error {
 	// seeded database behind.
 	allowed := splitList(*origins)
 	if err := checkOrigins(allowed); err != nil {
+		return err
+	}
+	eraseClosedAfter, err := parseRetention(*eraseAfter)
+	if err != nil {
 		return err
 	}
 	verifier, err := af.verifier(ctx, sf, log, true)
@@ -78,6 +85,7 @@ func serve(ctx context.Context, args []string) error {
 		},
 		OfferTTL: *offerTTL, ExpiryInterval: *expiryEvery, Route: matching.RouteOptions{FallbackVerified: *fallback, TrustRankInterval: *trustRank},
 		FollowInterval: *followEvery, ChangeRetention: *retention,
+		EraseClosedAfter: eraseClosedAfter, EraseInterval: *eraseEvery,
 	}
 	if *metricsAddr != "" {
 		cfg.MetricsPath = "-"
@@ -162,6 +170,20 @@ func seedIfEmpty(ctx context.Context, store partnergraph.Store, log *slog.Logger
 	}
 	log.Info("empty database: loaded the example network", "records", stats)
 	return nil
+}
+
+// parseRetention reads --erase-closed-after: "off" (or "" or "0") for no retention erasure,
+// else a whole number of days, "30" or "30d".
+func parseRetention(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "0" || strings.EqualFold(v, "off") {
+		return 0, nil
+	}
+	days, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
+	if err != nil || days < 1 || days > 36500 {
+		return 0, fmt.Errorf("--erase-closed-after %q: want off, or a number of days from 1 (such as 30 or 30d)", v)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
 }
 
 // checkOrigins refuses an --allowed-origins entry that is not an origin: one without a scheme

@@ -53,7 +53,9 @@ func eraseLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 }
 
 // EraseClosedLeads implements partnergraph.LeadErasure: one write transaction erases the
-// oldest closed leads first. The store has one writer, so no two calls erase one lead.
+// oldest closed leads first. It holds SQLite's write lock (BEGIN IMMEDIATE) before it reads
+// which leads are due, so that no two calls, of this handle or another on the same file,
+// erase one lead.
 // EINVALID naming "closedBefore", "erasure.at", "erasure.by" or "first".
 func (s *Store) EraseClosedLeads(ctx context.Context, closedBefore time.Time, e partnergraph.Erasure, limit int) (int, error) {
 	if err := partnergraph.RequireTime("closedBefore", closedBefore); err != nil {
