@@ -34,9 +34,9 @@ func testRetentionErasesClosedLeads(t *testing.T, c *cluster) {
 		t.Helper()
 		l := &partnergraph.Lead{IdempotencyKey: fmt.Sprintf("retention-%04d", i), ReferrerID: "daves-collision",
 			ServiceID: "personal-injury-attorney", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65},
-			Customer:  partnergraph.Customer{Name: "Retained Customer", Phone: "+1 217 555 0177"},
-			Consent:   partnergraph.Consent{Text: "The customer agreed to be referred.", GivenAt: closedAt.Add(-time.Hour)},
-			Notes:     "call after five", CreatedAt: closedAt.Add(-time.Hour)}
+			Customer: partnergraph.Customer{Name: "Retained Customer", Phone: "+1 217 555 0177"},
+			Consent:  partnergraph.Consent{Text: "The customer agreed to be referred.", GivenAt: closedAt.Add(-time.Hour)},
+			Notes:    "call after five", CreatedAt: closedAt.Add(-time.Hour)}
 		offers := []partnergraph.Offer{{BusinessID: "andys-attorney", Rank: 1, ExpiresAt: closedAt.Add(time.Hour)}}
 		if _, _, err := s.SubmitLead(ctx, l, offers, nil); err != nil {
 			t.Fatal(err)
