@@ -2,7 +2,9 @@ package partnergraph
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -58,14 +60,36 @@ func (l *Lead) Erase(e Erasure) bool {
 	return true
 }
 
+// customerDistance ends the reason that tells how far a recipient is from the customer.
+const customerDistance = " km from the customer"
+
+// CustomerDistanceReason is the reason of an offer that tells how far its recipient is from
+// the customer. Routing writes it; Offer.Erase removes it.
+func CustomerDistanceReason(km float64) string {
+	return fmt.Sprintf("%.1f", km) + customerDistance
+}
+
+// Erase removes from o what it tells of the lead's customer: its decline reason (free text
+// that the recipient wrote) and its CustomerDistanceReason (the distances of several
+// recipients, whose places are public, would give back the location that Lead.Erase
+// coarsened). It reports whether o changed.
+func (o *Offer) Erase() bool {
+	kept := slices.DeleteFunc(slices.Clone(o.Reasons), func(r string) bool { return strings.HasSuffix(r, customerDistance) })
+	if o.DeclineReason == "" && len(kept) == len(o.Reasons) {
+		return false
+	}
+	o.DeclineReason, o.Reasons = "", kept
+	return true
+}
+
 func coarse(x float64) float64 {
 	p := math.Pow10(ErasedLocationPlaces)
 	return math.Round(x*p) / p
 }
 
 // LeadErasure erases the customer data of leads, in the store itself, so that no reader of
-// the store (the API, subscriptions, webhooks, exports) can show it again. A store also
-// clears what recipients wrote about the customer: the decline reasons of the lead's offers.
+// the store (the API, subscriptions, webhooks, exports) can show it again: the lead as
+// Lead.Erase leaves it, and each of its offers as Offer.Erase leaves it.
 // storetest.Run holds its contract.
 type LeadErasure interface {
 	// EraseLead erases the lead's customer data (Lead.Erase) and returns the lead as stored.

@@ -11,9 +11,9 @@ import (
 	"github.com/partnergraph/partnergraph/auth"
 )
 
-// What leadInput tells of its customer: no response, stream or export may hold it once the
-// lead is erased.
-var leadInputPII = []string{"Pat Driver", "555 0142", "pat@example.com", "rear-ended at a light"}
+// What leadInput tells of its customer, and the distance to the customer in the offers'
+// reasons: no response, stream or export may hold it once the lead is erased.
+var leadInputPII = []string{"Pat Driver", "555 0142", "pat@example.com", "rear-ended at a light", "km from the customer"}
 
 func wantNoLeadPII(t *testing.T, what string, data []byte) {
 	t.Helper()
@@ -66,7 +66,7 @@ func testEraseLeadCustomer(t *testing.T, open storeOpener) {
 			t.Fatalf("%s erasing: %s, %+v; want %s", c.who, r.Data, r.Errors, c.code)
 		}
 	}
-	customerQ := `query($id: ID!) { lead(id: $id) { status notes erasedAt erasedBy customer { name phone email } consent { text } offers { status } commission { amount } } }`
+	customerQ := `query($id: ID!) { lead(id: $id) { status notes erasedAt erasedBy customer { name phone email } consent { text } offers { status reasons } commission { amount } } }`
 	if r := s.do(t, dave, customerQ, leadID); !strings.Contains(string(r.Data), "Pat Driver") || strings.Contains(string(r.Data), `"erasedAt":"`) {
 		t.Fatalf("a refused erasure erased the lead: %s %+v", r.Data, r.Errors)
 	}
@@ -154,12 +154,12 @@ func testEraseLeadCustomer(t *testing.T, open storeOpener) {
 			t.Fatalf("%s reads %s", who, r.Data)
 		}
 	}
-	r = s.do(t, andy, `query($id: ID!) { inbox(businessId: $id) { edges { node { declineReason lead { notes customer { name } } } } } }`, map[string]any{"id": bizID("andys-attorney")})
+	r = s.do(t, andy, `query($id: ID!) { inbox(businessId: $id) { edges { node { declineReason reasons lead { notes customer { name } } } } } }`, map[string]any{"id": bizID("andys-attorney")})
 	wantNoLeadPII(t, "Andy's inbox", r.Data)
 
 	// The subscriptions replay the lead without its customer.
 	for _, c := range []struct{ token, query, business string }{
-		{andy, `subscription($b: ID!) { leadOffers(businessId: $b) { status lead { notes customer { name phone email } } } }`, "andys-attorney"},
+		{andy, `subscription($b: ID!) { leadOffers(businessId: $b) { status reasons lead { notes customer { name phone email } } } }`, "andys-attorney"},
 		{dave, `subscription($b: ID!) { leadUpdates(businessId: $b) { status message lead { notes customer { name phone email } } } }`, "daves-collision"},
 	} {
 		ws, err := s.dialWS(t, "")

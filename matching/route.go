@@ -233,7 +233,7 @@ func (g *Graph) candidate(v int32, score float64, best map[int32]hop, p partnerg
 		}
 	}
 	km := partnergraph.DistanceKm(g.point(v), p)
-	reasons := []string{"via " + strings.Join(steps, " → "), fmt.Sprintf("%.1f km from the customer", km)}
+	reasons := []string{"via " + strings.Join(steps, " → "), partnergraph.CustomerDistanceReason(km)}
 	if g.verified[v] {
 		reasons = append(reasons, "verified")
 	}
@@ -259,7 +259,7 @@ func (g *Graph) verifiedNear(u int32, svc uint16, p partnergraph.Point, exclude 
 		km := partnergraph.DistanceKm(g.point(v), p)
 		out = append(out, partnergraph.Candidate{
 			BusinessID: g.ids[v], Path: []string{g.ids[u], g.ids[v]}, Score: 0.5 * math.Exp(-km/15),
-			Reasons: []string{"no trusted path: the nearest verified business", fmt.Sprintf("%.1f km from the customer", km)},
+			Reasons: []string{"no trusted path: the nearest verified business", partnergraph.CustomerDistanceReason(km)},
 		})
 	})
 	return out

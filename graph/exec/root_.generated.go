@@ -2384,8 +2384,8 @@ type EraseLeadCustomerPayload {
 extend type Mutation {
   """
   Erases the lead's customer data: the customer's name, email and phone, the notes, what
-  recipients wrote when they declined it, and its idempotency key; its location is rounded to
-  about a kilometre. Admins, and whoever acts for the referrer, may; a recipient may not
+  recipients wrote when they declined it, the offers' distances to the customer, and its
+  idempotency key; its location is rounded to about a kilometre. Admins, and whoever acts for the referrer, may; a recipient may not
   (FORBIDDEN). Erasing an erased lead is harmless: the first tombstone stays.
   """
   eraseLeadCustomer(input: EraseLeadCustomerInput!): EraseLeadCustomerPayload!

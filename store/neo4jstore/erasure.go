@@ -40,8 +40,8 @@ func (s *Store) EraseLead(ctx context.Context, leadID string, e partnergraph.Era
 	return out, wrap("erase lead", err)
 }
 
-// eraseLead writes the erased lead l, whose lock the transaction holds, and fails unless
-// lead_erase erased it.
+// eraseLead writes the erased lead l, whose lock the transaction holds, and its offers as
+// partnergraph.Offer.Erase leaves them; it fails unless lead_erase erased the lead.
 func eraseLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergraph.Lead) error {
 	recs, err := run(ctx, tx, leadErase, map[string]any{
 		"id": l.ID, "location": toPoint(l.Location), "erasedAt": l.Erased.At.UTC(), "erasedBy": l.Erased.By,
@@ -52,10 +52,23 @@ func eraseLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergraph
 	if len(recs) != 1 {
 		return fmt.Errorf("lead_erase returned %d rows", len(recs))
 	}
-	n, _, err := neo4j.GetRecordValue[int64](recs[0], "erased")
-	if err == nil && n != 1 {
-		err = fmt.Errorf("lead %q was not erased under its lock", l.ID)
+	if n, _, err := neo4j.GetRecordValue[int64](recs[0], "erased"); err != nil || n != 1 {
+		return fmt.Errorf("lead %q was not erased under its lock (%d, %v)", l.ID, n, err)
 	}
+	offers, err := offersOfLead(ctx, tx, l.ID)
+	if err != nil {
+		return err
+	}
+	var rows []map[string]any
+	for _, o := range offers {
+		if o.Erase() {
+			rows = append(rows, map[string]any{"id": o.ID, "reasons": list(o.Reasons)})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err = run(ctx, tx, offerErase, map[string]any{"offers": rows})
 	return err
 }
 

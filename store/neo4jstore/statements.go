@@ -99,6 +99,7 @@ var (
 	leadLock         = stmt("lead_lock")
 	leadErase        = stmt("lead_erase")
 	leadEraseDue     = stmt("lead_erase_due")
+	offerErase       = stmt("offer_erase")
 	leadRefs         = stmt("lead_refs")
 	leadUpdate       = stmt("lead_update")
 	leadPurgeKeys    = stmt("lead_purge_keys")

@@ -38,8 +38,8 @@ func (s *Store) EraseLead(ctx context.Context, leadID string, e partnergraph.Era
 	return out, nil
 }
 
-// eraseLead writes the erased lead l, and clears its offers' decline reasons (what recipients
-// wrote about the customer). The condition on erased_at keeps the first tombstone.
+// eraseLead writes the erased lead l, and its offers as partnergraph.Offer.Erase leaves them.
+// The condition on erased_at keeps the first tombstone.
 func eraseLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 	_, err := tx.ExecContext(ctx, `UPDATE leads SET idempotency_key = NULL, input_hash = '', lat = ?, lng = ?,
 		customer_name = '', customer_email = '', customer_phone = '', notes = '', erased_at = ?, erased_by = ?
@@ -48,8 +48,28 @@ func eraseLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE offers SET decline_reason = '' WHERE lead_id = ? AND decline_reason <> ''`, l.ID)
-	return err
+	var offers []partnergraph.Offer
+	err = eachRow(ctx, tx, `SELECT `+offerColumns+` FROM offers WHERE lead_id = ?`, []any{l.ID}, func(rows *sql.Rows) error {
+		o, err := scanOffer(rows)
+		offers = append(offers, o)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range offers {
+		if !o.Erase() {
+			continue
+		}
+		reasons, err := jsonArray(o.Reasons)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE offers SET decline_reason = '', reasons = ? WHERE id = ?`, reasons, o.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EraseClosedLeads implements partnergraph.LeadErasure: one write transaction erases the

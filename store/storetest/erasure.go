@@ -23,9 +23,10 @@ var erasureTests = []struct {
 	{"EraseConcurrent", testLeadEraseConcurrent},
 }
 
-// The fixture's customer data (leadFixture.lead), and what a recipient wrote about the
-// customer: none of it may be read from the store after erasure.
-var customerPII = []string{"Pat Doe", "pat@example.com", "555 0199", "rear bumper", "Pat was rude"}
+// The fixture's customer data (leadFixture.lead), what a recipient wrote about the customer,
+// and the distance to the customer that routing tells (testLeadErase's offers): none of it may
+// be read from the store after erasure.
+var customerPII = []string{"Pat Doe", "pat@example.com", "555 0199", "rear bumper", "Pat was rude", "km from the customer"}
 
 // wantNoPII fails if the JSON of v holds any of the customer's data.
 func wantNoPII(t *testing.T, what string, v any) {
@@ -80,10 +81,15 @@ func (f *leadFixture) everythingOf(t *testing.T, leadID string) map[string]any {
 func testLeadErase(t *testing.T, f *leadFixture) {
 	l := f.lead(f.ref)
 	l.Location = partnergraph.Point{Lat: 39.781234, Lng: -89.654321}
-	offers := f.submit(t, l, offer(f.a, 1))
+	routed := func(businessID string, rank int) partnergraph.Offer {
+		o := offer(businessID, rank)
+		o.Reasons = []string{"close by", partnergraph.CustomerDistanceReason(2.34), "trusted"}
+		return o
+	}
+	offers := f.submit(t, l, routed(f.a, 1))
 	reroute := partnergraph.Transition{LeadID: l.ID, LeadFrom: fromOffered,
 		Answer:    []partnergraph.OfferAnswer{{OfferID: offers[0].ID, Status: partnergraph.OfferDeclined, DeclineReason: "Pat was rude"}},
-		NewOffers: []partnergraph.Offer{offer(f.b, 2)},
+		NewOffers: []partnergraph.Offer{routed(f.b, 2)},
 		Events:    []partnergraph.LeadEvent{{Message: "offered to the next partner"}}}
 	f.apply(t, reroute)
 	before, err := f.s.OffersOfLead(ctx, l.ID)
@@ -111,8 +117,9 @@ func testLeadErase(t *testing.T, f *leadFixture) {
 		t.Fatalf("offers after erasure = %+v, want %+v", after, before)
 	}
 	for i := range after {
-		if after[i].ID != before[i].ID || after[i].Status != before[i].Status || after[i].Seq != before[i].Seq {
-			t.Fatalf("offer after erasure = %+v, want %+v but for its decline reason", after[i], before[i])
+		if after[i].ID != before[i].ID || after[i].Status != before[i].Status || after[i].Seq != before[i].Seq ||
+			after[i].DeclineReason != "" || !slices.Equal(after[i].Reasons, []string{"close by", "trusted"}) {
+			t.Fatalf("offer after erasure = %+v, want %+v but for its decline reason and distance", after[i], before[i])
 		}
 	}
 	if got := f.counts(t); got != counts {

@@ -1,7 +1,6 @@
 // Writes what partnergraph.Lead.Erase leaves of the lead: its customer data replaced by the
 // tombstone, its idempotency key removed (free again, as a purge frees it), its location
-// coarsened; and clears what recipients wrote about the customer, its offers' decline
-// reasons. The caller holds the lead's lock (lead_lock); the erasedAt condition keeps the
+// coarsened. The caller holds the lead's lock (lead_lock); the erasedAt condition keeps the
 // first tombstone all the same. Returns whether it erased the lead.
 MATCH (l:Lead {id: $id})
 WHERE l.erasedAt IS NULL
@@ -14,9 +13,4 @@ SET l.customerName = '',
     l.erasedAt = $erasedAt,
     l.erasedBy = $erasedBy
 REMOVE l.idempotencyKey
-WITH l
-OPTIONAL MATCH (l)-[:HAS_OFFER]->(o:Offer)
-WHERE o.declineReason <> ''
-WITH l, collect(o) AS reasoned
-FOREACH (o IN reasoned | SET o.declineReason = '')
 RETURN count(l) AS erased
