@@ -90,7 +90,9 @@ func TestReturnSteps(t *testing.T) {
 		want ReturnState
 		code Code
 	}{
-		{"contest in time", func() (LeadReturn, error) { return requested.Contest("ref-user", "it was fine", at.Add(59*time.Minute)) }, ReturnContested, ""},
+		{"contest in time", func() (LeadReturn, error) {
+			return requested.Contest("ref-user", "it was fine", at.Add(59*time.Minute))
+		}, ReturnContested, ""},
 		{"contest too late", func() (LeadReturn, error) { return requested.Contest("ref-user", "", at.Add(time.Hour)) }, ReturnRequested, ECONFLICT},
 		{"contest twice", func() (LeadReturn, error) { return contested.Contest("ref-user", "", at) }, ReturnContested, ECONFLICT},
 		{"contest a decided return", func() (LeadReturn, error) { return accepted.Contest("ref-user", "", at) }, ReturnAccepted, ECONFLICT},
