@@ -28,7 +28,10 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
+		"LeadReturn": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "CommissionReversals": read,
+
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
+		"RequestReturn": leadWrite, "MoveReturn": leadWrite,
 		"AddOwner":     notInGraph + " (owners)",
 		"RevokeTokens": notInGraph + " (token revocations)",
 		"Import":       "bulk: the projection is built from the store after an import (matching.Build)",

@@ -38,6 +38,8 @@ type Metrics struct {
 	routing       prometheus.Histogram
 	store         *prometheus.HistogramVec // method
 	leads         *prometheus.CounterVec   // status
+	returns       *prometheus.CounterVec   // reason
+	returnMoves   *prometheus.CounterVec   // state
 
 	feedPosition   prometheus.Gauge
 	feedLagChanges prometheus.Gauge
@@ -91,6 +93,12 @@ func New() *Metrics {
 		leads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "partnergraph_leads_total", Help: "Leads that entered a status (submitted, accepted, re-routed, expired, closed).",
 		}, []string{"status"}),
+		returns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_lead_returns_total", Help: "Leads returned by the business that accepted them, by reason.",
+		}, []string{"reason"}),
+		returnMoves: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_lead_return_moves_total", Help: "Returns that entered a state after the request (CONTESTED, ACCEPTED, REJECTED).",
+		}, []string{"state"}),
 		feedPosition: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "partnergraph_feed_position", Help: "The change feed position up to which this server applied every change.",
 		}),
@@ -113,7 +121,7 @@ func New() *Metrics {
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, c := range []prometheus.Collector{m.httpRequests, m.operations, m.duration, m.subscriptions, m.wsOpen, m.wsClosed,
-		m.slowConsumers, m.resolver, m.routing, m.store, m.leads,
+		m.slowConsumers, m.resolver, m.routing, m.store, m.leads, m.returns, m.returnMoves,
 		m.feedPosition, m.feedLagChanges, m.feedLagSeconds, m.feedApply, m.feedDelay, m.feedRebuilds} {
 		f(c)
 	}
@@ -450,6 +458,49 @@ func (s *timedStore) Commissions(ctx context.Context, businessID string, p partn
 func (s *timedStore) CommissionOfLead(ctx context.Context, leadID string) (*partnergraph.Commission, error) {
 	defer s.m.time("CommissionOfLead")()
 	return s.Store.CommissionOfLead(ctx, leadID)
+}
+
+func (s *timedStore) RequestReturn(ctx context.Context, r partnergraph.LeadReturn) (partnergraph.LeadReturn, bool, error) {
+	defer s.m.time("RequestReturn")()
+	stored, created, err := s.Store.RequestReturn(ctx, r)
+	if err == nil && created {
+		s.m.returns.WithLabelValues(string(stored.Reason)).Inc()
+	}
+	return stored, created, err
+}
+
+func (s *timedStore) LeadReturn(ctx context.Context, leadID string) (*partnergraph.LeadReturn, error) {
+	defer s.m.time("LeadReturn")()
+	return s.Store.LeadReturn(ctx, leadID)
+}
+
+func (s *timedStore) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error) {
+	defer s.m.time("MoveReturn")()
+	stored, err := s.Store.MoveReturn(ctx, next, from)
+	if err == nil {
+		s.m.returnMoves.WithLabelValues(string(stored.State)).Inc()
+	}
+	return stored, err
+}
+
+func (s *timedStore) DueReturns(ctx context.Context, now time.Time, limit int) ([]partnergraph.LeadReturn, error) {
+	defer s.m.time("DueReturns")()
+	return s.Store.DueReturns(ctx, now, limit)
+}
+
+func (s *timedStore) Returns(ctx context.Context, state partnergraph.ReturnState, p partnergraph.Page) (partnergraph.Slice[partnergraph.LeadReturn], error) {
+	defer s.m.time("Returns")()
+	return s.Store.Returns(ctx, state, p)
+}
+
+func (s *timedStore) ReturnStats(ctx context.Context, referrerIDs []string) (map[string]partnergraph.ReturnStats, error) {
+	defer s.m.time("ReturnStats")()
+	return s.Store.ReturnStats(ctx, referrerIDs)
+}
+
+func (s *timedStore) CommissionReversals(ctx context.Context, leadID string) ([]partnergraph.CommissionReversal, error) {
+	defer s.m.time("CommissionReversals")()
+	return s.Store.CommissionReversals(ctx, leadID)
 }
 
 func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
