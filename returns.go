@@ -194,6 +194,10 @@ func (r LeadReturn) AutoAccept(now time.Time) (LeadReturn, error) {
 	return r.Decide(ReturnAccepted, AutoDecider, "not contested in time", now)
 }
 
+// OutcomeReturned is the outcome a learner hears for the accepted offer of a lead whose return
+// was accepted: the lead turned out bad (see matching.Learn).
+const OutcomeReturned = "RETURNED"
+
 // ClosedByReturn is the reason a lead gets when an accepted return closes it as LOST.
 func ClosedByReturn(r *LeadReturn) string {
 	return fmt.Sprintf("returned by the recipient (%s); return accepted", r.Reason)
