@@ -144,7 +144,9 @@ func TestReturnDisputeJourney(t *testing.T) {
 			t.Fatalf("decideReturn = %+v", d)
 		}
 		var decidedAgain struct {
-			DecideReturn struct{ Return struct{ State, DecidedBy string } }
+			DecideReturn struct {
+				Return struct{ State, DecidedBy string }
+			}
 		}
 		ok(t, s.do(t, s.token(t, "admin-2", auth.Admin), decideReturnMutation, decide), &decidedAgain)
 		if got := decidedAgain.DecideReturn.Return; got.State != "ACCEPTED" || got.DecidedBy != "admin-1" {
@@ -269,4 +271,3 @@ func TestUncontestedReturnAccepted(t *testing.T) {
 		t.Fatalf("closing a returned lead: %+v", r.Errors)
 	}
 }
-
