@@ -194,6 +194,35 @@ func (r LeadReturn) AutoAccept(now time.Time) (LeadReturn, error) {
 	return r.Decide(ReturnAccepted, AutoDecider, "not contested in time", now)
 }
 
+// StepAt is when the return's last step happened.
+func (r *LeadReturn) StepAt() time.Time {
+	switch {
+	case r.DecidedAt != nil:
+		return *r.DecidedAt
+	case r.ContestedAt != nil:
+		return *r.ContestedAt
+	}
+	return r.RequestedAt
+}
+
+// ReturnEvent is the event a return's last step adds to the referrer's feed, so that a
+// referrer's subscription learns of a return while it can still contest it. Its status is
+// the lead's after the step, which LeadEvent.Prepare fills.
+func ReturnEvent(r *LeadReturn) LeadEvent {
+	var msg string
+	switch r.State {
+	case ReturnRequested:
+		msg = fmt.Sprintf("returned by %s (%s); contest before %s", r.RecipientID, r.Reason, r.ContestBy.UTC().Format(time.RFC3339))
+	case ReturnContested:
+		msg = "return contested; an admin decides"
+	case ReturnAccepted:
+		msg = "return accepted: the lead is void"
+	case ReturnRejected:
+		msg = "return rejected: the lead stands"
+	}
+	return LeadEvent{LeadID: r.LeadID, ReferrerID: r.ReferrerID, Message: msg, At: r.StepAt()}
+}
+
 // OutcomeReturned is the outcome a learner hears for the accepted offer of a lead whose return
 // was accepted: the lead turned out bad (see matching.Learn).
 const OutcomeReturned = "RETURNED"

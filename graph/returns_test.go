@@ -1,9 +1,13 @@
 package graph_test
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket/wsjson"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
@@ -102,6 +106,42 @@ func TestReturnDisputeJourney(t *testing.T) {
 		if res := s.do(t, andy, returnLeadMutation, other); res.code() != "CONFLICT" {
 			t.Fatalf("another return of the same lead: %+v", res.Errors)
 		}
+
+		// Dave's lead updates tell him of the return while he can contest it.
+		c, err := s.dialWS(t, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := initWS(t, c, map[string]any{"Authorization": "Bearer " + dave}); err != nil || m.Type != "connection_ack" {
+			t.Fatalf("init: %+v %v", m, err)
+		}
+		wsjson.Write(context.Background(), c, map[string]any{"id": "updates", "type": "subscribe", "payload": map[string]any{
+			"query": `subscription($b: ID!) { leadUpdates(businessId: $b) { status message lead { id } } }`, "variables": map[string]any{"b": bizID("daves-collision")},
+		}})
+		for {
+			m, err := readMsg(t, c)
+			if err != nil || m.Type != "next" {
+				t.Fatalf("Dave's lead updates: %+v %v", m, err)
+			}
+			var ev struct {
+				Data struct {
+					LeadUpdates struct {
+						Status, Message string
+						Lead            struct{ ID string }
+					}
+				}
+			}
+			if err := json.Unmarshal(m.Payload, &ev); err != nil {
+				t.Fatal(err)
+			}
+			if u := ev.Data.LeadUpdates; u.Lead.ID == leadID && strings.HasPrefix(u.Message, "returned by andys-attorney (UNREACHABLE); contest before ") {
+				if u.Status != "WON" {
+					t.Fatalf("the return's event = %+v", u)
+				}
+				break
+			}
+		}
+		c.CloseNow()
 
 		contest := map[string]any{"in": map[string]any{"leadId": leadID, "note": "they answered me"}}
 		if res := s.do(t, andy, contestReturnMut, contest); res.code() != "FORBIDDEN" {

@@ -43,6 +43,7 @@ func (s *Service) Return(ctx context.Context, leadID string, reason partnergraph
 	if !created {
 		return sameReturn(&stored, &asked) // a concurrent request came first
 	}
+	s.wake(stored.ReferrerID, nil) // its feed has the return's event
 	return &stored, true, nil
 }
 
@@ -72,14 +73,11 @@ func (s *Service) ContestReturn(ctx context.Context, leadID, by, note string) (*
 		if err != nil {
 			return nil, err
 		}
-		stored, err := s.store.MoveReturn(ctx, next, cur.State)
+		stored, err := s.move(ctx, next, cur.State)
 		if partnergraph.ErrorCode(err) == partnergraph.ECONFLICT && attempt < maxAttempts {
 			continue // moved meanwhile: decide on what it is now
 		}
-		if err != nil {
-			return nil, err
-		}
-		return &stored, nil
+		return stored, err
 	}
 }
 
@@ -112,15 +110,16 @@ func (s *Service) DecideReturn(ctx context.Context, leadID string, to partnergra
 	}
 }
 
-// move writes one step of a return and, for an accepted one, teaches the learner.
+// move writes one step of a return, wakes the referrer's feed (the store added the step's
+// event) and, for an accepted return, teaches the learner.
 func (s *Service) move(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (*partnergraph.LeadReturn, error) {
 	stored, err := s.store.MoveReturn(ctx, next, from)
 	if err != nil {
 		return nil, err
 	}
+	s.wake(stored.ReferrerID, nil)
 	if stored.State == partnergraph.ReturnAccepted {
 		s.learnReturn(ctx, &stored)
-		s.wake(stored.ReferrerID, nil)
 	}
 	return &stored, nil
 }

@@ -86,42 +86,58 @@ func (s *Store) RequestReturn(ctx context.Context, r partnergraph.LeadReturn) (p
 	if r.State != partnergraph.ReturnRequested {
 		return r, false, partnergraph.Invalidf("state", "a new return is REQUESTED")
 	}
-	res, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (returnResult, error) {
-		l, err := lockLead(ctx, tx, r.LeadID)
-		if err != nil {
-			return returnResult{}, err
-		}
-		old, err := returnIn(ctx, tx, r.LeadID)
-		if err == nil {
-			return returnResult{r: old}, nil
-		}
-		if partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
-			return returnResult{}, err
-		}
-		switch l.Status {
-		case partnergraph.LeadAccepted, partnergraph.LeadWon, partnergraph.LeadLost:
-		default:
-			return returnResult{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s: only an accepted lead can be returned", l.ID, l.Status)
-		}
-		if l.ReferrerID != r.ReferrerID {
-			return returnResult{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q was referred by %q, not %q", l.ID, l.ReferrerID, r.ReferrerID)
-		}
-		found, err := offersByID(ctx, tx, []string{r.OfferID})
-		if err != nil {
-			return returnResult{}, err
-		}
-		if o, ok := found[r.OfferID]; !ok || o.LeadID != l.ID || o.BusinessID != r.RecipientID || o.Status != partnergraph.OfferAccepted {
-			return returnResult{}, partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is not the accepted offer of lead %q to %q", r.OfferID, l.ID, r.RecipientID)
-		}
-		if _, err := run(ctx, tx, returnCreate, returnParams(&r)); err != nil {
-			return returnResult{}, err
-		}
-		return returnResult{r: r, created: true}, nil
+	var res returnResult
+	err := s.numbered(ctx, returnSeqs(false), func(ctx context.Context, rs *reservation) error {
+		var err error
+		res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (returnResult, error) {
+			if err := rs.check(ctx, tx); err != nil {
+				return returnResult{}, err
+			}
+			return s.requestReturn(ctx, tx, rs, r)
+		})
+		return err
 	})
 	if err != nil {
 		return r, false, wrap("request return", err)
 	}
 	return res.r, res.created, nil
+}
+
+// requestReturn is one run of RequestReturn's transaction, numbered from rs.
+func (s *Store) requestReturn(ctx context.Context, tx neo4j.ManagedTransaction, rs *reservation, r partnergraph.LeadReturn) (returnResult, error) {
+	l, err := lockLead(ctx, tx, r.LeadID)
+	if err != nil {
+		return returnResult{}, err
+	}
+	old, err := returnIn(ctx, tx, r.LeadID)
+	if err == nil {
+		return returnResult{r: old}, nil
+	}
+	if partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
+		return returnResult{}, err
+	}
+	switch l.Status {
+	case partnergraph.LeadAccepted, partnergraph.LeadWon, partnergraph.LeadLost:
+	default:
+		return returnResult{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q is %s: only an accepted lead can be returned", l.ID, l.Status)
+	}
+	if l.ReferrerID != r.ReferrerID {
+		return returnResult{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q was referred by %q, not %q", l.ID, l.ReferrerID, r.ReferrerID)
+	}
+	found, err := offersByID(ctx, tx, []string{r.OfferID})
+	if err != nil {
+		return returnResult{}, err
+	}
+	if o, ok := found[r.OfferID]; !ok || o.LeadID != l.ID || o.BusinessID != r.RecipientID || o.Status != partnergraph.OfferAccepted {
+		return returnResult{}, partnergraph.Errorf(partnergraph.ECONFLICT, "offer %q is not the accepted offer of lead %q to %q", r.OfferID, l.ID, r.RecipientID)
+	}
+	if _, err := run(ctx, tx, returnCreate, returnParams(&r)); err != nil {
+		return returnResult{}, err
+	}
+	if err := s.returnEvent(ctx, tx, rs, &r, false); err != nil {
+		return returnResult{}, err
+	}
+	return returnResult{r: r, created: true}, nil
 }
 
 // LeadReturn implements partnergraph.ReturnStore.
@@ -137,9 +153,8 @@ func (s *Store) LeadReturn(ctx context.Context, leadID string) (*partnergraph.Le
 
 // MoveReturn implements partnergraph.ReturnStore: under the lead's lock, the compare-and-set
 // of the return's state and, for an accepted return, the lead's close and the commission's
-// reversal, in one transaction. An accepted return also appends its RETURN change, numbered
-// from a reservation like every logged write (changes.go); the other steps change nothing
-// another server holds.
+// reversal, in one transaction. Each step adds an event to the referrer's feed, and an
+// accepted return a RETURN change, numbered from seqs reserved for them (seqs.go).
 func (s *Store) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error) {
 	if err := next.CheckReturnWrite(); err != nil {
 		return next, err
@@ -147,36 +162,17 @@ func (s *Store) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, fr
 	if !from.CanMove(next.State) {
 		return next, partnergraph.Invalidf("state", "a return cannot go from %s to %s", from, next.State)
 	}
-	var changes []change
-	if next.State == partnergraph.ReturnAccepted {
-		changes = []change{{partnergraph.ChangeReturn, next.LeadID, ""}}
-	}
-	out, err := logged(ctx, s, changes, func(ctx context.Context, tx neo4j.ManagedTransaction) (partnergraph.LeadReturn, error) {
-		if _, err := lockLead(ctx, tx, next.LeadID); err != nil {
-			return next, err
-		}
-		cur, err := returnIn(ctx, tx, next.LeadID)
-		if err != nil {
-			return next, err
-		}
-		if cur.State != from {
-			return next, partnergraph.Errorf(partnergraph.ECONFLICT, "the return of lead %q is %s, not %s", cur.LeadID, cur.State, from)
-		}
-		params := returnParams(&next)
-		params["from"] = string(from)
-		recs, err := run(ctx, tx, returnUpdate, params)
-		if err != nil {
-			return next, err
-		}
-		if err := wantCount(recs, "updated", 1); err != nil {
-			return next, err
-		}
-		if next.State == partnergraph.ReturnAccepted {
-			if err := voidLead(ctx, tx, &next); err != nil {
+	accepted := next.State == partnergraph.ReturnAccepted
+	var out partnergraph.LeadReturn
+	err := s.numbered(ctx, returnSeqs(accepted), func(ctx context.Context, rs *reservation) error {
+		var err error
+		out, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (partnergraph.LeadReturn, error) {
+			if err := rs.check(ctx, tx); err != nil {
 				return next, err
 			}
-		}
-		return returnIn(ctx, tx, next.LeadID)
+			return s.moveReturn(ctx, tx, rs, next, from)
+		})
+		return err
 	})
 	if isConstraintViolation(err) {
 		err = partnergraph.Errorf(partnergraph.ECONFLICT, "the commission of lead %q is already reversed", next.LeadID)
@@ -185,6 +181,71 @@ func (s *Store) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, fr
 		return next, wrap("move return", err)
 	}
 	return out, nil
+}
+
+// moveReturn is one run of MoveReturn's transaction, numbered from rs.
+func (s *Store) moveReturn(ctx context.Context, tx neo4j.ManagedTransaction, rs *reservation, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error) {
+	if _, err := lockLead(ctx, tx, next.LeadID); err != nil {
+		return next, err
+	}
+	cur, err := returnIn(ctx, tx, next.LeadID)
+	if err != nil {
+		return next, err
+	}
+	if cur.State != from {
+		return next, partnergraph.Errorf(partnergraph.ECONFLICT, "the return of lead %q is %s, not %s", cur.LeadID, cur.State, from)
+	}
+	params := returnParams(&next)
+	params["from"] = string(from)
+	recs, err := run(ctx, tx, returnUpdate, params)
+	if err != nil {
+		return next, err
+	}
+	if err := wantCount(recs, "updated", 1); err != nil {
+		return next, err
+	}
+	accepted := next.State == partnergraph.ReturnAccepted
+	if accepted {
+		if err := voidLead(ctx, tx, &next); err != nil {
+			return next, err
+		}
+	}
+	if err := s.returnEvent(ctx, tx, rs, &next, accepted); err != nil {
+		return next, err
+	}
+	return returnIn(ctx, tx, next.LeadID)
+}
+
+// returnSeqs is how many seqs a step of a return numbers: its event in the referrer's feed,
+// the feed's LEAD_EVENT change, and for an accepted return its RETURN change (what other
+// servers learn from).
+func returnSeqs(accepted bool) int {
+	if accepted {
+		return 3
+	}
+	return 2
+}
+
+// returnEvent writes the event of the return's last step in its referrer's feed, with the
+// lead's status after the step, and its changes, numbered from rs (returnSeqs).
+func (s *Store) returnEvent(ctx context.Context, tx neo4j.ManagedTransaction, rs *reservation, r *partnergraph.LeadReturn, accepted bool) error {
+	l, err := leadByIDIn(ctx, tx, r.LeadID)
+	if err != nil {
+		return err
+	}
+	events := []partnergraph.LeadEvent{partnergraph.ReturnEvent(r)}
+	if err := events[0].Prepare(l, events[0].At); err != nil {
+		return err
+	}
+	assignSeqs(rs.first, nil, events)
+	if err := createOffersAndEvents(ctx, tx, l.ID, nil, events); err != nil {
+		return err
+	}
+	changes := leadChanges(l.ReferrerID, nil, nil, 1)
+	if accepted {
+		changes = append(changes, change{kind: partnergraph.ChangeReturn, id: r.LeadID})
+	}
+	return s.appendChanges(ctx, tx, rs.first+1, changes)
 }
 
 // voidLead is what an accepted return does to its lead, in the deciding transaction: a lead

@@ -76,6 +76,9 @@ func (s *Store) RequestReturn(ctx context.Context, r partnergraph.LeadReturn) (p
 		if err != nil {
 			return err
 		}
+		if err := returnEvent(ctx, tx, &r); err != nil {
+			return err
+		}
 		out, created = r, true
 		return nil
 	})
@@ -137,10 +140,30 @@ func (s *Store) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, fr
 				return err
 			}
 		}
+		if err := returnEvent(ctx, tx, &next); err != nil {
+			return err
+		}
 		out, err = leadReturn(ctx, tx, next.LeadID)
 		return err
 	})
 	return out, wrap("move return", err)
+}
+
+// returnEvent adds the return's last step to its referrer's feed, with the lead's status
+// after the step.
+func returnEvent(ctx context.Context, tx *txn, r *partnergraph.LeadReturn) error {
+	l, err := lead(ctx, tx, r.LeadID)
+	if err != nil {
+		return err
+	}
+	e := partnergraph.ReturnEvent(r)
+	if err := e.Prepare(l, e.At); err != nil {
+		return err
+	}
+	if err := insertEvent(ctx, tx, &e); err != nil {
+		return err
+	}
+	return leadChanges(ctx, tx, nil, nil, []partnergraph.LeadEvent{e})
 }
 
 // voidLead is what an accepted return does to its lead, in the deciding transaction: a lead

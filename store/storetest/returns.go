@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,7 +135,7 @@ func testReturnAcceptWonLead(t *testing.T, f *leadFixture) {
 	got, err := f.s.MoveReturn(ctx, contested, partnergraph.ReturnRequested)
 	must(t, err)
 	sameReturn(t, "contested", got, contested)
-	feed.wantChanges(t, "contest", time.Now().Add(-time.Second)) // nothing to learn yet
+	feed.wantChanges(t, "contest", time.Now().Add(-time.Second), changeKey{partnergraph.ChangeLeadEvent, f.ref, ""}) // an event, nothing to learn yet
 	if c, _ := f.s.CommissionOfLead(ctx, l.ID); c.Status != partnergraph.CommissionOwed {
 		t.Fatalf("a contested return voided the commission: %+v", c)
 	}
@@ -145,7 +146,20 @@ func testReturnAcceptWonLead(t *testing.T, f *leadFixture) {
 	got, err = f.s.MoveReturn(ctx, accepted, partnergraph.ReturnContested)
 	must(t, err)
 	sameReturn(t, "accepted", got, accepted)
-	feed.wantChanges(t, "accept", before, changeKey{partnergraph.ChangeReturn, l.ID, ""})
+	feed.wantChanges(t, "accept", before, changeKey{partnergraph.ChangeReturn, l.ID, ""}, changeKey{partnergraph.ChangeLeadEvent, f.ref, ""})
+
+	// Each step told the referrer's feed, with the lead's status after it.
+	events := f.events(t, f.ref)
+	var steps []string
+	for _, e := range events {
+		if e.LeadID == l.ID && strings.HasPrefix(e.Message, "return") {
+			steps = append(steps, string(e.Status)+" "+e.Message)
+		}
+	}
+	wantSteps := []string{"WON returned", "WON return contested; an admin decides", "WON return accepted: the lead is void"}
+	if len(steps) != 3 || !strings.HasPrefix(steps[0], "WON returned by "+f.a) || steps[1] != wantSteps[1] || steps[2] != wantSteps[2] {
+		t.Fatalf("the referrer's feed for the return = %q", steps)
+	}
 
 	// The commission is void, the lead stays WON (history), and the reversal is its own line.
 	c, err := f.s.CommissionOfLead(ctx, l.ID)
@@ -217,6 +231,9 @@ func testReturnAcceptBeforeClose(t *testing.T, f *leadFixture) {
 	if got.Status != partnergraph.LeadLost || got.ClosedAt == nil || !got.ClosedAt.Equal(*accepted.DecidedAt) || got.Reason != partnergraph.ClosedByReturn(&accepted) {
 		t.Fatalf("lead after an accepted return = %+v", got)
 	}
+	if evs := f.events(t, f.ref); evs[len(evs)-1].Status != partnergraph.LeadLost || evs[len(evs)-1].LeadID != l.ID {
+		t.Fatalf("the referrer's last event = %+v, want the lead LOST by its return", evs[len(evs)-1])
+	}
 	err = f.s.Apply(ctx, partnergraph.Transition{LeadID: l.ID, LeadFrom: fromAccepted, LeadTo: partnergraph.LeadWon, Closes: o.ID,
 		Commission: &partnergraph.Commission{PartnershipID: p, PayerID: f.a, PayeeID: f.ref, AmountMinor: 1500, Currency: "USD"}})
 	wantCode(t, err, partnergraph.ECONFLICT, "")
@@ -237,7 +254,7 @@ func testReturnReject(t *testing.T, f *leadFixture) {
 	got, err := f.s.MoveReturn(ctx, rejected, partnergraph.ReturnRequested)
 	must(t, err)
 	sameReturn(t, "rejected", got, rejected)
-	feed.wantChanges(t, "reject", time.Now())
+	feed.wantChanges(t, "reject", time.Now().Add(-time.Second), changeKey{partnergraph.ChangeLeadEvent, f.ref, ""})
 	if c, _ := f.s.CommissionOfLead(ctx, l.ID); c == nil || c.Status != partnergraph.CommissionOwed {
 		t.Fatalf("a rejected return changed the commission: %+v", c)
 	}
