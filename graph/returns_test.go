@@ -278,10 +278,11 @@ func TestReturnDisputeJourney(t *testing.T) {
 // window is accepted by the server's loop; the accepted lead, not closed yet, closes as LOST
 // and can no longer be won.
 func TestUncontestedReturnAccepted(t *testing.T) {
-	s := newHardServer(t, func(c *server.Config) {
+	h := newHardServer(t, func(c *server.Config) {
 		c.ExpiryInterval = 50 * time.Millisecond
 		c.Returns = partnergraph.Windows{Contest: 500 * time.Millisecond}
-	}).testServer
+	})
+	s := h.testServer
 	andy := s.token(t, "user-andy", auth.Member)
 	leadID := leadToAndy(t, s, "return-uncontested-1", false)
 	ok(t, s.do(t, andy, returnLeadMutation, map[string]any{"in": map[string]any{"leadId": leadID, "reason": "WRONG_SERVICE"}}), &struct{}{})
@@ -309,5 +310,11 @@ func TestUncontestedReturnAccepted(t *testing.T) {
 	if r := s.do(t, andy, `mutation($l: ID!) { closeLead(input: {leadId: $l, outcome: WON, value: "10.00", currency: "USD"}) { lead { status } } }`,
 		map[string]any{"l": leadID}); r.code() != "CONFLICT" {
 		t.Fatalf("closing a returned lead: %+v", r.Errors)
+	}
+	text := h.metrics(t)
+	for _, want := range []string{`partnergraph_lead_returns_total{reason="WRONG_SERVICE"} 1`, `partnergraph_lead_return_moves_total{state="ACCEPTED"} 1`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }
