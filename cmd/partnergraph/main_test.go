@@ -167,6 +167,7 @@ func TestServeChecksConfigurationFirst(t *testing.T) {
 		{"unreadable public key", []string{"--jwt-public-key", "/nonexistent/key.pem"}, "jwt-public-key"},
 		{"origin without a scheme", []string{"--allowed-origins", "app.example"}, "allowed-origins"},
 		{"unknown store", []string{"--store", "mysql"}, "--store"},
+		{"no contest window", []string{"--contest-window", "0s"}, "--contest-window"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
