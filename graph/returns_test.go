@@ -278,7 +278,11 @@ func TestReturnDisputeJourney(t *testing.T) {
 // window is accepted by the server's loop; the accepted lead, not closed yet, closes as LOST
 // and can no longer be won.
 func TestUncontestedReturnAccepted(t *testing.T) {
-	h := newHardServer(t, func(c *server.Config) {
+	forEachStore(t, testUncontestedReturnAccepted)
+}
+
+func testUncontestedReturnAccepted(t *testing.T, open storeOpener) {
+	h := newHardServerOn(t, open, func(c *server.Config) {
 		c.ExpiryInterval = 50 * time.Millisecond
 		c.Returns = partnergraph.Windows{Contest: 500 * time.Millisecond}
 	})
