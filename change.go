@@ -21,6 +21,7 @@ const (
 	ChangeLeadEvent   ChangeKind = "LEAD_EVENT"  // ID: the referrer of a lead with a new event
 	ChangeOutcome     ChangeKind = "OUTCOME"     // ID: an offer that was answered (accepted, declined, expired)
 	ChangeImport      ChangeKind = "IMPORT"      // a bulk import: a follower rebuilds its projection
+	ChangeReturn      ChangeKind = "RETURN"      // ID: a lead whose return was accepted (a bad outcome to learn)
 )
 
 // Change is one entry of the change feed: a committed write that another server's projection

@@ -110,13 +110,19 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"closeLead", "party", `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: LOST}) { lead { status } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
 		{"eraseLeadCustomer", "erase", `mutation($id: ID!) { eraseLeadCustomer(input: {leadId: $id}) { lead { erasedAt customer { name } } } }`, map[string]any{"id": gid("Lead", "placeholder-offered")}},
 		{"eraseLeadCustomer of an accepted lead", "erase", `mutation($id: ID!) { eraseLeadCustomer(input: {leadId: $id}) { lead { erasedAt } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
+		{"lead's return", "party", `query($id: ID!) { lead(id: $id) { return { state reason } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
+		{"returnStats", public, `query($id: ID!) { business(id: $id) { returnStats { returnRate } } }`, map[string]any{"id": dave}},
+		{"returns", adminOnly, `{ returns(state: REQUESTED) { edges { node { state } } } }`, nil},
+		{"returnLead", "party", `mutation($id: ID!) { returnLead(input: {leadId: $id, reason: DUPLICATE}) { return { state } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
+		{"contestReturn", "party", `mutation($id: ID!) { contestReturn(input: {leadId: $id, note: "it was fine"}) { return { state } } }`, map[string]any{"id": gid("Lead", "placeholder-returned")}},
+		{"decideReturn", adminOnly, `mutation($id: ID!) { decideReturn(input: {leadId: $id, decision: REJECT}) { return { state } } }`, map[string]any{"id": gid("Lead", "placeholder-returned")}},
 		{"setComplement", adminOnly, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 	}
 	// A mutation that succeeds gets a fresh server; queries and refusals share one, which no
 	// refusal may change: each is compared with the shared server's data as it was set up (a
 	// fresh server and two exports for each of the 170 cases took half a minute under -race).
-	setup := func(t *testing.T) (s *testServer, offered, offerID, accepted string) {
+	setup := func(t *testing.T) (s *testServer, offered, offerID, accepted, returned string) {
 		s = newTestServerOn(t, open)
 		p := &partnergraph.Partnership{ID: "p-test-proposal", ProposerID: "keystone-realty", PartnerID: "daves-collision",
 			Terms: partnergraph.FeeTerms{Type: partnergraph.FeeFlat, AmountMinor: 500, Currency: "USD"}}
@@ -124,9 +130,9 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 			t.Fatal(err)
 		}
 		offered, offerID, accepted = s.leadsForDave(t)
-		return s, offered, offerID, accepted
+		return s, offered, offerID, accepted, s.leadReturnedToDave(t)
 	}
-	shared, sharedOffered, sharedOfferID, sharedAccepted := setup(t)
+	shared, sharedOffered, sharedOfferID, sharedAccepted, sharedReturned := setup(t)
 	sharedData := snapshot(t, shared)
 	// The cases on the shared server run first: on Neo4j (Community edition, one database)
 	// each fresh server wipes the database under the shared one.
@@ -137,9 +143,9 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 			fresh := want == "" && strings.HasPrefix(op.query, "mutation")
 			run := func() {
 				t.Run(op.name+"/"+caller, func(t *testing.T) {
-					s, offered, offerID, accepted, before := shared, sharedOffered, sharedOfferID, sharedAccepted, sharedData
+					s, offered, offerID, accepted, returned, before := shared, sharedOffered, sharedOfferID, sharedAccepted, sharedReturned, sharedData
 					if fresh {
-						s, offered, offerID, accepted = setup(t)
+						s, offered, offerID, accepted, returned = setup(t)
 					}
 					vars := map[string]any{}
 					for k, v := range op.vars {
@@ -148,6 +154,8 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 							v = gid("Lead", offered)
 						case gid("Lead", "placeholder-accepted"):
 							v = gid("Lead", accepted)
+						case gid("Lead", "placeholder-returned"):
+							v = gid("Lead", returned)
 						case "placeholder-offer":
 							v = gid("Offer", offerID)
 						}
@@ -268,6 +276,32 @@ func (s *testServer) leadsForDave(t *testing.T) (offered, offerID, accepted stri
 		}
 	}
 	return offered, offerID, accepted
+}
+
+// leadReturnedToDave makes a lead that Dave's Collision refers, Andy's Attorney Services
+// accepts and returns: Dave may contest the return.
+func (s *testServer) leadReturnedToDave(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	l := &partnergraph.Lead{IdempotencyKey: "matrix-returned-0001", ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney",
+		Location: partnergraph.Point{Lat: 39.80, Lng: -89.65},
+		Customer: partnergraph.Customer{Name: "Pat Client", Email: "pat@example.com"},
+		Consent:  partnergraph.Consent{Text: "Pat agreed to be referred to an attorney.", GivenAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}
+	l, _, err := s.leads.Submit(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offers, err := s.store.OffersOfLead(ctx, l.ID)
+	if err != nil || len(offers) == 0 {
+		t.Fatalf("Dave's lead was not offered: %+v %v", offers, err)
+	}
+	if _, err := s.leads.Accept(ctx, offers[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.leads.Return(ctx, l.ID, partnergraph.ReturnUnreachable, "", "user-andy"); err != nil {
+		t.Fatal(err)
+	}
+	return l.ID
 }
 
 // TestSubscriptionAccess runs both subscriptions as each kind of caller, over websockets.

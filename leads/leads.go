@@ -48,6 +48,16 @@ type Store interface {
 	OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error)
 	// EraseLead and EraseClosedLeads erase leads' customer data (see Service.Erase).
 	partnergraph.LeadErasure
+
+	// RequestReturn writes a lead's return, once per lead.
+	RequestReturn(ctx context.Context, r partnergraph.LeadReturn) (partnergraph.LeadReturn, bool, error)
+	// LeadReturn returns the lead's return, or ENOTFOUND.
+	LeadReturn(ctx context.Context, leadID string) (*partnergraph.LeadReturn, error)
+	// MoveReturn moves a return one step from a state (a compare-and-set), voiding the lead
+	// when it is accepted.
+	MoveReturn(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error)
+	// DueReturns returns REQUESTED returns whose contest window ended by now.
+	DueReturns(ctx context.Context, now time.Time, limit int) ([]partnergraph.LeadReturn, error)
 }
 
 var _ Store = partnergraph.Store(nil)
@@ -86,6 +96,8 @@ type Config struct {
 	Log *slog.Logger
 	// Learner, if set, hears outcomes.
 	Learner Learner
+	// Returns are the return and contest windows (zero: partnergraph's defaults).
+	Returns partnergraph.Windows
 }
 
 // Service runs the lead lifecycle over a store and a router.
@@ -97,6 +109,8 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	learn  Learner
+	// windows are the return and contest windows.
+	windows partnergraph.Windows
 }
 
 // New returns a Service. Subscribers are woken through hub.
@@ -110,7 +124,7 @@ func New(store Store, router Router, hub *Hub, cfg Config) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Service{store: store, router: router, hub: hub, ttl: cfg.OfferTTL, now: cfg.Now, log: cfg.Log, learn: cfg.Learner}
+	return &Service{store: store, router: router, hub: hub, ttl: cfg.OfferTTL, now: cfg.Now, log: cfg.Log, learn: cfg.Learner, windows: cfg.Returns}
 }
 
 // Hub returns the hub that wakes the service's subscribers.

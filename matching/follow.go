@@ -15,7 +15,8 @@ import (
 // one that Projected already applied, is harmless; changes must still be applied in the
 // feed's order, so that the graph never goes back to an older state for long.
 //
-// An OUTCOME is learned (see Learn: once per offer and outcome, however often it is named).
+// An OUTCOME is learned (see Learn: once per offer and outcome, however often it is named), and
+// so is a RETURN (an accepted return: the lead's accepted offer RETURNED).
 // A server skips the outcomes of its own Store handle, which its lead service learned when it
 // wrote them, but for those it may have learned into a projection that a rebuild replaced.
 // OFFER, LEAD_EVENT and IMPORT changes are not the graph's: the caller wakes subscribers, or
@@ -39,6 +40,8 @@ func (g *Graph) ApplyChange(ctx context.Context, s partnergraph.Store, c partner
 		return g.followPartnership(ctx, s, c.ID)
 	case partnergraph.ChangeOutcome:
 		return g.followOutcome(ctx, s, c.ID)
+	case partnergraph.ChangeReturn:
+		return g.followReturn(ctx, s, c.ID)
 	}
 	return nil
 }
@@ -227,6 +230,30 @@ func (g *Graph) followOutcome(ctx context.Context, s partnergraph.Store, offerID
 	if o.Status == partnergraph.OfferAccepted && l.ClosedAt != nil && (l.Status == partnergraph.LeadWon || l.Status == partnergraph.LeadLost) {
 		g.Learn(*o, *l, string(l.Status), *l.ClosedAt)
 	}
+	return nil
+}
+
+// followReturn learns an accepted return of the lead as the RETURNED outcome of its accepted
+// offer, as the lead service that decided it did; Learn takes it once per offer, so a server
+// applying its own RETURN change, or a replay and the feed naming one return, count it once.
+// A return that is not (or no longer visible as) accepted teaches nothing.
+func (g *Graph) followReturn(ctx context.Context, s partnergraph.Store, leadID string) error {
+	r, err := s.LeadReturn(ctx, leadID)
+	if err != nil {
+		return gone(err)
+	}
+	if r.State != partnergraph.ReturnAccepted || r.DecidedAt == nil {
+		return nil
+	}
+	o, err := s.Offer(ctx, r.OfferID)
+	if err != nil {
+		return fmt.Errorf("offer of the return of lead %q: %w", leadID, err)
+	}
+	l, err := s.Lead(ctx, leadID)
+	if err != nil {
+		return fmt.Errorf("lead of return %q: %w", leadID, err)
+	}
+	g.Learn(*o, *l, partnergraph.OutcomeReturned, *r.DecidedAt)
 	return nil
 }
 

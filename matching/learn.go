@@ -25,6 +25,10 @@ var nudges = map[string]float64{
 	string(partnergraph.OfferExpired):  -0.03, // not answering in time is worse than a clear no
 	string(partnergraph.LeadWon):       0.05,
 	string(partnergraph.LeadLost):      0,
+	// A lead returned with the return accepted was bad: the edges that carried it, from the
+	// referrer on, lose more than a won lead gains, so a referrer whose leads come back gets
+	// fewer routes through those edges (docs/DECISIONS.md, "Returns").
+	partnergraph.OutcomeReturned: -0.1,
 }
 
 // adjustment is the outcome nudge of one directed edge, as of a time.
@@ -38,7 +42,8 @@ func (a adjustment) now(t time.Time) float64 {
 }
 
 // Learn records what became of offer o of lead l at time at: outcome is ACCEPTED, DECLINED
-// or EXPIRED (the offer's answer), or WON or LOST (the lead's close). It nudges the trust of the
+// or EXPIRED (the offer's answer), WON or LOST (the lead's close), or RETURNED (an accepted
+// return of the lead, o being its accepted offer). It nudges the trust of the
 // edges of the offer's path, counts the recipient's answers for its acceptance rate, and, for
 // accepted and won leads, learns how often the referrer's services lead to the lead's service
 // (the LEARNED layer of complements). Unknown outcomes, businesses and services are skipped.
@@ -125,7 +130,37 @@ func (g *Graph) Replay(ctx context.Context, s partnergraph.Store, since time.Tim
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	m, err := g.replayReturns(ctx, s, since)
+	return n + m, err
+}
+
+// replayReturns learns the returns accepted since the time. Returns are few next to offers,
+// so each reads its offer and lead on its own.
+func (g *Graph) replayReturns(ctx context.Context, s partnergraph.Store, since time.Time) (int, error) {
+	n := 0
+	p := partnergraph.Page{First: partnergraph.MaxPageSize}
+	for {
+		page, err := s.Returns(ctx, partnergraph.ReturnAccepted, p)
+		if err != nil {
+			return n, err
+		}
+		for _, r := range page.Items {
+			if r.DecidedAt == nil || r.DecidedAt.Before(since) {
+				continue
+			}
+			if err := g.followReturn(ctx, s, r.LeadID); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if !page.HasNext {
+			return n, nil
+		}
+		p.After = page.Cursors[len(page.Cursors)-1]
+	}
 }
 
 // add returns the adjustment with a nudge at time at added, bounded; outcomes replayed out of

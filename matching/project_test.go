@@ -28,12 +28,15 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
+		"LeadReturn": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "CommissionReversals": read,
+
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
 		"EraseLead":        leadWrite + " (erasure keeps what outcomes teach: the service, the offers)",
 		"EraseClosedLeads": leadWrite + " (erasure keeps what outcomes teach: the service, the offers)",
-		"AddOwner":         notInGraph + " (owners)",
-		"RevokeTokens":     notInGraph + " (token revocations)",
-		"Import":           "bulk: the projection is built from the store after an import (matching.Build)",
-		"Close":            "releases the store; the projection holds nothing to release",
+		"RequestReturn":    leadWrite, "MoveReturn": leadWrite,
+		"AddOwner":     notInGraph + " (owners)",
+		"RevokeTokens": notInGraph + " (token revocations)",
+		"Import":       "bulk: the projection is built from the store after an import (matching.Build)",
+		"Close":        "releases the store; the projection holds nothing to release",
 	})
 }

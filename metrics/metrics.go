@@ -39,6 +39,8 @@ type Metrics struct {
 	store         *prometheus.HistogramVec // method
 	leads         *prometheus.CounterVec   // status
 	leadsErased   *prometheus.CounterVec   // by: manual, retention
+	returns       *prometheus.CounterVec   // reason
+	returnMoves   *prometheus.CounterVec   // state
 
 	feedPosition   prometheus.Gauge
 	feedLagChanges prometheus.Gauge
@@ -95,6 +97,12 @@ func New() *Metrics {
 		leadsErased: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "partnergraph_leads_erased_total", Help: "Leads whose customer data was erased, by who asked: manual (the API) or retention (--erase-closed-after).",
 		}, []string{"by"}),
+		returns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_lead_returns_total", Help: "Leads returned by the business that accepted them, by reason.",
+		}, []string{"reason"}),
+		returnMoves: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnergraph_lead_return_moves_total", Help: "Returns that entered a state after the request (CONTESTED, ACCEPTED, REJECTED).",
+		}, []string{"state"}),
 		feedPosition: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "partnergraph_feed_position", Help: "The change feed position up to which this server applied every change.",
 		}),
@@ -117,7 +125,7 @@ func New() *Metrics {
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, c := range []prometheus.Collector{m.httpRequests, m.operations, m.duration, m.subscriptions, m.wsOpen, m.wsClosed,
-		m.slowConsumers, m.resolver, m.routing, m.store, m.leads, m.leadsErased,
+		m.slowConsumers, m.resolver, m.routing, m.store, m.leads, m.leadsErased, m.returns, m.returnMoves,
 		m.feedPosition, m.feedLagChanges, m.feedLagSeconds, m.feedApply, m.feedDelay, m.feedRebuilds} {
 		f(c)
 	}
@@ -454,50 +462,4 @@ func (s *timedStore) Commissions(ctx context.Context, businessID string, p partn
 func (s *timedStore) CommissionOfLead(ctx context.Context, leadID string) (*partnergraph.Commission, error) {
 	defer s.m.time("CommissionOfLead")()
 	return s.Store.CommissionOfLead(ctx, leadID)
-}
-
-func (s *timedStore) EraseLead(ctx context.Context, leadID string, e partnergraph.Erasure) (*partnergraph.Lead, error) {
-	defer s.m.time("EraseLead")()
-	l, err := s.Store.EraseLead(ctx, leadID, e)
-	if err == nil && l.Erased != nil && l.Erased.By == e.By && l.Erased.At.Equal(e.At) {
-		s.m.leadsErased.WithLabelValues("manual").Inc() // erased by this call, not before
-	}
-	return l, err
-}
-
-func (s *timedStore) EraseClosedLeads(ctx context.Context, closedBefore time.Time, e partnergraph.Erasure, limit int) (int, error) {
-	defer s.m.time("EraseClosedLeads")()
-	n, err := s.Store.EraseClosedLeads(ctx, closedBefore, e, limit)
-	s.m.leadsErased.WithLabelValues("retention").Add(float64(n))
-	return n, err
-}
-
-func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
-	defer s.m.time("PurgeIdempotencyKeys")()
-	return s.Store.PurgeIdempotencyKeys(ctx, before)
-}
-
-func (s *timedStore) RevokeTokens(ctx context.Context, subject string, before time.Time) (time.Time, error) {
-	defer s.m.time("RevokeTokens")()
-	return s.Store.RevokeTokens(ctx, subject, before)
-}
-
-func (s *timedStore) TokensRevokedBefore(ctx context.Context, subject string) (time.Time, error) {
-	defer s.m.time("TokensRevokedBefore")()
-	return s.Store.TokensRevokedBefore(ctx, subject)
-}
-
-func (s *timedStore) Changes(ctx context.Context, after int64, limit int) ([]partnergraph.Change, error) {
-	defer s.m.time("Changes")()
-	return s.Store.Changes(ctx, after, limit)
-}
-
-func (s *timedStore) ChangesHead(ctx context.Context) (int64, error) {
-	defer s.m.time("ChangesHead")()
-	return s.Store.ChangesHead(ctx)
-}
-
-func (s *timedStore) TrimChanges(ctx context.Context, before time.Time) (int, error) {
-	defer s.m.time("TrimChanges")()
-	return s.Store.TrimChanges(ctx, before)
 }

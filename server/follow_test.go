@@ -615,6 +615,67 @@ func TestFollowerLearnsOtherServersOutcomes(t *testing.T) {
 	})
 }
 
+// TestFollowerLearnsOtherServersReturns: a return accepted through A (a bad outcome for the
+// edges that carried the lead) changes B's routing scores as it changes A's, through the
+// RETURN change; a server that does not follow keeps the scores of before until it rebuilds,
+// and then, like A and B, replays the return once.
+func TestFollowerLearnsOtherServersReturns(t *testing.T) {
+	forEachCluster(t, func(t *testing.T, c *cluster) {
+		a, b := c.start(t, nil), c.start(t, nil)
+		stale := c.start(t, unfollowed)
+		dave, andy, admin := c.token(t, "user-dave", auth.Member), c.token(t, "user-andy", auth.Member), c.token(t, "admin-1", auth.Admin)
+		attorney := &partnergraph.Lead{ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
+
+		var sub struct {
+			SubmitLead struct {
+				Lead struct {
+					ID     string
+					Offers []struct{ ID string }
+				}
+			}
+		}
+		a.ok(t, dave, submitQuery, lead("daves-collision", "personal-injury-attorney", "dave-return-0001"), &sub)
+		l := sub.SubmitLead.Lead
+		if len(l.Offers) == 0 {
+			t.Fatal("the lead was not offered")
+		}
+		a.ok(t, andy, `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`, map[string]any{"id": l.Offers[0].ID}, nil)
+		a.ok(t, andy, `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: WON, value: "1200.00", currency: "USD"}) { lead { status } } }`,
+			map[string]any{"id": l.ID}, nil)
+		won := routeScores(t, a, attorney)
+		within(t, followBound, "B's route scores match A's after the close", func() bool {
+			return sameScores(won, routeScores(t, b, attorney))
+		})
+		before := routeScores(t, stale, attorney)
+
+		a.ok(t, andy, `mutation($id: ID!) { returnLead(input: {leadId: $id, reason: NOT_AS_DESCRIBED}) { return { state } } }`, map[string]any{"id": l.ID}, nil)
+		a.ok(t, admin, `mutation($id: ID!) { decideReturn(input: {leadId: $id, decision: ACCEPT}) { return { state } } }`, map[string]any{"id": l.ID}, nil)
+		returned := routeScores(t, a, attorney)
+		if sameScores(returned, won) {
+			t.Fatal("the accepted return did not change A's route scores: the test shows nothing")
+		}
+		took := within(t, followBound, "B's route scores match A's after the return", func() bool {
+			return sameScores(returned, routeScores(t, b, attorney))
+		})
+		t.Logf("B learned A's return %v after A acknowledged the decision", took)
+		if got := routeScores(t, stale, attorney); !sameScores(got, before) {
+			t.Fatalf("the unfollowing server's route changed: %v, was %v", got, before)
+		}
+		ctx := context.Background()
+		if _, err := a.store.TrimChanges(ctx, time.Now().Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		for name, n := range map[string]*node{"A": a, "B": b, "the unfollowing server": stale} {
+			if err := n.pg.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := routeScores(t, n, attorney); !sameScores(got, returned) {
+				t.Fatalf("%s's route after a rebuild %v, want %v", name, got, returned)
+			}
+		}
+	})
+}
+
 // TestFollowerRebuildsWhenTrimmedPast: a server whose position the feed was trimmed past (it
 // lagged: here its loop waits an hour) rebuilds its projection from the store when it reads the
 // feed next, and then holds what a projection built from the store now holds; an import

@@ -29,9 +29,12 @@ type Config struct {
 	httpapi.Options
 	// OfferTTL is how long a business has to answer a lead offer (default 30 minutes).
 	OfferTTL time.Duration
-	// ExpiryInterval is how often unanswered offers are looked for (default
-	// DefaultExpiryInterval).
+	// ExpiryInterval is how often unanswered offers, and returns whose contest window ended
+	// uncontested, are looked for (default DefaultExpiryInterval).
 	ExpiryInterval time.Duration
+	// Returns are how long a business may return a lead it accepted, and its referrer contest
+	// the return (zero: partnergraph.DefaultReturnWindow and DefaultContestWindow).
+	Returns partnergraph.Windows
 	// Route tunes lead routing.
 	Route matching.RouteOptions
 	// FollowInterval is how often the change feed is read for the writes of other servers on
@@ -117,7 +120,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	// The metrics decorators time the store and routing, and count leads by status; the lead
 	// service teaches the projection what outcomes say.
 	timed := m.Store(store)
-	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g})
+	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g, Returns: cfg.Returns})
 	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc}
 	s.Handler = httpapi.NewHandler(httpapi.Backend{
 		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown,
@@ -133,6 +136,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	loops, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = stop
 	s.loops.Go(func() { svc.Run(loops, cfg.ExpiryInterval) })
+	s.loops.Go(func() { svc.RunReturns(loops, cfg.ExpiryInterval) })
 	s.loops.Go(func() { s.follow.run(loops, cfg.FollowInterval) })
 	s.loops.Go(func() { trim(loops, timed, cfg.Log, cfg.ChangeRetention, cfg.TrimInterval) })
 	if cfg.EraseClosedAfter > 0 {

@@ -169,6 +169,7 @@ func TestServeChecksConfigurationFirst(t *testing.T) {
 		{"unknown store", []string{"--store", "mysql"}, "--store"},
 		{"retention in hours", []string{"--erase-closed-after", "12h"}, "--erase-closed-after"},
 		{"negative retention", []string{"--erase-closed-after", "-3"}, "--erase-closed-after"},
+		{"no contest window", []string{"--contest-window", "0s"}, "--contest-window"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -29,7 +29,9 @@ func serve(ctx context.Context, args []string) error {
 	seedEmpty := f.bool("seed", true, "load the example network into an empty database")
 	shutdown := f.duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	offerTTL := f.duration("offer-ttl", 30*time.Minute, "how long a business has to answer a lead offer before it moves on")
-	expiryEvery := f.duration("expiry-interval", 15*time.Second, "how often unanswered offers are looked for")
+	expiryEvery := f.duration("expiry-interval", 15*time.Second, "how often unanswered offers, and returns left uncontested past their window, are looked for")
+	returnWindow := f.duration("return-window", partnergraph.DefaultReturnWindow, "how long after accepting a lead a business may return it")
+	contestWindow := f.duration("contest-window", partnergraph.DefaultContestWindow, "how long a referrer has to contest a return; a return not contested by then is accepted")
 	poll := f.duration("subscription-poll", leads.DefaultPoll, "how often a subscription re-reads its feed unwoken, a safety net: the change feed's follower wakes it for the writes of other servers")
 	followEvery := f.duration("follow-interval", server.DefaultFollowInterval, "how often the change feed is read for the writes of the other servers on the store")
 	retention := f.duration("change-retention", server.DefaultChangeRetention, "how long change records are kept; a server that falls further behind rebuilds its projection")
@@ -54,6 +56,9 @@ func serve(ctx context.Context, args []string) error {
 
 	// Every setting is checked before the database is touched: a bad one must not leave a new,
 	// seeded database behind.
+	if *returnWindow <= 0 || *contestWindow <= 0 {
+		return fmt.Errorf("--return-window and --contest-window must be positive")
+	}
 	allowed := splitList(*origins)
 	if err := checkOrigins(allowed); err != nil {
 		return err
@@ -86,6 +91,7 @@ func serve(ctx context.Context, args []string) error {
 		OfferTTL: *offerTTL, ExpiryInterval: *expiryEvery, Route: matching.RouteOptions{FallbackVerified: *fallback, TrustRankInterval: *trustRank},
 		FollowInterval: *followEvery, ChangeRetention: *retention,
 		EraseClosedAfter: eraseClosedAfter, EraseInterval: *eraseEvery,
+		Returns: partnergraph.Windows{Return: *returnWindow, Contest: *contestWindow},
 	}
 	if *metricsAddr != "" {
 		cfg.MetricsPath = "-"

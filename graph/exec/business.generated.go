@@ -23,6 +23,7 @@ type BusinessResolver interface {
 	Services(ctx context.Context, obj *partnergraph.Business) ([]partnergraph.Service, error)
 	Memberships(ctx context.Context, obj *partnergraph.Business) ([]partnergraph.Membership, error)
 	TrustCounts(ctx context.Context, obj *partnergraph.Business) (*partnergraph.TrustCount, error)
+	ReturnStats(ctx context.Context, obj *partnergraph.Business) (*partnergraph.ReturnStats, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -455,6 +456,38 @@ func (ec *executionContext) fieldContext_Business_trustCounts(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TrustCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Business_returnStats(ctx context.Context, field graphql.CollectedField, obj *partnergraph.Business) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Business_returnStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Business().ReturnStats(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.ReturnStats) graphql.Marshaler {
+			return ec.marshalOReturnStats2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐReturnStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Business_returnStats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Business",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReturnStats(ctx, field)
 		},
 	}
 	return fc, nil
@@ -1231,6 +1264,12 @@ func (ec *executionContext) _Business(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Business_trustCounts(ctx, field, obj)
+				})
+		case "returnStats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Business_returnStats(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -40,6 +40,7 @@ type LeadResolver interface {
 	Commission(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.Commission, error)
 	ErasedAt(ctx context.Context, obj *partnergraph.Lead) (*time.Time, error)
 	ErasedBy(ctx context.Context, obj *partnergraph.Lead) (*string, error)
+	Return(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.LeadReturn, error)
 }
 type LeadEventResolver interface {
 	Cursor(ctx context.Context, obj *partnergraph.LeadEvent) (string, error)
@@ -1050,6 +1051,38 @@ func (ec *executionContext) fieldContext_Lead_erasedBy(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Lead", field, true, true, "String")
 }
 
+func (ec *executionContext) _Lead_return(ctx context.Context, field graphql.CollectedField, obj *partnergraph.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_return(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Lead().Return(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.LeadReturn) graphql.Marshaler {
+			return ec.marshalOLeadReturn2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadReturn(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_return(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadReturn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LeadEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LeadEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1411,6 +1444,29 @@ func (ec *executionContext) _LedgerLine_currency(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_LedgerLine_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _LedgerLine_reversal(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LedgerLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerLine_reversal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reversal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerLine_reversal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerLine", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *partnergraph.Offer) (ret graphql.Marshaler) {
@@ -2790,6 +2846,12 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_erasedBy(ctx, field, obj)
 				})
+		case "return":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_return(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2924,6 +2986,11 @@ func (ec *executionContext) _LedgerLine(ctx context.Context, sel ast.SelectionSe
 		case "currency":
 			out.Values[i] = ec._LedgerLine_currency(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reversal":
+			out.Values[i] = ec._LedgerLine_reversal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:

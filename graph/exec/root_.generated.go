@@ -25,9 +25,11 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Business() BusinessResolver
 	Commission() CommissionResolver
+	CommissionReversal() CommissionReversalResolver
 	FeeTerms() FeeTermsResolver
 	Lead() LeadResolver
 	LeadEvent() LeadEventResolver
+	LeadReturn() LeadReturnResolver
 	LedgerLine() LedgerLineResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
@@ -64,6 +66,7 @@ type ComplexityRoot struct {
 		Memberships     func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Phone           func(childComplexity int) int
+		ReturnStats     func(childComplexity int) int
 		ServiceRadiusKm func(childComplexity int) int
 		Services        func(childComplexity int) int
 		Status          func(childComplexity int) int
@@ -98,9 +101,22 @@ type ComplexityRoot struct {
 		Status    func(childComplexity int) int
 	}
 
+	CommissionReversal struct {
+		Amount    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Currency  func(childComplexity int) int
+		Payee     func(childComplexity int) int
+		Payer     func(childComplexity int) int
+		Reason    func(childComplexity int) int
+	}
+
 	ConsentRecord struct {
 		GivenAt func(childComplexity int) int
 		Text    func(childComplexity int) int
+	}
+
+	ContestReturnPayload struct {
+		Return func(childComplexity int) int
 	}
 
 	CreateNetworkPayload struct {
@@ -111,6 +127,11 @@ type ComplexityRoot struct {
 		Email func(childComplexity int) int
 		Name  func(childComplexity int) int
 		Phone func(childComplexity int) int
+	}
+
+	DecideReturnPayload struct {
+		Lead   func(childComplexity int) int
+		Return func(childComplexity int) int
 	}
 
 	DeclineLeadPayload struct {
@@ -157,6 +178,7 @@ type ComplexityRoot struct {
 		Offers     func(childComplexity int) int
 		Reason     func(childComplexity int) int
 		Referrer   func(childComplexity int) int
+		Return     func(childComplexity int) int
 		Service    func(childComplexity int) int
 		Status     func(childComplexity int) int
 		Value      func(childComplexity int) int
@@ -168,6 +190,35 @@ type ComplexityRoot struct {
 		Lead    func(childComplexity int) int
 		Message func(childComplexity int) int
 		Status  func(childComplexity int) int
+	}
+
+	LeadReturn struct {
+		ContestBy    func(childComplexity int) int
+		ContestNote  func(childComplexity int) int
+		ContestedAt  func(childComplexity int) int
+		ContestedBy  func(childComplexity int) int
+		DecidedAt    func(childComplexity int) int
+		DecidedBy    func(childComplexity int) int
+		DecisionNote func(childComplexity int) int
+		Lead         func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Recipient    func(childComplexity int) int
+		Referrer     func(childComplexity int) int
+		RequestedAt  func(childComplexity int) int
+		RequestedBy  func(childComplexity int) int
+		Reversal     func(childComplexity int) int
+		State        func(childComplexity int) int
+	}
+
+	LeadReturnConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LeadReturnEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	LeaveNetworkPayload struct {
@@ -184,6 +235,7 @@ type ComplexityRoot struct {
 		LeadsGiven       func(childComplexity int) int
 		LeadsReceived    func(childComplexity int) int
 		Partner          func(childComplexity int) int
+		Reversal         func(childComplexity int) int
 		WonGiven         func(childComplexity int) int
 		WonReceived      func(childComplexity int) int
 	}
@@ -208,7 +260,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptLead           func(childComplexity int, input model.AcceptLeadInput) int
 		CloseLead            func(childComplexity int, input model.CloseLeadInput) int
+		ContestReturn        func(childComplexity int, input model.ContestReturnInput) int
 		CreateNetwork        func(childComplexity int, input model.CreateNetworkInput) int
+		DecideReturn         func(childComplexity int, input model.DecideReturnInput) int
 		DeclineLead          func(childComplexity int, input model.DeclineLeadInput) int
 		EndPartnership       func(childComplexity int, input model.EndPartnershipInput) int
 		EraseLeadCustomer    func(childComplexity int, input model.EraseLeadCustomerInput) int
@@ -218,6 +272,7 @@ type ComplexityRoot struct {
 		RegisterBusiness     func(childComplexity int, input model.RegisterBusinessInput) int
 		RemoveTrust          func(childComplexity int, input model.RemoveTrustInput) int
 		RespondToPartnership func(childComplexity int, input model.RespondToPartnershipInput) int
+		ReturnLead           func(childComplexity int, input model.ReturnLeadInput) int
 		RevokeTokens         func(childComplexity int, input model.RevokeTokensInput) int
 		SetBusinessServices  func(childComplexity int, input model.SetBusinessServicesInput) int
 		SetComplement        func(childComplexity int, input model.SetComplementInput) int
@@ -335,6 +390,7 @@ type ComplexityRoot struct {
 		Node               func(childComplexity int, id string) int
 		PartnerSuggestions func(childComplexity int, businessID string, first *int) int
 		Partnerships       func(childComplexity int, businessID string, status *partnergraph.PartnershipStatus, first *int, after *string) int
+		Returns            func(childComplexity int, state partnergraph.ReturnState, first *int, after *string) int
 		Services           func(childComplexity int) int
 		TrustEdges         func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
 		Viewer             func(childComplexity int) int
@@ -351,6 +407,18 @@ type ComplexityRoot struct {
 
 	RespondToPartnershipPayload struct {
 		Partnership func(childComplexity int) int
+	}
+
+	ReturnLeadPayload struct {
+		Created func(childComplexity int) int
+		Return  func(childComplexity int) int
+	}
+
+	ReturnStats struct {
+		AcceptedLeads   func(childComplexity int) int
+		ReturnRate      func(childComplexity int) int
+		Returns         func(childComplexity int) int
+		ReturnsAccepted func(childComplexity int) int
 	}
 
 	RevokeTokensPayload struct {
@@ -531,6 +599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Business.Phone(childComplexity), true
+	case "Business.returnStats":
+		if e.ComplexityRoot.Business.ReturnStats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Business.ReturnStats(childComplexity), true
 	case "Business.serviceRadiusKm":
 		if e.ComplexityRoot.Business.ServiceRadiusKm == nil {
 			break
@@ -656,6 +730,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Commission.Status(childComplexity), true
 
+	case "CommissionReversal.amount":
+		if e.ComplexityRoot.CommissionReversal.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionReversal.Amount(childComplexity), true
+	case "CommissionReversal.createdAt":
+		if e.ComplexityRoot.CommissionReversal.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionReversal.CreatedAt(childComplexity), true
+	case "CommissionReversal.currency":
+		if e.ComplexityRoot.CommissionReversal.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionReversal.Currency(childComplexity), true
+	case "CommissionReversal.payee":
+		if e.ComplexityRoot.CommissionReversal.Payee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionReversal.Payee(childComplexity), true
+	case "CommissionReversal.payer":
+		if e.ComplexityRoot.CommissionReversal.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionReversal.Payer(childComplexity), true
+	case "CommissionReversal.reason":
+		if e.ComplexityRoot.CommissionReversal.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionReversal.Reason(childComplexity), true
+
 	case "ConsentRecord.givenAt":
 		if e.ComplexityRoot.ConsentRecord.GivenAt == nil {
 			break
@@ -668,6 +779,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsentRecord.Text(childComplexity), true
+
+	case "ContestReturnPayload.return":
+		if e.ComplexityRoot.ContestReturnPayload.Return == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContestReturnPayload.Return(childComplexity), true
 
 	case "CreateNetworkPayload.network":
 		if e.ComplexityRoot.CreateNetworkPayload.Network == nil {
@@ -694,6 +812,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Phone(childComplexity), true
+
+	case "DecideReturnPayload.lead":
+		if e.ComplexityRoot.DecideReturnPayload.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideReturnPayload.Lead(childComplexity), true
+	case "DecideReturnPayload.return":
+		if e.ComplexityRoot.DecideReturnPayload.Return == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideReturnPayload.Return(childComplexity), true
 
 	case "DeclineLeadPayload.offer":
 		if e.ComplexityRoot.DeclineLeadPayload.Offer == nil {
@@ -851,6 +982,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Lead.Referrer(childComplexity), true
+	case "Lead.return":
+		if e.ComplexityRoot.Lead.Return == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Return(childComplexity), true
 	case "Lead.service":
 		if e.ComplexityRoot.Lead.Service == nil {
 			break
@@ -900,6 +1037,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeadEvent.Status(childComplexity), true
+
+	case "LeadReturn.contestBy":
+		if e.ComplexityRoot.LeadReturn.ContestBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.ContestBy(childComplexity), true
+	case "LeadReturn.contestNote":
+		if e.ComplexityRoot.LeadReturn.ContestNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.ContestNote(childComplexity), true
+	case "LeadReturn.contestedAt":
+		if e.ComplexityRoot.LeadReturn.ContestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.ContestedAt(childComplexity), true
+	case "LeadReturn.contestedBy":
+		if e.ComplexityRoot.LeadReturn.ContestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.ContestedBy(childComplexity), true
+	case "LeadReturn.decidedAt":
+		if e.ComplexityRoot.LeadReturn.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.DecidedAt(childComplexity), true
+	case "LeadReturn.decidedBy":
+		if e.ComplexityRoot.LeadReturn.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.DecidedBy(childComplexity), true
+	case "LeadReturn.decisionNote":
+		if e.ComplexityRoot.LeadReturn.DecisionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.DecisionNote(childComplexity), true
+	case "LeadReturn.lead":
+		if e.ComplexityRoot.LeadReturn.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.Lead(childComplexity), true
+	case "LeadReturn.note":
+		if e.ComplexityRoot.LeadReturn.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.Note(childComplexity), true
+	case "LeadReturn.reason":
+		if e.ComplexityRoot.LeadReturn.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.Reason(childComplexity), true
+	case "LeadReturn.recipient":
+		if e.ComplexityRoot.LeadReturn.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.Recipient(childComplexity), true
+	case "LeadReturn.referrer":
+		if e.ComplexityRoot.LeadReturn.Referrer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.Referrer(childComplexity), true
+	case "LeadReturn.requestedAt":
+		if e.ComplexityRoot.LeadReturn.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.RequestedAt(childComplexity), true
+	case "LeadReturn.requestedBy":
+		if e.ComplexityRoot.LeadReturn.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.RequestedBy(childComplexity), true
+	case "LeadReturn.reversal":
+		if e.ComplexityRoot.LeadReturn.Reversal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.Reversal(childComplexity), true
+	case "LeadReturn.state":
+		if e.ComplexityRoot.LeadReturn.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturn.State(childComplexity), true
+
+	case "LeadReturnConnection.edges":
+		if e.ComplexityRoot.LeadReturnConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturnConnection.Edges(childComplexity), true
+	case "LeadReturnConnection.pageInfo":
+		if e.ComplexityRoot.LeadReturnConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturnConnection.PageInfo(childComplexity), true
+
+	case "LeadReturnEdge.cursor":
+		if e.ComplexityRoot.LeadReturnEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturnEdge.Cursor(childComplexity), true
+	case "LeadReturnEdge.node":
+		if e.ComplexityRoot.LeadReturnEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadReturnEdge.Node(childComplexity), true
 
 	case "LeaveNetworkPayload.business":
 		if e.ComplexityRoot.LeaveNetworkPayload.Business == nil {
@@ -962,6 +1222,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LedgerLine.Partner(childComplexity), true
+	case "LedgerLine.reversal":
+		if e.ComplexityRoot.LedgerLine.Reversal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerLine.Reversal(childComplexity), true
 	case "LedgerLine.wonGiven":
 		if e.ComplexityRoot.LedgerLine.WonGiven == nil {
 			break
@@ -1048,6 +1314,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseLead(childComplexity, args["input"].(model.CloseLeadInput)), true
+	case "Mutation.contestReturn":
+		if e.ComplexityRoot.Mutation.ContestReturn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_contestReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ContestReturn(childComplexity, args["input"].(model.ContestReturnInput)), true
 	case "Mutation.createNetwork":
 		if e.ComplexityRoot.Mutation.CreateNetwork == nil {
 			break
@@ -1059,6 +1336,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateNetwork(childComplexity, args["input"].(model.CreateNetworkInput)), true
+	case "Mutation.decideReturn":
+		if e.ComplexityRoot.Mutation.DecideReturn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideReturn(childComplexity, args["input"].(model.DecideReturnInput)), true
 	case "Mutation.declineLead":
 		if e.ComplexityRoot.Mutation.DeclineLead == nil {
 			break
@@ -1158,6 +1446,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RespondToPartnership(childComplexity, args["input"].(model.RespondToPartnershipInput)), true
+	case "Mutation.returnLead":
+		if e.ComplexityRoot.Mutation.ReturnLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnLead(childComplexity, args["input"].(model.ReturnLeadInput)), true
 	case "Mutation.revokeTokens":
 		if e.ComplexityRoot.Mutation.RevokeTokens == nil {
 			break
@@ -1723,6 +2022,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Partnerships(childComplexity, args["businessId"].(string), args["status"].(*partnergraph.PartnershipStatus), args["first"].(*int), args["after"].(*string)), true
+	case "Query.returns":
+		if e.ComplexityRoot.Query.Returns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_returns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Returns(childComplexity, args["state"].(partnergraph.ReturnState), args["first"].(*int), args["after"].(*string)), true
 	case "Query.services":
 		if e.ComplexityRoot.Query.Services == nil {
 			break
@@ -1773,6 +2083,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RespondToPartnershipPayload.Partnership(childComplexity), true
+
+	case "ReturnLeadPayload.created":
+		if e.ComplexityRoot.ReturnLeadPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnLeadPayload.Created(childComplexity), true
+	case "ReturnLeadPayload.return":
+		if e.ComplexityRoot.ReturnLeadPayload.Return == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnLeadPayload.Return(childComplexity), true
+
+	case "ReturnStats.acceptedLeads":
+		if e.ComplexityRoot.ReturnStats.AcceptedLeads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnStats.AcceptedLeads(childComplexity), true
+	case "ReturnStats.returnRate":
+		if e.ComplexityRoot.ReturnStats.ReturnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnStats.ReturnRate(childComplexity), true
+	case "ReturnStats.returns":
+		if e.ComplexityRoot.ReturnStats.Returns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnStats.Returns(childComplexity), true
+	case "ReturnStats.returnsAccepted":
+		if e.ComplexityRoot.ReturnStats.ReturnsAccepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnStats.ReturnsAccepted(childComplexity), true
 
 	case "RevokeTokensPayload.revokedBefore":
 		if e.ComplexityRoot.RevokeTokensPayload.RevokedBefore == nil {
@@ -2048,8 +2396,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BusinessFilterInput", ec.unmarshalInputBusinessFilterInput),
 			graphql.NewInputUnmarshaler("CloseLeadInput", ec.unmarshalInputCloseLeadInput),
 			graphql.NewInputUnmarshaler("ConsentInput", ec.unmarshalInputConsentInput),
+			graphql.NewInputUnmarshaler("ContestReturnInput", ec.unmarshalInputContestReturnInput),
 			graphql.NewInputUnmarshaler("CreateNetworkInput", ec.unmarshalInputCreateNetworkInput),
 			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
+			graphql.NewInputUnmarshaler("DecideReturnInput", ec.unmarshalInputDecideReturnInput),
 			graphql.NewInputUnmarshaler("DeclineLeadInput", ec.unmarshalInputDeclineLeadInput),
 			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
 			graphql.NewInputUnmarshaler("EraseLeadCustomerInput", ec.unmarshalInputEraseLeadCustomerInput),
@@ -2062,6 +2412,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RegisterBusinessInput", ec.unmarshalInputRegisterBusinessInput),
 			graphql.NewInputUnmarshaler("RemoveTrustInput", ec.unmarshalInputRemoveTrustInput),
 			graphql.NewInputUnmarshaler("RespondToPartnershipInput", ec.unmarshalInputRespondToPartnershipInput),
+			graphql.NewInputUnmarshaler("ReturnLeadInput", ec.unmarshalInputReturnLeadInput),
 			graphql.NewInputUnmarshaler("RevokeTokensInput", ec.unmarshalInputRevokeTokensInput),
 			graphql.NewInputUnmarshaler("SetBusinessServicesInput", ec.unmarshalInputSetBusinessServicesInput),
 			graphql.NewInputUnmarshaler("SetComplementInput", ec.unmarshalInputSetComplementInput),
@@ -2713,6 +3064,156 @@ extend type Mutation {
   leaveNetwork(input: LeaveNetworkInput!): LeaveNetworkPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/returns.graphqls", Input: `# Returns and disputes (issue 16 §2): the business that accepted a lead returns it, its
+# referrer may contest, an admin decides; uncontested returns are accepted when the contest
+# window ends. An accepted return voids the lead's commission with a reversal line.
+
+enum ReturnReason {
+  DUPLICATE
+  WRONG_SERVICE
+  UNREACHABLE
+  NOT_AS_DESCRIBED
+  SUSPECTED_FRAUD
+}
+
+enum ReturnState {
+  "Returned; the referrer may contest until contestBy, after which it is accepted."
+  REQUESTED
+  "The referrer disputes it; an admin decides."
+  CONTESTED
+  "The lead is void: an unclosed lead is closed LOST, a won lead's commission is reversed."
+  ACCEPTED
+  "The lead stands as it was."
+  REJECTED
+}
+
+enum ReturnDecision {
+  ACCEPT
+  REJECT
+}
+
+"""
+A lead returned by the business that accepted it, and what became of the return: who did each
+step, when and why. Visible to that business, the lead's referrer and admins.
+"""
+type LeadReturn {
+  lead: Lead!
+  "The business that accepted the lead and returned it."
+  recipient: Business!
+  referrer: Business!
+  reason: ReturnReason!
+  note: String!
+  state: ReturnState!
+  "The user (token subject) that returned the lead."
+  requestedBy: String!
+  requestedAt: Time!
+  "The referrer may contest before this time; a return still REQUESTED then is accepted."
+  contestBy: Time!
+  "The user that contested the return; empty until then."
+  contestedBy: String!
+  contestedAt: Time
+  contestNote: String!
+  "The admin that decided, or system:contest-window for a return accepted uncontested; empty until decided."
+  decidedBy: String!
+  decidedAt: Time
+  decisionNote: String!
+  "The reversal of the lead's commission, for a won lead whose return was accepted."
+  reversal: CommissionReversal
+}
+
+"A commission taken back by an accepted return: a ledger line of its own; the commission reads VOID."
+type CommissionReversal {
+  payer: Business!
+  payee: Business!
+  "The commission's amount, a decimal in currency, taken back."
+  amount: String!
+  currency: String!
+  reason: String!
+  createdAt: Time!
+}
+
+"A referrer's returns. Visible to admins and to the referrer's owners."
+type ReturnStats {
+  "The referrer's leads that a partner accepted."
+  acceptedLeads: Int!
+  "Those returned, whatever became of the return."
+  returns: Int!
+  returnsAccepted: Int!
+  "returnsAccepted / acceptedLeads (0 with none accepted)."
+  returnRate: Float!
+}
+
+type LeadReturnConnection {
+  edges: [LeadReturnEdge!]!
+  pageInfo: PageInfo!
+}
+
+type LeadReturnEdge {
+  cursor: String!
+  node: LeadReturn!
+}
+
+extend type Lead {
+  "The lead's return, if it has one: null unless the caller referred or accepted the lead, or is an admin."
+  return: LeadReturn
+}
+
+extend type Business {
+  "Null unless the caller is an admin or acts for the business."
+  returnStats: ReturnStats
+}
+
+extend type LedgerLine {
+  "A line of reversed commissions: negative amounts; the commissions' own line keeps what was owed."
+  reversal: Boolean!
+}
+
+extend type Query {
+  "Admin only: the returns in a state, oldest first (CONTESTED: those waiting for a decision)."
+  returns(state: ReturnState!, first: Int = 20, after: String): LeadReturnConnection!
+}
+
+input ReturnLeadInput {
+  leadId: ID!
+  reason: ReturnReason!
+  note: String
+}
+
+type ReturnLeadPayload {
+  return: LeadReturn!
+  "false when the lead already had this return (a retry)."
+  created: Boolean!
+}
+
+input ContestReturnInput {
+  leadId: ID!
+  note: String
+}
+
+type ContestReturnPayload {
+  return: LeadReturn!
+}
+
+input DecideReturnInput {
+  leadId: ID!
+  decision: ReturnDecision!
+  note: String
+}
+
+type DecideReturnPayload {
+  return: LeadReturn!
+  lead: Lead!
+}
+
+extend type Mutation {
+  "The business that accepted a lead returns it, within the return window (default 7 days from accepting it)."
+  returnLead(input: ReturnLeadInput!): ReturnLeadPayload!
+  "The referrer disputes a return, within the contest window (default 3 days)."
+  contestReturn(input: ContestReturnInput!): ContestReturnPayload!
+  "Admin only: accept or reject an open return."
+  decideReturn(input: DecideReturnInput!): DecideReturnPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/schema.graphqls", Input: `"""
 PartnerGraph: businesses that refer customers to each other, the trust between them, and
 the networks they form. Lists are Relay connections; ids are opaque. Every error carries
@@ -3064,6 +3565,8 @@ func (ec *executionContext) childFields_Business(ctx context.Context, field grap
 		return ec.fieldContext_Business_memberships(ctx, field)
 	case "trustCounts":
 		return ec.fieldContext_Business_trustCounts(ctx, field)
+	case "returnStats":
+		return ec.fieldContext_Business_returnStats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Business", field.Name)
 }
@@ -3120,6 +3623,24 @@ func (ec *executionContext) childFields_Commission(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Commission", field.Name)
 }
 
+func (ec *executionContext) childFields_CommissionReversal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payer":
+		return ec.fieldContext_CommissionReversal_payer(ctx, field)
+	case "payee":
+		return ec.fieldContext_CommissionReversal_payee(ctx, field)
+	case "amount":
+		return ec.fieldContext_CommissionReversal_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_CommissionReversal_currency(ctx, field)
+	case "reason":
+		return ec.fieldContext_CommissionReversal_reason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CommissionReversal_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommissionReversal", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsentRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "text":
@@ -3128,6 +3649,14 @@ func (ec *executionContext) childFields_ConsentRecord(ctx context.Context, field
 		return ec.fieldContext_ConsentRecord_givenAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_ContestReturnPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "return":
+		return ec.fieldContext_ContestReturnPayload_return(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContestReturnPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateNetworkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3148,6 +3677,16 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_DecideReturnPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "return":
+		return ec.fieldContext_DecideReturnPayload_return(ctx, field)
+	case "lead":
+		return ec.fieldContext_DecideReturnPayload_lead(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecideReturnPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeclineLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3244,6 +3783,8 @@ func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.
 		return ec.fieldContext_Lead_erasedAt(ctx, field)
 	case "erasedBy":
 		return ec.fieldContext_Lead_erasedBy(ctx, field)
+	case "return":
+		return ec.fieldContext_Lead_return(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
 }
@@ -3262,6 +3803,64 @@ func (ec *executionContext) childFields_LeadEvent(ctx context.Context, field gra
 		return ec.fieldContext_LeadEvent_at(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeadEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadReturn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lead":
+		return ec.fieldContext_LeadReturn_lead(ctx, field)
+	case "recipient":
+		return ec.fieldContext_LeadReturn_recipient(ctx, field)
+	case "referrer":
+		return ec.fieldContext_LeadReturn_referrer(ctx, field)
+	case "reason":
+		return ec.fieldContext_LeadReturn_reason(ctx, field)
+	case "note":
+		return ec.fieldContext_LeadReturn_note(ctx, field)
+	case "state":
+		return ec.fieldContext_LeadReturn_state(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_LeadReturn_requestedBy(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_LeadReturn_requestedAt(ctx, field)
+	case "contestBy":
+		return ec.fieldContext_LeadReturn_contestBy(ctx, field)
+	case "contestedBy":
+		return ec.fieldContext_LeadReturn_contestedBy(ctx, field)
+	case "contestedAt":
+		return ec.fieldContext_LeadReturn_contestedAt(ctx, field)
+	case "contestNote":
+		return ec.fieldContext_LeadReturn_contestNote(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_LeadReturn_decidedBy(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_LeadReturn_decidedAt(ctx, field)
+	case "decisionNote":
+		return ec.fieldContext_LeadReturn_decisionNote(ctx, field)
+	case "reversal":
+		return ec.fieldContext_LeadReturn_reversal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadReturn", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadReturnConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadReturnConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadReturnConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadReturnConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadReturnEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LeadReturnEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LeadReturnEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadReturnEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_LeaveNetworkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3296,6 +3895,8 @@ func (ec *executionContext) childFields_LedgerLine(ctx context.Context, field gr
 		return ec.fieldContext_LedgerLine_commissionEarned(ctx, field)
 	case "currency":
 		return ec.fieldContext_LedgerLine_currency(ctx, field)
+	case "reversal":
+		return ec.fieldContext_LedgerLine_reversal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LedgerLine", field.Name)
 }
@@ -3548,6 +4149,30 @@ func (ec *executionContext) childFields_RespondToPartnershipPayload(ctx context.
 		return ec.fieldContext_RespondToPartnershipPayload_partnership(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RespondToPartnershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReturnLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "return":
+		return ec.fieldContext_ReturnLeadPayload_return(ctx, field)
+	case "created":
+		return ec.fieldContext_ReturnLeadPayload_created(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReturnLeadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReturnStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "acceptedLeads":
+		return ec.fieldContext_ReturnStats_acceptedLeads(ctx, field)
+	case "returns":
+		return ec.fieldContext_ReturnStats_returns(ctx, field)
+	case "returnsAccepted":
+		return ec.fieldContext_ReturnStats_returnsAccepted(ctx, field)
+	case "returnRate":
+		return ec.fieldContext_ReturnStats_returnRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReturnStats", field.Name)
 }
 
 func (ec *executionContext) childFields_RevokeTokensPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -62,6 +62,15 @@ type ConsentInput struct {
 	GivenAt time.Time `json:"givenAt"`
 }
 
+type ContestReturnInput struct {
+	LeadID string  `json:"leadId"`
+	Note   *string `json:"note,omitempty"`
+}
+
+type ContestReturnPayload struct {
+	Return *partnergraph.LeadReturn `json:"return"`
+}
+
 type CreateNetworkInput struct {
 	Name       string                   `json:"name"`
 	Region     *string                  `json:"region,omitempty"`
@@ -79,6 +88,17 @@ type CustomerInput struct {
 	// An email or a phone (or both) is required.
 	Email *string `json:"email,omitempty"`
 	Phone *string `json:"phone,omitempty"`
+}
+
+type DecideReturnInput struct {
+	LeadID   string         `json:"leadId"`
+	Decision ReturnDecision `json:"decision"`
+	Note     *string        `json:"note,omitempty"`
+}
+
+type DecideReturnPayload struct {
+	Return *partnergraph.LeadReturn `json:"return"`
+	Lead   *partnergraph.Lead       `json:"lead"`
 }
 
 type DeclineLeadInput struct {
@@ -128,6 +148,16 @@ type JoinNetworkInput struct {
 
 type JoinNetworkPayload struct {
 	Membership *partnergraph.Membership `json:"membership"`
+}
+
+type LeadReturnConnection struct {
+	Edges    []LeadReturnEdge `json:"edges"`
+	PageInfo *PageInfo        `json:"pageInfo"`
+}
+
+type LeadReturnEdge struct {
+	Cursor string                   `json:"cursor"`
+	Node   *partnergraph.LeadReturn `json:"node"`
 }
 
 type LeaveNetworkInput struct {
@@ -247,6 +277,18 @@ type RespondToPartnershipInput struct {
 
 type RespondToPartnershipPayload struct {
 	Partnership *partnergraph.Partnership `json:"partnership"`
+}
+
+type ReturnLeadInput struct {
+	LeadID string                    `json:"leadId"`
+	Reason partnergraph.ReturnReason `json:"reason"`
+	Note   *string                   `json:"note,omitempty"`
+}
+
+type ReturnLeadPayload struct {
+	Return *partnergraph.LeadReturn `json:"return"`
+	// false when the lead already had this return (a retry).
+	Created bool `json:"created"`
 }
 
 type RevokeTokensInput struct {
@@ -435,6 +477,61 @@ func (e *LeadOutcome) UnmarshalJSON(b []byte) error {
 }
 
 func (e LeadOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReturnDecision string
+
+const (
+	ReturnDecisionAccept ReturnDecision = "ACCEPT"
+	ReturnDecisionReject ReturnDecision = "REJECT"
+)
+
+var AllReturnDecision = []ReturnDecision{
+	ReturnDecisionAccept,
+	ReturnDecisionReject,
+}
+
+func (e ReturnDecision) IsValid() bool {
+	switch e {
+	case ReturnDecisionAccept, ReturnDecisionReject:
+		return true
+	}
+	return false
+}
+
+func (e ReturnDecision) String() string {
+	return string(e)
+}
+
+func (e *ReturnDecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReturnDecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReturnDecision", str)
+	}
+	return nil
+}
+
+func (e ReturnDecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReturnDecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReturnDecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -28,6 +28,7 @@ const (
 	byTrust      = "trust"      // (from, to)
 	byNewest     = "newest"     // partnerships: (createdAt, id) descending
 	byCommission = "commission" // commissions: (createdAt, id) descending
+	byReturn     = "return"     // returns: (requestedAt, lead id) ascending
 )
 
 func (c cursor) encode() string {
@@ -54,7 +55,7 @@ func decodeCursor(after, kind string) (c cursor, ok bool, err error) {
 	if err := dec.Decode(&c); err != nil || dec.More() || c.Kind != kind || c.ID == "" {
 		return cursor{}, false, invalid
 	}
-	if kind == byNewest || kind == byCommission {
+	if kind == byNewest || kind == byCommission || kind == byReturn {
 		if _, err := time.Parse(time.RFC3339Nano, c.S); err != nil {
 			return cursor{}, false, invalid
 		}
@@ -62,8 +63,8 @@ func decodeCursor(after, kind string) (c cursor, ok bool, err error) {
 	return c, true, nil
 }
 
-// time is the cursor's time key (valid once decodeCursor accepted a byNewest or byCommission
-// cursor).
+// time is the cursor's time key (valid once decodeCursor accepted a byNewest, byCommission or
+// byReturn cursor).
 func (c cursor) time() time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, c.S)
 	return t

@@ -9,7 +9,7 @@ import (
 )
 
 // ledgerRow is one row of ledger_rows: counts for kind "given" and "received", an amount for
-// "owed" and "earned".
+// "owed" and "earned", and for "reversed_owed" and "reversed_earned" (reversal lines).
 type ledgerRow struct {
 	kind, partnerID, currency string
 	leads, accepted, won      int
@@ -41,6 +41,10 @@ func ledgerLines(rows []ledgerRow) []partnergraph.LedgerLine {
 			f.Owed = r.amountMinor
 		case "earned":
 			f.Earned = r.amountMinor
+		case "reversed_owed":
+			f.Owed, f.Reversal = r.amountMinor, true
+		case "reversed_earned":
+			f.Earned, f.Reversal = r.amountMinor, true
 		}
 		facts[i] = f
 	}

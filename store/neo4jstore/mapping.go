@@ -530,5 +530,9 @@ func commissionOf(rec *neo4j.Record) (partnergraph.Commission, error) {
 	if v.err != nil {
 		return partnergraph.Commission{}, fmt.Errorf("commission %q: %w", c.ID, v.err)
 	}
+	// A reversed commission reads as VOID; its node is never changed.
+	if voided, ok := rec.Get("voided"); ok && voided == true {
+		c.Status = partnergraph.CommissionVoid
+	}
 	return c, nil
 }

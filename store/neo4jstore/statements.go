@@ -117,7 +117,17 @@ var (
 	commissionCreate = stmt("commission_create")
 	commissionList   = stmt("commission_list")
 	commissionByLead = stmt("commission_by_lead")
-	ledgerRows       = stmt("ledger_rows")
+
+	returnByLead    = stmt("return_by_lead")
+	returnCreate    = stmt("return_create")
+	returnUpdate    = stmt("return_update")
+	returnDue       = stmt("return_due")
+	returnList      = stmt("return_list")
+	returnStats     = stmt("return_stats")
+	returnCloseLead = stmt("return_close_lead")
+	reversalCreate  = stmt("reversal_create")
+	reversalByLead  = stmt("reversal_by_lead")
+	ledgerRows      = stmt("ledger_rows")
 
 	changeCreate  = stmt("change_create")
 	changeFeed    = stmt("change_feed")

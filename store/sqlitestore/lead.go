@@ -63,6 +63,12 @@ func scanEvent(row scanner) (partnergraph.LeadEvent, error) {
 
 const commissionColumns = `id, lead_id, partnership_id, payer_id, payee_id, amount_minor, currency, status, created_at`
 
+// commissionReadColumns are commissionColumns as read: a reversed commission reads as VOID,
+// its row unchanged (the reversal is a line of its own).
+const commissionReadColumns = `id, lead_id, partnership_id, payer_id, payee_id, amount_minor, currency,
+	CASE WHEN EXISTS (SELECT 1 FROM commission_reversals r WHERE r.commission_id = commissions.id) THEN 'VOID' ELSE status END AS status,
+	created_at`
+
 func scanCommission(row scanner) (partnergraph.Commission, error) {
 	var c partnergraph.Commission
 	var created int64
@@ -516,14 +522,18 @@ func (s *Store) Ledger(ctx context.Context, businessID string) ([]partnergraph.L
 		UNION ALL
 		SELECT 'money', CASE WHEN payer_id = :b THEN payee_id ELSE payer_id END, currency, 0, 0, 0,
 			sum(CASE WHEN payer_id = :b THEN amount_minor ELSE 0 END), sum(CASE WHEN payee_id = :b THEN amount_minor ELSE 0 END)
-		FROM commissions WHERE (payer_id = :b OR payee_id = :b) AND payer_id <> payee_id GROUP BY 2, 3`,
+		FROM commissions WHERE (payer_id = :b OR payee_id = :b) AND payer_id <> payee_id GROUP BY 2, 3
+		UNION ALL
+		SELECT 'reversal', CASE WHEN payer_id = :b THEN payee_id ELSE payer_id END, currency, 0, 0, 0,
+			sum(CASE WHEN payer_id = :b THEN amount_minor ELSE 0 END), sum(CASE WHEN payee_id = :b THEN amount_minor ELSE 0 END)
+		FROM commission_reversals WHERE (payer_id = :b OR payee_id = :b) AND payer_id <> payee_id GROUP BY 2, 3`,
 		[]any{sql.Named("b", businessID)}, func(rows *sql.Rows) error {
 			var kind string
 			var f partnergraph.LedgerFact
 			if err := rows.Scan(&kind, &f.PartnerID, &f.Currency, &f.Leads, &f.Accepted, &f.Won, &f.Owed, &f.Earned); err != nil {
 				return err
 			}
-			f.Given, f.Received = kind == "given", kind == "received"
+			f.Given, f.Received, f.Reversal = kind == "given", kind == "received", kind == "reversal"
 			facts = append(facts, f)
 			return nil
 		})
@@ -552,10 +562,10 @@ func (s *Store) Commissions(ctx context.Context, businessID string, p partnergra
 	// Two keyset reads, one per index, each limited, then merged: a page costs the same however
 	// many commissions the business has (an OR would sort them all).
 	err = eachRow(ctx, s.r, `
-		SELECT * FROM (SELECT `+commissionColumns+` FROM commissions WHERE payer_id = ? AND (created_at, id) < (?, ?)
+		SELECT * FROM (SELECT `+commissionReadColumns+` FROM commissions WHERE payer_id = ? AND (created_at, id) < (?, ?)
 			ORDER BY created_at DESC, id DESC LIMIT ?)
 		UNION ALL
-		SELECT * FROM (SELECT `+commissionColumns+` FROM commissions WHERE payee_id = ? AND (created_at, id) < (?, ?)
+		SELECT * FROM (SELECT `+commissionReadColumns+` FROM commissions WHERE payee_id = ? AND (created_at, id) < (?, ?)
 			ORDER BY created_at DESC, id DESC LIMIT ?)
 		ORDER BY created_at DESC, id DESC LIMIT ?`,
 		[]any{businessID, after.N, after.ID, p.First + 1, businessID, after.N, after.ID, p.First + 1, p.First + 1}, func(rows *sql.Rows) error {
@@ -575,7 +585,7 @@ func (s *Store) Commissions(ctx context.Context, businessID string, p partnergra
 // CommissionOfLead implements partnergraph.LeadStore: one read of the lead_id unique index.
 // ENOTFOUND for a lead without a commission and for an unknown lead.
 func (s *Store) CommissionOfLead(ctx context.Context, leadID string) (*partnergraph.Commission, error) {
-	c, err := scanCommission(s.r.QueryRowContext(ctx, `SELECT `+commissionColumns+` FROM commissions WHERE lead_id = ?`, leadID))
+	c, err := scanCommission(s.r.QueryRowContext(ctx, `SELECT `+commissionReadColumns+` FROM commissions WHERE lead_id = ?`, leadID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q has no commission", leadID)
 	}

@@ -28,7 +28,7 @@ const graphSchema = [
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
   'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'SeqReservation', 'OfferDay', 'TokenRevocation',
-  'MigrationLease', 'Change', 'ChangeTrim',
+  'MigrationLease', 'Change', 'ChangeTrim', 'LeadReturn', 'CommissionReversal',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -73,6 +73,11 @@ const propertyKeys = [
   'holder',
   // the throw-away property that *_lock statements set and remove to take a write lock
   '_lock',
+  // LeadReturn (leadId, referrerId, reason, note, status-like state; who, when and why of each step)
+  'offerId', 'recipientId', 'state', 'requestedBy', 'requestedAt', 'contestBy', 'contestedBy',
+  'contestedAt', 'contestNote', 'decidedBy', 'decidedAt', 'decisionNote',
+  // CommissionReversal (id, leadId, payerId, payeeId, amountMinor, currency, reason, createdAt above)
+  'commissionId',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY
   'weight', 'source', 'role', 'since', 'score', 'note', 'updatedAt',
 ];

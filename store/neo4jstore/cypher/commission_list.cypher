@@ -3,7 +3,7 @@
 // from its own (payerId|payeeId, createdAt, id) index and limited before the two are merged,
 // so a page costs the same however many commissions the business has. A business never pays
 // itself, so the two sides never share a commission. (CALL () { }: the variable scope clause
-// of Neo4j 5.23 and later.)
+// of Neo4j 5.23 and later.) A reversed commission reads as VOID.
 CALL () {
   MATCH (c:Commission)
   WHERE c.payerId = $businessId AND c.createdAt IS NOT NULL AND c.id IS NOT NULL
@@ -19,6 +19,6 @@ CALL () {
   ORDER BY c.createdAt DESC, c.id DESC
   LIMIT $limit
 }
-RETURN c
+RETURN c, EXISTS { MATCH (:CommissionReversal {commissionId: c.id}) } AS voided
 ORDER BY c.createdAt DESC, c.id DESC
 LIMIT $limit

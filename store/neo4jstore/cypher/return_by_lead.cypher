@@ -1,0 +1,3 @@
+// The lead's return, if any (the LeadReturn.leadId constraint's index).
+MATCH (r:LeadReturn {leadId: $leadId})
+RETURN r
