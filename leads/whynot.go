@@ -178,7 +178,7 @@ func (w *why) rankedBelow(out *partnergraph.WhyNotRouted) {
 			out.Remedies = append(out.Remedies, s.remedy)
 		}
 	}
-	offered := "the businesses offered it"
+	offered := "the lowest-scored business offered it"
 	if w.self != nil && nearTieStep(w.self.Score) == nearTieStep(bar.Score) && w.self.OffersToday > bar.OffersToday {
 		out.MissingSignals = append(out.MissingSignals, partnergraph.SignalFewerLeadsToday)
 		out.Remedies = append(out.Remedies, "none needed for near-ties: the business offered fewer leads today goes first, which evens out over the day")
