@@ -167,15 +167,17 @@ func (w *why) rankedBelow(out *partnergraph.WhyNotRouted) {
 		mine, theirs float64
 		remedy       string
 	}{
-		{partnergraph.SignalPathTrust, mine.PathTrust, theirs.PathTrust, fmt.Sprintf("more trust on the path from %s: a direct trust edge or an active partnership with it", t.Referrer)},
-		{partnergraph.SignalCloseness, mine.Closeness, theirs.Closeness, "closeness to the customer counts too: nothing to change but where the business is"},
+		{partnergraph.SignalPathTrust, mine.PathTrust, theirs.PathTrust, fmt.Sprintf("more trust on the path from %s: its trust in you, or an active partnership with it", t.Referrer)},
+		{partnergraph.SignalCloseness, mine.Closeness, theirs.Closeness, ""}, // where the business is: nothing to advise
 		{partnergraph.SignalAcceptance, mine.Acceptance, theirs.Acceptance, "accept more of the leads you are offered"},
-		{partnergraph.SignalQuality, mine.Quality, theirs.Quality, "trust from more businesses, verification, and accepting leads raise quality"},
+		{partnergraph.SignalQuality, mine.Quality, theirs.Quality, "trust from more businesses, and verification"},
 	}
 	for _, s := range lacked {
 		if s.mine < s.theirs {
 			out.MissingSignals = append(out.MissingSignals, s.signal)
-			out.Remedies = append(out.Remedies, s.remedy)
+			if s.remedy != "" {
+				out.Remedies = append(out.Remedies, s.remedy)
+			}
 		}
 	}
 	offered := "the lowest-scored business offered it"
