@@ -23,7 +23,7 @@ import (
 // matches the scores. Some businesses get a daily cap of 1, so that caps bite. Every rule but
 // BELOW_TRUST_FLOOR and CHANGED_SINCE must come up (the floor has its own test in matching).
 func TestWhyNotAgreesWithRouting(t *testing.T) {
-	const size, nLeads = 300, 40
+	const size, nLeads = 200, 40
 	s := openStore(t, sqlitestore.Memory)
 	if _, err := s.Import(ctx, seed.Synthetic(size, 3)); err != nil {
 		t.Fatal(err)
