@@ -318,3 +318,47 @@ func (a *access) closeLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	}
 	return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q has not been accepted", l.ID)
 }
+
+// Why not routed.
+
+// askWhyNot decides, for a caller who acts for the business (checked first), whether it may
+// ask why a real lead did not come to it. Admins may; so may whoever may see the lead (its
+// referrer's owners, the owners of a business it was offered to). Other members may only for
+// a lead whose referrer vouched for the business: the referrer trusts it, or they are active
+// partners. Those are the referrer's decisions, not the asker's: a member cannot trust its way
+// into another business's leads, and it learns only the lead's service and the rule, never the
+// customer. Everyone else gets NOT_FOUND, as for a lead that does not exist, so that an
+// arbitrary member learns nothing of a lead, not even that it exists. (Any member may ask
+// about a hypothetical lead from any referrer: trust edges are public anyway.)
+func (a *access) askWhyNot(ctx context.Context, businessID string, l *partnergraph.Lead, offers []partnergraph.Offer) error {
+	if a.seeLead(ctx, l, offers) == nil {
+		return nil
+	}
+	if _, err := a.store.TrustEdge(ctx, l.ReferrerID, businessID); err == nil {
+		return nil
+	} else if partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
+		return err
+	}
+	page := partnergraph.Page{First: partnergraph.MaxPageSize}
+	for {
+		ps, err := a.store.Partnerships(ctx, partnergraph.PartnershipFilter{BusinessID: businessID, Status: partnergraph.PartnershipActive}, page)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps.Items {
+			if p.Other(businessID) == l.ReferrerID {
+				return nil
+			}
+		}
+		if !ps.HasNext {
+			return partnergraph.Errorf(partnergraph.ENOTFOUND, "lead %q not found", l.ID)
+		}
+		page.After = ps.Cursors[len(ps.Cursors)-1]
+	}
+}
+
+// seeRoutingCandidates allows admins only: the other candidates of a lead and their scores are
+// no member's business.
+func (a *access) seeRoutingCandidates(ctx context.Context) bool {
+	return auth.FromContext(ctx).Has(auth.Admin)
+}

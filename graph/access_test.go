@@ -67,6 +67,10 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		"party": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
 		// Dave is a recipient of the lead that Andy referred: he sees it but may not erase it.
 		"erase": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "FORBIDDEN", intake: "NOT_FOUND", admin: ""},
+		// Asked for TreadRight's, about a lead of Andy's offered to Dave: TreadRight's owner is
+		// not told that it exists (Andy never vouched for TreadRight), Dave's does not act for
+		// TreadRight.
+		"why not: another's lead": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "FORBIDDEN", intake: "FORBIDDEN", admin: ""},
 	}
 	ops := []struct {
 		name, rule, query string
@@ -117,6 +121,9 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"contestReturn", "party", `mutation($id: ID!) { contestReturn(input: {leadId: $id, note: "it was fine"}) { return { state } } }`, map[string]any{"id": gid("Lead", "placeholder-returned")}},
 		{"decideReturn", adminOnly, `mutation($id: ID!) { decideReturn(input: {leadId: $id, decision: REJECT}) { return { state } } }`, map[string]any{"id": gid("Lead", "placeholder-returned")}},
 		{"setComplement", adminOnly, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil},
+		{"whyNotRouted (hypothetical)", ownerOnly, `query($id: ID!, $r: ID!) { whyNotRouted(input: {businessId: $id, hypothetical: {service: "collision-repair", location: {lat: 39.8, lng: -89.65}, referrerId: $r}}) { rule message remedies candidates { score } } }`, map[string]any{"id": dave, "r": gid("Business", "andys-attorney")}},
+		{"whyNotRouted (a lead offered to the business)", ownerOnly, `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": dave, "l": gid("Lead", "placeholder-offered")}},
+		{"whyNotRouted (another's lead)", "why not: another's lead", `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": gid("Business", "treadright-tyres"), "l": gid("Lead", "placeholder-offered")}},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 	}
 	// A mutation that succeeds gets a fresh server; queries and refusals share one, which no

@@ -64,9 +64,10 @@ var _ Store = partnergraph.Store(nil)
 
 // Router ranks the businesses a lead may go to. It leaves out the referrer, the businesses in
 // exclude, and businesses that are not active or do not offer the service or serve the place.
-// With no candidate it returns the reason (for the referrer).
+// With no candidate it returns the reason (for the referrer). With a trace it accounts in it
+// for the traced business, from the same decisions (see partnergraph.RouteTrace).
 type Router interface {
-	Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error)
+	Route(l *partnergraph.Lead, exclude map[string]bool, n int, trace *partnergraph.RouteTrace) ([]partnergraph.Candidate, string, error)
 }
 
 // Learner hears what became of each offer (ACCEPTED, DECLINED, EXPIRED) and each accepted
@@ -151,7 +152,7 @@ func (s *Service) Submit(ctx context.Context, l *partnergraph.Lead) (lead *partn
 	// The store counts each recipient's offers against its daily cap when it writes them; when
 	// a concurrent submit took a candidate's last place, route again on the new counts.
 	for attempt := 1; ; attempt++ {
-		offers, reason, err := s.nextOffers(ctx, l, map[string]bool{}, l.MaxOffers, 1, now)
+		offers, reason, err := s.nextOffers(ctx, l, map[string]bool{}, l.MaxOffers, 1, now, nil)
 		if err != nil {
 			return nil, false, err
 		}
@@ -176,10 +177,16 @@ func (s *Service) Submit(ctx context.Context, l *partnergraph.Lead) (lead *partn
 }
 
 // nextOffers asks the router for up to n candidates not in exclude and under their daily cap,
-// and makes them offers ranked from rank on. With none it returns the reason.
-func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude map[string]bool, n, rank int, now time.Time) ([]partnergraph.Offer, string, error) {
+// and makes them offers ranked from rank on. With none it returns the reason. With w it also
+// accounts for w's business and records every candidate it weighed (see WhyNot): the
+// explanation of a routing decision is this function run again, not a copy of it.
+func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude map[string]bool, n, rank int, now time.Time, w *why) ([]partnergraph.Offer, string, error) {
+	var trace *partnergraph.RouteTrace
+	if w != nil {
+		trace = &w.trace
+	}
 	// Ask for more than n: some may be at their daily cap.
-	cands, reason, err := s.router.Route(l, exclude, n+5)
+	cands, reason, err := s.router.Route(l, exclude, n+5, trace)
 	if err != nil {
 		return nil, "", err
 	}
@@ -192,6 +199,12 @@ func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude 
 	if err != nil {
 		return nil, "", err
 	}
+	if w != nil {
+		// Routed again, a lead must not count its own offers against the caps.
+		for id, k := range w.own {
+			counts[id] -= k
+		}
+	}
 	byID, err := s.store.BusinessesByID(ctx, ids)
 	if err != nil {
 		return nil, "", err
@@ -199,29 +212,30 @@ func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude 
 	// Fairness among near-ties: candidates whose scores round to the same nearTie step go
 	// to the one with fewer offers today, so one business does not take every close call.
 	slices.SortStableFunc(cands, func(a, b partnergraph.Candidate) int {
-		if c := cmp.Compare(math.Floor(b.Score/nearTie), math.Floor(a.Score/nearTie)); c != 0 {
+		if c := cmp.Compare(nearTieStep(b.Score), nearTieStep(a.Score)); c != 0 {
 			return c
 		}
 		return cmp.Compare(counts[a.BusinessID], counts[b.BusinessID])
 	})
 	var offers []partnergraph.Offer
 	capped := 0
-	for _, c := range cands {
-		b := byID[c.BusinessID]
-		if b == nil || b.Status != partnergraph.BusinessActive {
-			continue // the projection may lag the store by a write
+	for i, c := range cands {
+		outcome := partnergraph.RuleRankedBelow // the offers were made before it came up
+		if len(offers) < n {
+			outcome = admit(byID[c.BusinessID], counts[c.BusinessID])
 		}
-		if counts[c.BusinessID] >= b.DailyLeadCap {
+		if w != nil {
+			w.weighed(c, i+1, counts[c.BusinessID], outcome)
+		}
+		switch outcome {
+		case partnergraph.RuleDailyCap:
 			capped++
-			continue
-		}
-		offers = append(offers, partnergraph.Offer{
-			ID: partnergraph.NewID(), LeadID: l.ID, BusinessID: c.BusinessID, Rank: rank + len(offers),
-			Path: c.Path, PathTrust: c.PathTrust, Score: c.Score, Reasons: c.Reasons,
-			Status: partnergraph.OfferPending, CreatedAt: now, ExpiresAt: now.Add(s.ttl),
-		})
-		if len(offers) == n {
-			break
+		case partnergraph.RuleOffered:
+			offers = append(offers, partnergraph.Offer{
+				ID: partnergraph.NewID(), LeadID: l.ID, BusinessID: c.BusinessID, Rank: rank + len(offers),
+				Path: c.Path, PathTrust: c.PathTrust, Score: c.Score, Reasons: c.Reasons,
+				Status: partnergraph.OfferPending, CreatedAt: now, ExpiresAt: now.Add(s.ttl),
+			})
 		}
 	}
 	if len(offers) == 0 && capped > 0 {
@@ -232,6 +246,22 @@ func (s *Service) nextOffers(ctx context.Context, l *partnergraph.Lead, exclude 
 	}
 	return offers, reason, nil
 }
+
+// admit is the lifecycle's own rule for a ranked candidate: it must be active in the store
+// (the projection may lag it by a write) and under its daily cap.
+func admit(b *partnergraph.Business, offersToday int) partnergraph.RoutingRule {
+	switch {
+	case b == nil || b.Status != partnergraph.BusinessActive:
+		return partnergraph.RuleNotActive
+	case offersToday >= b.DailyLeadCap:
+		return partnergraph.RuleDailyCap
+	}
+	return partnergraph.RuleOffered
+}
+
+// nearTieStep is the step of nearTie that a score falls in: candidates in the same step are
+// near-tied.
+func nearTieStep(score float64) float64 { return math.Floor(score / nearTie) }
 
 func (s *Service) event(l *partnergraph.Lead, status partnergraph.LeadStatus, msg string, at time.Time) partnergraph.LeadEvent {
 	return partnergraph.LeadEvent{LeadID: l.ID, ReferrerID: l.ReferrerID, Status: status, Message: msg, At: at}
@@ -418,7 +448,7 @@ func (s *Service) moveOn(ctx context.Context, l *partnergraph.Lead, o *partnergr
 		CheckPending: true, Pending: pending,
 	}
 	if stillPending == 0 {
-		next, why, err := s.nextOffers(ctx, l, exclude, l.MaxOffers, len(all)+1, now)
+		next, why, err := s.nextOffers(ctx, l, exclude, l.MaxOffers, len(all)+1, now, nil)
 		if err != nil {
 			return err
 		}

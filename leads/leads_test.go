@@ -21,7 +21,7 @@ var ctx = context.Background()
 // pin the candidates so that they test the lifecycle, not the ranking.
 type listRouter []string
 
-func (r listRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error) {
+func (r listRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int, _ *partnergraph.RouteTrace) ([]partnergraph.Candidate, string, error) {
 	var out []partnergraph.Candidate
 	for _, id := range r {
 		if !exclude[id] && id != l.ReferrerID && len(out) < n {

@@ -122,7 +122,7 @@ func Bench(ctx context.Context, records iter.Seq2[partnergraph.Record, error], s
 	for i := range queries {
 		l := benchLead(g, rng, active)
 		t0 := time.Now()
-		if _, _, err := g.Route(l, nil, 5); err != nil {
+		if _, _, err := g.Route(l, nil, 5, nil); err != nil {
 			return rep, err
 		}
 		route[i] = time.Since(t0)

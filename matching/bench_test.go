@@ -125,7 +125,7 @@ func BenchmarkRoute(b *testing.B) {
 	for b.Loop() {
 		l := benchLead(g, rng, active)
 		t0 := time.Now()
-		if _, _, err := g.Route(l, nil, 5); err != nil {
+		if _, _, err := g.Route(l, nil, 5, nil); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))

@@ -137,7 +137,7 @@ func TestApplyChangeLearnsOtherServersOutcomesOnce(t *testing.T) {
 	must(t, err)
 
 	route := func(g *Graph) string {
-		cands, _, err := g.Route(&partnergraph.Lead{ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney", Location: l.Location}, nil, 10)
+		cands, _, err := g.Route(&partnergraph.Lead{ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney", Location: l.Location}, nil, 10, nil)
 		must(t, err)
 		out := ""
 		for _, c := range cands {

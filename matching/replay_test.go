@@ -44,7 +44,7 @@ func TestReplayRestoresOutcomes(t *testing.T) {
 		}
 	}
 	trustOf := func(g *matching.Graph) float64 {
-		cands, _, _ := g.Route(attorneyLead(), nil, 20)
+		cands, _, _ := g.Route(attorneyLead(), nil, 20, nil)
 		for _, c := range cands {
 			if c.BusinessID == "andys-attorney" {
 				return c.PathTrust

@@ -63,8 +63,11 @@ type hop struct {
 }
 
 // Route returns up to n candidates for the lead, best first, leaving out the referrer and the
-// businesses in exclude. With none it returns the reason. ENOTFOUND for an unknown referrer.
-func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error) {
+// businesses in exclude. With none it returns the reason. With a trace it also accounts for the
+// business t.BusinessID, from the very decisions that rank the candidates (see
+// partnergraph.RouteTrace): the first rule that left it out, or its score and place. ENOTFOUND
+// for an unknown referrer or traced business.
+func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int, t *partnergraph.RouteTrace) ([]partnergraph.Candidate, string, error) {
 	g.refreshTrustRank()
 	g.mu.RLock()
 	defer g.mu.RUnlock()
@@ -72,8 +75,18 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 	if err != nil {
 		return nil, "", err
 	}
+	tv := int32(-1)
+	if t != nil {
+		if tv, err = g.node(t.BusinessID); err != nil {
+			return nil, "", err
+		}
+		g.describe(t, tv, u, l)
+	}
 	svc, ok := g.svcIndex[l.ServiceID]
 	if !ok {
+		if t != nil && t.Rule == "" {
+			t.Rule = partnergraph.RuleServiceNotOffered
+		}
 		return nil, fmt.Sprintf("no business offers %s", l.ServiceID), nil
 	}
 	best := g.trustedPaths(u)
@@ -82,10 +95,14 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 	// reasons only for the n returned.
 	var ranked []reached
 	for v, h := range best {
-		if v == u || exclude[g.ids[v]] || !g.serves(v, svc, l.Location) || g.currentTrust(v, floor) < floor {
+		if v == u || exclude[g.ids[v]] || g.exclusion(v, svc, l.Location, true, floor) != ruleNone {
 			continue
 		}
-		ranked = append(ranked, reached{v, g.routeScore(v, h, l.Location)})
+		ranked = append(ranked, reached{v, routeScore(g.routeSignals(v, h, l.Location))})
+	}
+	if t != nil && t.Rule == "" {
+		_, reachedTV := best[tv]
+		t.Rule = g.exclusion(tv, svc, l.Location, reachedTV, floor).public()
 	}
 	var cands []partnergraph.Candidate
 	if len(ranked) > 0 {
@@ -94,6 +111,9 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 		})
 		for _, r := range ranked[:min(n, len(ranked))] {
 			cands = append(cands, g.candidate(r.v, r.score, best, l.Location))
+		}
+		if t != nil {
+			g.traceRanked(t, tv, ranked, n, best, l.Location)
 		}
 		return cands, "", nil
 	}
@@ -106,7 +126,113 @@ func (g *Graph) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]p
 	slices.SortFunc(cands, func(a, b partnergraph.Candidate) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.BusinessID, b.BusinessID))
 	})
-	return cands[:min(n, len(cands))], "", nil
+	cands = cands[:min(n, len(cands))]
+	if t != nil {
+		// The fallback takes the nearest verified businesses that serve the place, whatever
+		// their path and global trust.
+		for i, c := range cands {
+			if c.BusinessID == t.BusinessID {
+				t.Rule, t.Self, t.Position, t.Ranked = partnergraph.RuleOffered, &cands[i], i+1, len(cands)
+			}
+		}
+	}
+	return cands, "", nil
+}
+
+// rule is a routing rule as the projection computes it; public names it for the API.
+type rule uint8
+
+// The rules that exclusion applies, in its order.
+const (
+	ruleNone rule = iota
+	ruleNotActive
+	ruleNoService
+	ruleOutsideRadius
+	ruleNoPath
+	ruleBelowFloor
+)
+
+func (r rule) public() partnergraph.RoutingRule {
+	return [...]partnergraph.RoutingRule{
+		ruleNone: partnergraph.RuleOffered, ruleNotActive: partnergraph.RuleNotActive,
+		ruleNoService: partnergraph.RuleServiceNotOffered, ruleOutsideRadius: partnergraph.RuleOutsideRadius,
+		ruleNoPath: partnergraph.RuleNoTrustedPath, ruleBelowFloor: partnergraph.RuleBelowTrustFloor,
+	}[r]
+}
+
+// exclusion is the first of routing's rules that leaves v out of a lead for svc at p, or
+// ruleNone: not active, does not offer the service, does not serve the place, no trusted path
+// from the referrer (reached is false), global trust below the floor. Route filters every
+// business it reaches by it, and a trace asks it about one business, so that the explanation
+// of a decision is the decision. The caller holds the read lock.
+func (g *Graph) exclusion(v int32, svc uint16, p partnergraph.Point, reached bool, floor float64) rule {
+	if r := g.serving(v, svc, p); r != ruleNone {
+		return r
+	}
+	if !reached {
+		return ruleNoPath
+	}
+	if g.currentTrust(v, floor) < floor {
+		return ruleBelowFloor
+	}
+	return ruleNone
+}
+
+// serving is the first rule that keeps v from taking a lead for svc at p, whatever the path:
+// not active, does not offer the service, the place is outside its radius.
+func (g *Graph) serving(v int32, svc uint16, p partnergraph.Point) rule {
+	switch {
+	case g.status[v] != statusActive:
+		return ruleNotActive
+	case !slices.Contains(g.services.get(v), svc):
+		return ruleNoService
+	case partnergraph.DistanceKm(g.point(v), p) > float64(g.radius[v]):
+		return ruleOutsideRadius
+	}
+	return ruleNone
+}
+
+// describe fills in what a trace says of the business v whatever routing decides, and the
+// rules that come before the projection's own: the referrer is never a candidate, and a
+// business already offered the lead (in exclude) is not offered it again.
+func (g *Graph) describe(t *partnergraph.RouteTrace, v, u int32, l *partnergraph.Lead) {
+	t.Status = [...]partnergraph.BusinessStatus{statusActive: partnergraph.BusinessActive, statusPending: partnergraph.BusinessPending, statusSuspended: partnergraph.BusinessSuspended}[g.status[v]]
+	t.Verified = g.verified[v]
+	t.DistanceKm = partnergraph.DistanceKm(g.point(v), l.Location)
+	t.RadiusKm = float64(g.radius[v])
+	t.Referrer, t.MaxHops = g.names[u], MaxHops
+	t.ServiceName = l.ServiceID
+	if s, ok := g.svcIndex[l.ServiceID]; ok {
+		t.ServiceName = g.svcs[s].name
+	}
+	if v == u {
+		t.Rule = partnergraph.RuleReferrer
+	}
+}
+
+// traceRanked places the traced business tv among the ranked businesses, best first, of which
+// Route returns the first n: beyond them it ranked below. It records the signals of the
+// returned candidates and of tv, which the lead lifecycle compares to say what tv lacked.
+func (g *Graph) traceRanked(t *partnergraph.RouteTrace, tv int32, ranked []reached, n int, best map[int32]hop, p partnergraph.Point) {
+	t.Ranked = len(ranked)
+	t.Signals = map[string]partnergraph.RouteSignals{}
+	for _, r := range ranked[:min(n, len(ranked))] {
+		t.Signals[g.ids[r.v]] = g.routeSignals(r.v, best[r.v], p)
+	}
+	if t.Rule != partnergraph.RuleOffered {
+		return
+	}
+	i := slices.IndexFunc(ranked, func(r reached) bool { return r.v == tv })
+	if i < 0 {
+		// Excluded by the caller: offered the lead before.
+		return
+	}
+	c := g.candidate(tv, ranked[i].score, best, p)
+	t.Self, t.Position = &c, i+1
+	t.Signals[g.ids[tv]] = g.routeSignals(tv, best[tv], p)
+	if i >= n {
+		t.Rule = partnergraph.RuleRankedBelow
+	}
 }
 
 // reached is a business and a value to rank it by: the trust of the best path to it while
@@ -200,21 +326,25 @@ func (g *Graph) trustedPaths(u int32) map[int32]hop {
 
 // serves reports whether v is active, offers the service and takes customers at p.
 func (g *Graph) serves(v int32, svc uint16, p partnergraph.Point) bool {
-	if g.status[v] != statusActive || !slices.Contains(g.services.get(v), svc) {
-		return false
-	}
-	return partnergraph.DistanceKm(g.point(v), p) <= float64(g.radius[v])
+	return g.serving(v, svc, p) == ruleNone
 }
 
-// routeScore scores a reachable business: path trust first, then closeness to the customer,
-// acceptance of past leads and quality.
-func (g *Graph) routeScore(v int32, h hop, p partnergraph.Point) float64 {
-	closeness := math.Exp(-partnergraph.DistanceKm(g.point(v), p) / 15)
+// routeSignals are the signals of a reachable business's routing score: the trust of its path,
+// its closeness to the customer, its acceptance of past leads and its quality.
+func (g *Graph) routeSignals(v int32, h hop, p partnergraph.Point) partnergraph.RouteSignals {
 	accept := 0.5 // unknown until the business has answered leads
 	if a := g.accept[v]; !math.IsNaN(float64(a)) {
 		accept = float64(a)
 	}
-	return 0.55*h.trust + 0.15*closeness + 0.15*accept + 0.15*g.quality(v)
+	return partnergraph.RouteSignals{
+		PathTrust: h.trust, Closeness: math.Exp(-partnergraph.DistanceKm(g.point(v), p) / 15),
+		Acceptance: accept, Quality: g.quality(v),
+	}
+}
+
+// routeScore weighs the signals: path trust first, then closeness, acceptance and quality.
+func routeScore(s partnergraph.RouteSignals) float64 {
+	return 0.55*s.PathTrust + 0.15*s.Closeness + 0.15*s.Acceptance + 0.15*s.Quality
 }
 
 // candidate spells out a scored business: the path to it and the reasons.

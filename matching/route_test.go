@@ -27,7 +27,7 @@ func attorneyLead() *partnergraph.Lead {
 
 func TestRouteFollowsTrust(t *testing.T) {
 	g := exampleGraph(t)
-	cands, reason, err := g.Route(attorneyLead(), nil, 5)
+	cands, reason, err := g.Route(attorneyLead(), nil, 5, nil)
 	if err != nil || len(cands) == 0 {
 		t.Fatalf("Route: %v %q", err, reason)
 	}
@@ -56,7 +56,7 @@ func TestRouteFollowsTrust(t *testing.T) {
 
 func TestRouteExclusions(t *testing.T) {
 	g := exampleGraph(t)
-	cands, _, err := g.Route(attorneyLead(), map[string]bool{"andys-attorney": true}, 10)
+	cands, _, err := g.Route(attorneyLead(), map[string]bool{"andys-attorney": true}, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,14 +68,14 @@ func TestRouteExclusions(t *testing.T) {
 	// Nobody offers the service: unroutable, with a reason.
 	l := attorneyLead()
 	l.ServiceID = "no-such-service"
-	cands, reason, err := g.Route(l, nil, 5)
+	cands, reason, err := g.Route(l, nil, 5, nil)
 	if err != nil || len(cands) != 0 || reason == "" {
 		t.Fatalf("unknown service: %v %q %v", cands, reason, err)
 	}
 	// A customer far from every attorney's service area.
 	l = attorneyLead()
 	l.Location = partnergraph.Point{Lat: 10, Lng: 10}
-	if cands, reason, _ := g.Route(l, nil, 5); len(cands) != 0 || reason == "" {
+	if cands, reason, _ := g.Route(l, nil, 5, nil); len(cands) != 0 || reason == "" {
 		t.Fatalf("far customer: %v %q", cands, reason)
 	}
 	// Suspended businesses get no leads.
@@ -84,7 +84,7 @@ func TestRouteExclusions(t *testing.T) {
 		Status: partnergraph.BusinessSuspended, ServiceRadiusKm: 40, DailyLeadCap: 20}, Services: []string{"personal-injury-attorney"}}}); err != nil {
 		t.Fatal(err)
 	}
-	cands, _, _ = g.Route(attorneyLead(), nil, 10)
+	cands, _, _ = g.Route(attorneyLead(), nil, 10, nil)
 	for _, c := range cands {
 		if c.BusinessID == "andys-attorney" {
 			t.Fatal("a suspended business is a candidate")
@@ -106,7 +106,7 @@ func TestRouteTrustFloor(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.RefreshTrust()
-	cands, _, _ := g.Route(attorneyLead(), nil, 20)
+	cands, _, _ := g.Route(attorneyLead(), nil, 20, nil)
 	if !hasCandidate(cands, "shill-law") {
 		t.Fatal("a business trusted by a verified one is below the floor")
 	}
@@ -125,7 +125,7 @@ func TestRouteTrustFloor(t *testing.T) {
 	g.RefreshTrust()
 	l := attorneyLead()
 	l.ReferrerID = "island-a"
-	cands, reason, _ := g.Route(l, nil, 5)
+	cands, reason, _ := g.Route(l, nil, 5, nil)
 	if hasCandidate(cands, "island-b") {
 		t.Fatalf("an island no verified business reaches gets leads: %v (%q)", cands, reason)
 	}
@@ -145,11 +145,11 @@ func TestRouteFallbackVerified(t *testing.T) {
 	g.PutBusiness(partnergraph.Business{ID: "loner", Name: "Loner", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40}, []string{"collision-repair"})
 	l := attorneyLead()
 	l.ReferrerID = "loner"
-	if cands, reason, _ := g.Route(l, nil, 3); len(cands) != 0 || !strings.Contains(reason, "no trusted path") {
+	if cands, reason, _ := g.Route(l, nil, 3, nil); len(cands) != 0 || !strings.Contains(reason, "no trusted path") {
 		t.Fatalf("no path, no fallback: %v %q", cands, reason)
 	}
 	g.SetRouteOptions(matching.RouteOptions{FallbackVerified: true})
-	cands, _, _ := g.Route(l, nil, 3)
+	cands, _, _ := g.Route(l, nil, 3, nil)
 	if len(cands) == 0 || !strings.Contains(cands[0].Reasons[0], "verified") {
 		t.Fatalf("fallback: %v", cands)
 	}
@@ -160,7 +160,7 @@ func TestRouteFallbackVerified(t *testing.T) {
 func TestOutcomesFeedRouting(t *testing.T) {
 	g := exampleGraph(t)
 	path := func() (float64, float64) {
-		cands, _, _ := g.Route(attorneyLead(), nil, 20)
+		cands, _, _ := g.Route(attorneyLead(), nil, 20, nil)
 		for _, c := range cands {
 			if c.BusinessID == "andys-attorney" {
 				return c.PathTrust, c.Score
@@ -209,7 +209,7 @@ func TestRouteNewTrustedBusinessAtOnce(t *testing.T) {
 	if err := g.SetTrust(partnergraph.Trust{From: "daves-collision", To: "new-law", Score: 0.9}); err != nil {
 		t.Fatal(err)
 	}
-	cands, reason, _ := g.Route(attorneyLead(), nil, 20)
+	cands, reason, _ := g.Route(attorneyLead(), nil, 20, nil)
 	if !hasCandidate(cands, "new-law") {
 		t.Fatalf("a new business trusted by a verified referrer gets no lead until TrustRank is recomputed: %v (%q)", cands, reason)
 	}
@@ -233,7 +233,7 @@ func TestRouteNewIslandStillBelowFloor(t *testing.T) {
 	}
 	l := attorneyLead()
 	l.ReferrerID = "ring-a"
-	if cands, reason, _ := g.Route(l, nil, 20); hasCandidate(cands, "ring-b") || hasCandidate(cands, "ring-c") {
+	if cands, reason, _ := g.Route(l, nil, 20, nil); hasCandidate(cands, "ring-b") || hasCandidate(cands, "ring-c") {
 		t.Fatalf("a new ring that only trusts itself gets leads: %v (%q)", cands, reason)
 	}
 	// After a computation the ring is known and below the floor; a newcomer it trusts is too.
@@ -242,7 +242,7 @@ func TestRouteNewIslandStillBelowFloor(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.SetTrust(partnergraph.Trust{From: "ring-a", To: "ring-d", Score: 1})
-	if cands, reason, _ := g.Route(l, nil, 20); hasCandidate(cands, "ring-b") || hasCandidate(cands, "ring-d") {
+	if cands, reason, _ := g.Route(l, nil, 20, nil); hasCandidate(cands, "ring-b") || hasCandidate(cands, "ring-d") {
 		t.Fatalf("a ring below the floor lifts itself or its newcomer: %v (%q)", cands, reason)
 	}
 }
@@ -256,14 +256,71 @@ func TestRouteBelowFloorTrustedNowAtOnce(t *testing.T) {
 	}
 	// Known to TrustRank, trusted by nobody: below the floor.
 	g.RefreshTrust()
-	if cands, _, _ := g.Route(attorneyLead(), nil, 20); hasCandidate(cands, "late-law") {
+	if cands, _, _ := g.Route(attorneyLead(), nil, 20, nil); hasCandidate(cands, "late-law") {
 		t.Fatal("a business nobody trusts is a candidate")
 	}
 	if err := g.SetTrust(partnergraph.Trust{From: "daves-collision", To: "late-law", Score: 0.9}); err != nil {
 		t.Fatal(err)
 	}
-	cands, reason, _ := g.Route(attorneyLead(), nil, 20)
+	cands, reason, _ := g.Route(attorneyLead(), nil, 20, nil)
 	if !hasCandidate(cands, "late-law") {
 		t.Fatalf("a business just trusted by a verified one stays below the floor until TrustRank is recomputed: %v (%q)", cands, reason)
+	}
+}
+
+// TestRouteTrace: a trace names the rule that left a business out, from the same decisions
+// that rank the candidates; the agreement over a whole synthetic network is
+// leads.TestWhyNotAgreesWithRouting.
+func TestRouteTrace(t *testing.T) {
+	g := exampleGraph(t)
+	trace := func(l *partnergraph.Lead, id string) *partnergraph.RouteTrace {
+		t.Helper()
+		tr := &partnergraph.RouteTrace{BusinessID: id}
+		if _, _, err := g.Route(l, nil, 1, tr); err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+	cands, _, _ := g.Route(attorneyLead(), nil, 1, nil)
+	if tr := trace(attorneyLead(), cands[0].BusinessID); tr.Rule != partnergraph.RuleOffered || tr.Position != 1 || tr.Self == nil || tr.Self.Score != cands[0].Score {
+		t.Fatalf("the first candidate: %+v", tr)
+	}
+	if tr := trace(attorneyLead(), "daves-collision"); tr.Rule != partnergraph.RuleReferrer {
+		t.Fatalf("the referrer: %+v", tr)
+	}
+	if tr := trace(attorneyLead(), "mikes-tyre"); tr.Rule != partnergraph.RuleServiceNotOffered || tr.ServiceName == "" {
+		t.Fatalf("a tyre shop for an attorney's lead: %+v", tr)
+	}
+	all, _, _ := g.Route(attorneyLead(), nil, 100, nil)
+	if len(all) > 1 {
+		tr := trace(attorneyLead(), all[1].BusinessID)
+		if tr.Rule != partnergraph.RuleRankedBelow || tr.Position != 2 || tr.Signals[all[0].BusinessID] == (partnergraph.RouteSignals{}) {
+			t.Fatalf("the second of %d, one asked for: %+v", len(all), tr)
+		}
+	}
+	// A ring no verified business reaches: a path, but below the floor.
+	for _, b := range []partnergraph.Business{
+		{ID: "island-a", Name: "Island A", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40},
+		{ID: "island-b", Name: "Island B", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40},
+	} {
+		if err := g.PutBusiness(b, []string{"personal-injury-attorney"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.SetTrust(partnergraph.Trust{From: "island-a", To: "island-b", Score: 1})
+	g.SetTrust(partnergraph.Trust{From: "island-b", To: "island-a", Score: 1})
+	g.RefreshTrust()
+	l := attorneyLead()
+	l.ReferrerID = "island-a"
+	if tr := trace(l, "island-b"); tr.Rule != partnergraph.RuleBelowTrustFloor {
+		t.Fatalf("a ring no verified business reaches: %+v", tr)
+	}
+	if tr := trace(l, "andys-attorney"); tr.Rule != partnergraph.RuleNoTrustedPath || tr.Referrer != "Island A" {
+		t.Fatalf("no path from the ring: %+v", tr)
+	}
+	far := attorneyLead()
+	far.Location = partnergraph.Point{Lat: 10, Lng: 10}
+	if tr := trace(far, "andys-attorney"); tr.Rule != partnergraph.RuleOutsideRadius || tr.DistanceKm <= tr.RadiusKm {
+		t.Fatalf("a far customer: %+v", tr)
 	}
 }

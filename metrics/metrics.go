@@ -212,10 +212,14 @@ type timedRouter struct {
 	m *Metrics
 }
 
-func (t timedRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int) ([]partnergraph.Candidate, string, error) {
+func (t timedRouter) Route(l *partnergraph.Lead, exclude map[string]bool, n int, trace *partnergraph.RouteTrace) ([]partnergraph.Candidate, string, error) {
+	if trace != nil {
+		// An explanation (whyNotRouted), not a lead: it would skew routing's latency.
+		return t.Router.Route(l, exclude, n, trace)
+	}
 	start := time.Now()
 	defer func() { t.m.routing.Observe(time.Since(start).Seconds()) }()
-	return t.Router.Route(l, exclude, n)
+	return t.Router.Route(l, exclude, n, nil)
 }
 
 // Store times the store's methods and counts the leads that enter each status (whoever moved

@@ -335,7 +335,7 @@ func TestFollowerNewBusinessOnEveryServer(t *testing.T) {
 // from → to.
 func routesVia(t *testing.T, n *node, l *partnergraph.Lead, from, to string) bool {
 	t.Helper()
-	cands, _, err := n.pg.Matching.Route(l, nil, 10)
+	cands, _, err := n.pg.Matching.Route(l, nil, 10, nil)
 	if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
 		return false // the server does not know the referrer yet
 	}
@@ -507,7 +507,7 @@ func components(t *testing.T, n *node, token, businessID string) map[string][]fl
 // routeScores is a server's route of a lead: each candidate's score and path trust.
 func routeScores(t *testing.T, n *node, l *partnergraph.Lead) map[string][2]float64 {
 	t.Helper()
-	cands, _, err := n.pg.Matching.Route(l, nil, 10)
+	cands, _, err := n.pg.Matching.Route(l, nil, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

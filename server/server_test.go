@@ -54,7 +54,7 @@ func TestServerWiring(t *testing.T) {
 	next := &partnergraph.Lead{ReferrerID: "daves-collision", ServiceID: "personal-injury-attorney", Location: partnergraph.Point{Lat: 39.80, Lng: -89.65}}
 	scores := func() map[string]float64 {
 		t.Helper()
-		cands, _, err := pg.Matching.Route(next, nil, 10)
+		cands, _, err := pg.Matching.Route(next, nil, 10, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,11 +39,13 @@ type ResolverRoot interface {
 	PartnerSuggestion() PartnerSuggestionResolver
 	Partnership() PartnershipResolver
 	Query() QueryResolver
+	RoutedCandidate() RoutedCandidateResolver
 	Service() ServiceResolver
 	ServiceComplement() ServiceComplementResolver
 	SubmitLeadPayload() SubmitLeadPayloadResolver
 	Subscription() SubscriptionResolver
 	TrustEdge() TrustEdgeResolver
+	WhyNotRouted() WhyNotRoutedResolver
 }
 
 type DirectiveRoot struct {
@@ -394,6 +396,7 @@ type ComplexityRoot struct {
 		Services           func(childComplexity int) int
 		TrustEdges         func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
 		Viewer             func(childComplexity int) int
+		WhyNotRouted       func(childComplexity int, input model.WhyNotRoutedInput) int
 	}
 
 	RegisterBusinessPayload struct {
@@ -424,6 +427,15 @@ type ComplexityRoot struct {
 	RevokeTokensPayload struct {
 		RevokedBefore func(childComplexity int) int
 		Subject       func(childComplexity int) int
+	}
+
+	RoutedCandidate struct {
+		Business    func(childComplexity int) int
+		OffersToday func(childComplexity int) int
+		PathTrust   func(childComplexity int) int
+		Rank        func(childComplexity int) int
+		Rule        func(childComplexity int) int
+		Score       func(childComplexity int) int
 	}
 
 	ScoreComponent struct {
@@ -509,6 +521,16 @@ type ComplexityRoot struct {
 		Businesses func(childComplexity int) int
 		Roles      func(childComplexity int) int
 		Sub        func(childComplexity int) int
+	}
+
+	WhyNotRouted struct {
+		Business       func(childComplexity int) int
+		Candidates     func(childComplexity int) int
+		Margin         func(childComplexity int) int
+		Message        func(childComplexity int) int
+		MissingSignals func(childComplexity int) int
+		Remedies       func(childComplexity int) int
+		Rule           func(childComplexity int) int
 	}
 }
 
@@ -2056,6 +2078,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.whyNotRouted":
+		if e.ComplexityRoot.Query.WhyNotRouted == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whyNotRouted_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhyNotRouted(childComplexity, args["input"].(model.WhyNotRoutedInput)), true
 
 	case "RegisterBusinessPayload.business":
 		if e.ComplexityRoot.RegisterBusinessPayload.Business == nil {
@@ -2134,6 +2167,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevokeTokensPayload.Subject(childComplexity), true
+
+	case "RoutedCandidate.business":
+		if e.ComplexityRoot.RoutedCandidate.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutedCandidate.Business(childComplexity), true
+	case "RoutedCandidate.offersToday":
+		if e.ComplexityRoot.RoutedCandidate.OffersToday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutedCandidate.OffersToday(childComplexity), true
+	case "RoutedCandidate.pathTrust":
+		if e.ComplexityRoot.RoutedCandidate.PathTrust == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutedCandidate.PathTrust(childComplexity), true
+	case "RoutedCandidate.rank":
+		if e.ComplexityRoot.RoutedCandidate.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutedCandidate.Rank(childComplexity), true
+	case "RoutedCandidate.rule":
+		if e.ComplexityRoot.RoutedCandidate.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutedCandidate.Rule(childComplexity), true
+	case "RoutedCandidate.score":
+		if e.ComplexityRoot.RoutedCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutedCandidate.Score(childComplexity), true
 
 	case "ScoreComponent.signal":
 		if e.ComplexityRoot.ScoreComponent.Signal == nil {
@@ -2383,6 +2453,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Sub(childComplexity), true
 
+	case "WhyNotRouted.business":
+		if e.ComplexityRoot.WhyNotRouted.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.Business(childComplexity), true
+	case "WhyNotRouted.candidates":
+		if e.ComplexityRoot.WhyNotRouted.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.Candidates(childComplexity), true
+	case "WhyNotRouted.margin":
+		if e.ComplexityRoot.WhyNotRouted.Margin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.Margin(childComplexity), true
+	case "WhyNotRouted.message":
+		if e.ComplexityRoot.WhyNotRouted.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.Message(childComplexity), true
+	case "WhyNotRouted.missingSignals":
+		if e.ComplexityRoot.WhyNotRouted.MissingSignals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.MissingSignals(childComplexity), true
+	case "WhyNotRouted.remedies":
+		if e.ComplexityRoot.WhyNotRouted.Remedies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.Remedies(childComplexity), true
+	case "WhyNotRouted.rule":
+		if e.ComplexityRoot.WhyNotRouted.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhyNotRouted.Rule(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2405,6 +2518,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EraseLeadCustomerInput", ec.unmarshalInputEraseLeadCustomerInput),
 			graphql.NewInputUnmarshaler("FeeTermsInput", ec.unmarshalInputFeeTermsInput),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
+			graphql.NewInputUnmarshaler("HypotheticalLeadInput", ec.unmarshalInputHypotheticalLeadInput),
 			graphql.NewInputUnmarshaler("JoinNetworkInput", ec.unmarshalInputJoinNetworkInput),
 			graphql.NewInputUnmarshaler("LeaveNetworkInput", ec.unmarshalInputLeaveNetworkInput),
 			graphql.NewInputUnmarshaler("NearInput", ec.unmarshalInputNearInput),
@@ -2421,6 +2535,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SuspendBusinessInput", ec.unmarshalInputSuspendBusinessInput),
 			graphql.NewInputUnmarshaler("UpdateBusinessInput", ec.unmarshalInputUpdateBusinessInput),
 			graphql.NewInputUnmarshaler("VerifyBusinessInput", ec.unmarshalInputVerifyBusinessInput),
+			graphql.NewInputUnmarshaler("WhyNotRoutedInput", ec.unmarshalInputWhyNotRoutedInput),
 		)
 	}
 	first := true
@@ -3514,6 +3629,100 @@ extend type Mutation {
   endPartnership(input: EndPartnershipInput!): EndPartnershipPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/whynot.graphqls", Input: `"""
+The rules of lead routing, in the order routing applies them to each business: the first that
+leaves a business out answers whyNotRouted.
+"""
+enum RoutingRule {
+  "No rule left the business out: it was offered the lead (or, for a hypothetical lead, would be)."
+  OFFERED
+  "A business is never offered a lead it referred."
+  REFERRER
+  "The business is suspended or not yet active."
+  NOT_ACTIVE
+  "The business does not offer the lead's service."
+  SERVICE_NOT_OFFERED
+  "The customer's place is outside the business's service radius."
+  OUTSIDE_RADIUS
+  "No path of trust (or active partnerships) leads from the referrer to the business within the hop limit (3)."
+  NO_TRUSTED_PATH
+  "Too little trust from verified businesses reaches the business (the floor that keeps rings of businesses that only trust each other from getting leads)."
+  BELOW_TRUST_FLOOR
+  "The business had been offered its daily lead cap already."
+  DAILY_CAP
+  "The business could take the lead but ranked below the businesses offered it."
+  RANKED_BELOW
+  "Routed now, the lead would be offered to the business: what kept it away when it was routed (a daily cap since reset, trust given since) has changed."
+  CHANGED_SINCE
+}
+
+"The signals a routing score weighs, and that a business ranked below others may lack."
+enum RoutingSignal {
+  "The product of trust along the path from the referrer (55% of the score)."
+  PATH_TRUST
+  "Nearness to the customer's place (15%)."
+  CLOSENESS
+  "The share of offered leads the business accepted (15%)."
+  ACCEPTANCE
+  "Verified, trusted by many, accepts leads (15%)."
+  QUALITY
+  "Among candidates within 0.02 of each other, the one offered fewer leads today goes first."
+  FEWER_LEADS_TODAY
+}
+
+"A lead that was never submitted: would it come to the business?"
+input HypotheticalLeadInput {
+  "The service the customer needs (a slug)."
+  service: String!
+  location: GeoPointInput!
+  "The business that would refer it; it must be active."
+  referrerId: ID!
+}
+
+"Name exactly one of leadId and hypothetical."
+input WhyNotRoutedInput {
+  "A business the caller acts for."
+  businessId: ID!
+  "A lead the business was not offered. Members may ask only about leads they may know of: leads they referred or were offered, and leads whose referrer trusts the business or is its active partner; any other lead is NOT_FOUND, as if it did not exist."
+  leadId: ID
+  hypothetical: HypotheticalLeadInput
+}
+
+"Why a lead was not (or would not be) offered to a business, from routing itself run again now."
+type WhyNotRouted {
+  business: Business!
+  "The first rule that left the business out; OFFERED when none did."
+  rule: RoutingRule!
+  "Names no business but the business and the lead's referrer, and nothing of the customer."
+  message: String!
+  "RANKED_BELOW: how far the business's score fell short of the lowest-scored business offered the lead, rounded to 0.01 (negative when fairness among near-ties decided). Null otherwise."
+  margin: Float
+  "RANKED_BELOW: the signals in which the business scored below that business."
+  missingSignals: [RoutingSignal!]!
+  "What would change the answer, e.g. \"raise the daily lead cap\"."
+  remedies: [String!]!
+  "Admins only (null for everyone else): every business routing weighed for the offers, in the order it weighed them, with the business asked about."
+  candidates: [RoutedCandidate!]
+}
+
+"A business routing weighed for a lead's offers (admins only)."
+type RoutedCandidate {
+  business: Business!
+  "In the order routing weighed the candidates, 1 first."
+  rank: Int!
+  score: Float!
+  pathTrust: Float!
+  "Leads offered to the business today, not counting this one's."
+  offersToday: Int!
+  "OFFERED, DAILY_CAP, NOT_ACTIVE or RANKED_BELOW."
+  rule: RoutingRule!
+}
+
+extend type Query {
+  "Why a lead the business was not offered (or a hypothetical one) did not come to it, and what would change that. Members ask for businesses they own; admins for any, and see the candidates and their scores. Errors: UNAUTHENTICATED, FORBIDDEN (not the caller's business), NOT_FOUND (the business, the referrer, or a lead the caller may not know of), BAD_USER_INPUT."
+  whyNotRouted(input: WhyNotRoutedInput!): WhyNotRouted!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4185,6 +4394,24 @@ func (ec *executionContext) childFields_RevokeTokensPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type RevokeTokensPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RoutedCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_RoutedCandidate_business(ctx, field)
+	case "rank":
+		return ec.fieldContext_RoutedCandidate_rank(ctx, field)
+	case "score":
+		return ec.fieldContext_RoutedCandidate_score(ctx, field)
+	case "pathTrust":
+		return ec.fieldContext_RoutedCandidate_pathTrust(ctx, field)
+	case "offersToday":
+		return ec.fieldContext_RoutedCandidate_offersToday(ctx, field)
+	case "rule":
+		return ec.fieldContext_RoutedCandidate_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutedCandidate", field.Name)
+}
+
 func (ec *executionContext) childFields_ScoreComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "signal":
@@ -4345,6 +4572,26 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_businesses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_WhyNotRouted(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_WhyNotRouted_business(ctx, field)
+	case "rule":
+		return ec.fieldContext_WhyNotRouted_rule(ctx, field)
+	case "message":
+		return ec.fieldContext_WhyNotRouted_message(ctx, field)
+	case "margin":
+		return ec.fieldContext_WhyNotRouted_margin(ctx, field)
+	case "missingSignals":
+		return ec.fieldContext_WhyNotRouted_missingSignals(ctx, field)
+	case "remedies":
+		return ec.fieldContext_WhyNotRouted_remedies(ctx, field)
+	case "candidates":
+		return ec.fieldContext_WhyNotRouted_candidates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhyNotRouted", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -62,6 +62,7 @@ type QueryResolver interface {
 	NetworkSuggestions(ctx context.Context, businessID string, first *int) ([]matching.NetworkSuggestion, error)
 	TrustEdges(ctx context.Context, businessID string, direction *partnergraph.Direction, first *int, after *string) (*model.TrustEdgeConnection, error)
 	Partnerships(ctx context.Context, businessID string, status *partnergraph.PartnershipStatus, first *int, after *string) (*model.PartnershipConnection, error)
+	WhyNotRouted(ctx context.Context, input model.WhyNotRoutedInput) (*partnergraph.WhyNotRouted, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -703,6 +704,20 @@ func (ec *executionContext) field_Query_trustEdges_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_whyNotRouted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WhyNotRoutedInput, error) {
+			return ec.unmarshalNWhyNotRoutedInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐWhyNotRoutedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2496,6 +2511,50 @@ func (ec *executionContext) fieldContext_Query_partnerships(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_whyNotRouted(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whyNotRouted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhyNotRouted(ctx, fc.Args["input"].(model.WhyNotRoutedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.WhyNotRouted) graphql.Marshaler {
+			return ec.marshalNWhyNotRouted2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐWhyNotRouted(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whyNotRouted(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WhyNotRouted(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whyNotRouted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3157,6 +3216,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partnerships(ctx, field)
+				})
+		case "whyNotRouted":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_whyNotRouted(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

@@ -141,6 +141,15 @@ type GeoPointInput struct {
 	Lng float64 `json:"lng"`
 }
 
+// A lead that was never submitted: would it come to the business?
+type HypotheticalLeadInput struct {
+	// The service the customer needs (a slug).
+	Service  string         `json:"service"`
+	Location *GeoPointInput `json:"location"`
+	// The business that would refer it; it must be active.
+	ReferrerID string `json:"referrerId"`
+}
+
 type JoinNetworkInput struct {
 	BusinessID string `json:"businessId"`
 	NetworkID  string `json:"networkId"`
@@ -425,6 +434,15 @@ type Viewer struct {
 	Roles []string `json:"roles"`
 	// The businesses the caller owns.
 	Businesses []partnergraph.Business `json:"businesses"`
+}
+
+// Name exactly one of leadId and hypothetical.
+type WhyNotRoutedInput struct {
+	// A business the caller acts for.
+	BusinessID string `json:"businessId"`
+	// A lead the business was not offered. Members may ask only about leads they may know of: leads they referred or were offered, and leads whose referrer trusts the business or is its active partner; any other lead is NOT_FOUND, as if it did not exist.
+	LeadID       *string                `json:"leadId,omitempty"`
+	Hypothetical *HypotheticalLeadInput `json:"hypothetical,omitempty"`
 }
 
 type LeadOutcome string
