@@ -155,6 +155,7 @@ type Store interface {
 	Export(ctx context.Context, yield func(Record) error) error
 
 	LeadStore
+	WebhookStore
 	TokenRevocations
 	ChangeFeed
 

@@ -28,6 +28,8 @@ const (
 	byTrust      = "trust"      // (from, to)
 	byNewest     = "newest"     // partnerships: (createdAt, id) descending
 	byCommission = "commission" // commissions: (createdAt, id) descending
+	byWebhook    = "webhook"    // webhook endpoints: (createdAt, id)
+	byDelivery   = "delivery"   // a webhook's delivery log: (createdAt, event id) descending
 )
 
 func (c cursor) encode() string {
@@ -54,7 +56,7 @@ func decodeCursor(after, kind string) (c cursor, ok bool, err error) {
 	if err := dec.Decode(&c); err != nil || dec.More() || c.Kind != kind || c.ID == "" {
 		return cursor{}, false, invalid
 	}
-	if kind == byNewest || kind == byCommission {
+	if kind == byNewest || kind == byCommission || kind == byWebhook || kind == byDelivery {
 		if _, err := time.Parse(time.RFC3339Nano, c.S); err != nil {
 			return cursor{}, false, invalid
 		}

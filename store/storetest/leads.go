@@ -18,6 +18,9 @@ var leadTests = []struct {
 	fn   func(t *testing.T, f *leadFixture)
 }{
 	{"SubmitAndFind", testLeadSubmitAndFind},
+	{"Webhooks", testWebhooks},
+	{"WebhookDeliveries", testWebhookDeliveries},
+	{"WebhookLeases", testWebhookLeases},
 	{"SubmitInvalid", testLeadSubmitInvalid},
 	{"SubmitIdempotent", testLeadSubmitIdempotent},
 	{"SubmitKeyPerReferrer", testLeadSubmitKeyPerReferrer},
