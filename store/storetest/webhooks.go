@@ -81,11 +81,15 @@ func testWebhooks(t *testing.T, f *leadFixture) {
 
 	t.Run("listing", func(t *testing.T) {
 		third := addWebhook(t, s, f.a, partnergraph.WebhookLeadUpdates)
-		all := collect(t, 2, func(p partnergraph.Page) (partnergraph.Slice[*partnergraph.Webhook], error) { return s.Webhooks(ctx, "", p) })
+		all := collect(t, 2, func(p partnergraph.Page) (partnergraph.Slice[*partnergraph.Webhook], error) {
+			return s.Webhooks(ctx, "", p)
+		})
 		if got := webhookIDs(all); !slices.Equal(got, []string{toA.ID, toRef.ID, third.ID}) {
 			t.Fatalf("all webhooks %v, want oldest first %v", got, []string{toA.ID, toRef.ID, third.ID})
 		}
-		ofA := collect(t, 1, func(p partnergraph.Page) (partnergraph.Slice[*partnergraph.Webhook], error) { return s.Webhooks(ctx, f.a, p) })
+		ofA := collect(t, 1, func(p partnergraph.Page) (partnergraph.Slice[*partnergraph.Webhook], error) {
+			return s.Webhooks(ctx, f.a, p)
+		})
 		if got := webhookIDs(ofA); !slices.Equal(got, []string{toA.ID, third.ID}) {
 			t.Fatalf("webhooks of A %v, want %v", got, []string{toA.ID, third.ID})
 		}
