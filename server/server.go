@@ -17,6 +17,7 @@ import (
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/metrics"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // DefaultExpiryInterval is how often, unless told otherwise, a server looks for offers whose
@@ -42,6 +43,8 @@ type Config struct {
 	// TrimInterval is how often change records older than ChangeRetention are deleted
 	// (default DefaultTrimInterval).
 	TrimInterval time.Duration
+	// Webhooks configures the webhook deliverer (its Log and Observer are the server's).
+	Webhooks webhooks.Config
 }
 
 // Server is one PartnerGraph server: its handler and what runs behind it until Close.
@@ -58,6 +61,8 @@ type Server struct {
 	Matching *matching.Graph
 	// Leads runs the lead lifecycle.
 	Leads *leads.Service
+	// Webhooks delivers the events of the businesses to their webhook endpoints.
+	Webhooks *webhooks.Deliverer
 
 	follow *follower
 	stop   context.CancelFunc
@@ -105,9 +110,11 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	// service teaches the projection what outcomes say.
 	timed := m.Store(store)
 	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g})
-	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc}
+	whc := cfg.Webhooks
+	whc.Log, whc.Observer = cfg.Log, m
+	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc, Webhooks: webhooks.New(timed, whc)}
 	s.Handler = httpapi.NewHandler(httpapi.Backend{
-		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown,
+		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,
 	}, cfg.Options)
 
 	s.follow = &follower{store: timed, g: g, leads: svc, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
@@ -122,6 +129,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	s.loops.Go(func() { svc.Run(loops, cfg.ExpiryInterval) })
 	s.loops.Go(func() { s.follow.run(loops, cfg.FollowInterval) })
 	s.loops.Go(func() { trim(loops, timed, cfg.Log, cfg.ChangeRetention, cfg.TrimInterval) })
+	s.loops.Go(func() { s.Webhooks.Run(loops) })
 	return s, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -41,6 +43,11 @@ func serve(ctx context.Context, args []string) error {
 	wsWrite := f.duration("ws-write-timeout", 10*time.Second, "drop a websocket client that does not take a message in time (slow consumer)")
 	wsSubs := f.int("ws-max-subscriptions", 50, "operations that may run at once on one websocket")
 	wsConns := f.int("ws-max-connections-per-caller", 20, "websockets one caller (token subject, or address when anonymous) may hold at once")
+	whHTTP := f.string("webhook-allow-http", "", "allow http:// webhook endpoints (true/false; empty: as --dev); production wants https only")
+	whLoopback := f.string("webhook-allow-loopback", "", "allow webhook endpoints on 127.0.0.0/8 and ::1, for local receivers and tests (true/false; empty: as --dev); private, link-local and metadata addresses are always refused")
+	whRetry := f.duration("webhook-retry-for", webhooks.DefaultRetryFor, "how long a failing webhook endpoint is retried (exponential backoff with jitter) before it is disabled")
+	whTimeout := f.duration("webhook-timeout", webhooks.DefaultTimeout, "how long one webhook delivery attempt may take")
+	whPoll := f.duration("webhook-poll", webhooks.DefaultPoll, "how often webhook endpoints are claimed and their feeds read")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
@@ -53,6 +60,14 @@ func serve(ctx context.Context, args []string) error {
 	// seeded database behind.
 	allowed := splitList(*origins)
 	if err := checkOrigins(allowed); err != nil {
+		return err
+	}
+	allowHTTP, err := boolOr("--webhook-allow-http", *whHTTP, *dev)
+	if err != nil {
+		return err
+	}
+	allowLoopback, err := boolOr("--webhook-allow-loopback", *whLoopback, *dev)
+	if err != nil {
 		return err
 	}
 	verifier, err := af.verifier(ctx, sf, log, true)
@@ -78,6 +93,10 @@ func serve(ctx context.Context, args []string) error {
 		},
 		OfferTTL: *offerTTL, ExpiryInterval: *expiryEvery, Route: matching.RouteOptions{FallbackVerified: *fallback, TrustRankInterval: *trustRank},
 		FollowInterval: *followEvery, ChangeRetention: *retention,
+		Webhooks: webhooks.Config{
+			Policy:   webhooks.Policy{AllowHTTP: allowHTTP, AllowLoopback: allowLoopback},
+			RetryFor: *whRetry, Timeout: *whTimeout, Poll: *whPoll,
+		},
 	}
 	if *metricsAddr != "" {
 		cfg.MetricsPath = "-"
@@ -184,4 +203,16 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// boolOr parses a true/false flag whose empty value means def.
+func boolOr(name, v string, def bool) (bool, error) {
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: want true or false, got %q", name, v)
+	}
+	return b, nil
 }
