@@ -300,3 +300,15 @@ func (a *access) closeLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	}
 	return partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q has not been accepted", l.ID)
 }
+
+// Webhook.
+
+// seeWebhook allows the endpoint's business's owners and admins, who may also change it.
+// Others are not told that it exists (NOT_FOUND); anonymous callers are UNAUTHENTICATED.
+func (a *access) seeWebhook(ctx context.Context, w *partnergraph.Webhook) error {
+	err := a.actFor(ctx, w.BusinessID)
+	if partnergraph.ErrorCode(err) == partnergraph.EFORBIDDEN {
+		return partnergraph.Errorf(partnergraph.ENOTFOUND, "webhook not found")
+	}
+	return err
+}

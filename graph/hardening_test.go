@@ -19,6 +19,7 @@ import (
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/httpapi"
 	"github.com/partnergraph/partnergraph/server"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // hardServer is the test server with options of the test's choosing, wired by server.New as
@@ -56,7 +57,10 @@ func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), 
 	logs := &syncBuffer{}
 	cfg := server.Config{Options: httpapi.Options{Poll: 100 * time.Millisecond,
 		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"},
-		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
+		// The deliverer looks for due endpoints when woken (enabling or redelivering) and at
+		// start, not every second: a test's endpoints change only by what the test does.
+		Webhooks: webhooks.Config{Poll: time.Hour}}
 	if edit != nil {
 		edit(&cfg)
 	}
