@@ -48,6 +48,7 @@ func serve(ctx context.Context, args []string) error {
 	whRetry := f.duration("webhook-retry-for", webhooks.DefaultRetryFor, "how long a failing webhook endpoint is retried (exponential backoff with jitter) before it is disabled")
 	whTimeout := f.duration("webhook-timeout", webhooks.DefaultTimeout, "how long one webhook delivery attempt may take")
 	whPoll := f.duration("webhook-poll", webhooks.DefaultPoll, "how often webhook endpoints are claimed and their feeds read")
+	whLease := f.duration("webhook-lease", webhooks.DefaultLeaseTTL, "how long a server's claim on a webhook endpoint lasts: another server takes over the endpoints of one that died after this")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
@@ -95,7 +96,7 @@ func serve(ctx context.Context, args []string) error {
 		FollowInterval: *followEvery, ChangeRetention: *retention,
 		Webhooks: webhooks.Config{
 			Policy:   webhooks.Policy{AllowHTTP: allowHTTP, AllowLoopback: allowLoopback},
-			RetryFor: *whRetry, Timeout: *whTimeout, Poll: *whPoll,
+			RetryFor: *whRetry, Timeout: *whTimeout, Poll: *whPoll, LeaseTTL: *whLease,
 		},
 	}
 	if *metricsAddr != "" {
