@@ -136,6 +136,19 @@ func testWebhooksAPI(t *testing.T, open storeOpener) {
 		time.Sleep(10 * time.Millisecond)
 	}
 
+	// The metrics count the delivery by outcome.
+	res, err := http.Get(s.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{`partnergraph_webhook_deliveries_total{outcome="delivered"}`, "partnergraph_webhook_retry_queue 0"} {
+		if !strings.Contains(string(scrape), want) {
+			t.Fatalf("metrics lack %s", want)
+		}
+	}
+
 	var rotated struct {
 		RotateWebhookSecret struct {
 			Secret  string

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/store/neo4jstore"
+	"github.com/partnergraph/partnergraph/store/neo4jstore/neo4jtest"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
 	"github.com/partnergraph/partnergraph/webhooks"
 )
@@ -25,12 +27,33 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureOn(t, openSQLite(t))
+}
+
+func openSQLite(t *testing.T) partnergraph.Store {
+	t.Helper()
 	s, err := sqlitestore.Open(context.Background(), sqlitestore.Memory)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return newFixtureOn(t, s)
+	return s
+}
+
+// eachStore runs test on SQLite, and on Neo4j (its database wiped) when NEO4J_URI is set; with
+// CI=true a missing Neo4j fails it.
+func eachStore(t *testing.T, test func(t *testing.T, f *fixture)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newFixture(t)) })
+	t.Run("neo4j", func(t *testing.T) {
+		neo := neo4jtest.Require(t)
+		neo4jtest.Wipe(t, neo)
+		s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: neo.URI, Username: neo.Username, Password: neo.Password, Database: neo.Database})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		test(t, newFixtureOn(t, s))
+	})
 }
 
 func newFixtureOn(t *testing.T, s partnergraph.Store) *fixture {
@@ -127,8 +150,7 @@ func (r *receiver) deliveries() []delivery {
 	return append([]delivery(nil), r.got...)
 }
 
-// delivered returns the distinct event ids that were answered 2xx... approximated as every id
-// received, in first-receipt order, and whether ids arrived out of first-receipt order.
+// ids returns the distinct event ids received, in the order they first came.
 func (r *receiver) ids() []string {
 	var out []string
 	seen := map[string]bool{}
@@ -187,8 +209,9 @@ func (f *fixture) offerIDs(t *testing.T, after int64) []string {
 
 func equal(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }
 
-func TestSignedDeliveriesInOrder(t *testing.T) {
-	f := newFixture(t)
+func TestSignedDeliveriesInOrder(t *testing.T) { eachStore(t, testSignedDeliveriesInOrder) }
+
+func testSignedDeliveriesInOrder(t *testing.T, f *fixture) {
 	f.offerLead(t) // before the endpoint: not delivered
 	r := newReceiver(t, nil)
 	w := f.webhook(t, r.URL+"/hook", partnergraph.WebhookOffers)
@@ -241,8 +264,9 @@ func TestSignedDeliveriesInOrder(t *testing.T) {
 	}
 }
 
-func TestRotationSignsWithBothSecrets(t *testing.T) {
-	f := newFixture(t)
+func TestRotationSignsWithBothSecrets(t *testing.T) { eachStore(t, testRotationSignsWithBothSecrets) }
+
+func testRotationSignsWithBothSecrets(t *testing.T, f *fixture) {
 	r := newReceiver(t, nil)
 	w := f.webhook(t, r.URL, partnergraph.WebhookOffers)
 	old := w.Secret
@@ -268,8 +292,9 @@ func TestRotationSignsWithBothSecrets(t *testing.T) {
 
 // TestRetriesKeepOrder: the first event fails twice with 500, then the second times out once;
 // each is retried, and no event arrives before the one ahead of it was delivered.
-func TestRetriesKeepOrder(t *testing.T) {
-	f := newFixture(t)
+func TestRetriesKeepOrder(t *testing.T) { eachStore(t, testRetriesKeepOrder) }
+
+func testRetriesKeepOrder(t *testing.T, f *fixture) {
 	var mu sync.Mutex
 	tries := map[string]int{}
 	var first, second string
@@ -292,7 +317,10 @@ func TestRetriesKeepOrder(t *testing.T) {
 	}
 	want := f.offerIDs(t, w.OfferCursor)
 	first, second = want[0], want[1]
-	run(t, f.s, testConfig())
+	obs := &observer{}
+	cfg := testConfig()
+	cfg.Observer = obs
+	run(t, f.s, cfg)
 	eventually(t, "every offer delivered", func() bool {
 		got, _ := f.s.Webhook(context.Background(), w.ID)
 		return got.OfferCursor == mustSeq(t, f, want[2])
@@ -318,6 +346,39 @@ func TestRetriesKeepOrder(t *testing.T) {
 	if attempts[first] != 3 || attempts[second] != 2 || attempts[want[2]] != 1 {
 		t.Fatalf("attempts %v, want 3, 2, 1", attempts)
 	}
+	// The observer hears of an attempt just after the store recorded it.
+	eventually(t, "the last delivery observed", func() bool {
+		obs.mu.Lock()
+		defer obs.mu.Unlock()
+		return obs.outcomes["delivered"] == 3
+	})
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if obs.outcomes["failed"] != 3 || obs.outcomes["delivered"] != 3 || obs.maxQueue != 1 || obs.queue != 0 {
+		t.Fatalf("observed %v, retry queue at most %d and now %d; want 3 failed, 3 delivered, 1 then 0", obs.outcomes, obs.maxQueue, obs.queue)
+	}
+}
+
+// observer records what a deliverer reports (webhooks.Observer).
+type observer struct {
+	mu              sync.Mutex
+	outcomes        map[string]int
+	queue, maxQueue int
+}
+
+func (o *observer) WebhookDelivery(outcome string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.outcomes == nil {
+		o.outcomes = map[string]int{}
+	}
+	o.outcomes[outcome]++
+}
+
+func (o *observer) WebhookRetryQueue(n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.queue, o.maxQueue = n, max(o.maxQueue, n)
 }
 
 func mustSeq(t *testing.T, f *fixture, eventID string) int64 {
@@ -333,8 +394,9 @@ func mustSeq(t *testing.T, f *fixture, eventID string) int64 {
 }
 
 // TestDisabledAfterRetryHorizon: an endpoint that fails past RetryFor is disabled, with why.
-func TestDisabledAfterRetryHorizon(t *testing.T) {
-	f := newFixture(t)
+func TestDisabledAfterRetryHorizon(t *testing.T) { eachStore(t, testDisabledAfterRetryHorizon) }
+
+func testDisabledAfterRetryHorizon(t *testing.T, f *fixture) {
 	r := newReceiver(t, func(delivery, int) int { return 503 })
 	w := f.webhook(t, r.URL, partnergraph.WebhookOffers)
 	f.offerLead(t)
@@ -448,8 +510,9 @@ func TestCheckURL(t *testing.T) {
 
 // TestOneServerPerEndpoint: two deliverers on one store deliver each event once when nothing
 // fails: the lease keeps them off each other's endpoints.
-func TestOneServerPerEndpoint(t *testing.T) {
-	f := newFixture(t)
+func TestOneServerPerEndpoint(t *testing.T) { eachStore(t, testOneServerPerEndpoint) }
+
+func testOneServerPerEndpoint(t *testing.T, f *fixture) {
 	r := newReceiver(t, func(delivery, int) int { time.Sleep(5 * time.Millisecond); return 200 })
 	w := f.webhook(t, r.URL, partnergraph.WebhookOffers)
 	for range 20 {
