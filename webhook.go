@@ -244,7 +244,8 @@ type WebhookStore interface {
 	// ClaimWebhooks leases to holder, for ttl, up to limit enabled endpoints that are due (no
 	// NextAttemptAt, or one at or before now) and that no other holder leases, and returns
 	// them: so that of several servers on one store only one delivers an endpoint at a time.
-	// Claiming an endpoint the holder already leases renews the lease. EINVALID for an empty
+	// Claiming an endpoint the holder already leases renews the lease. The endpoints claimed
+	// longest ago come first, so that none starves when more than limit are due. EINVALID for an empty
 	// holder or a ttl or limit out of range.
 	ClaimWebhooks(ctx context.Context, holder string, ttl time.Duration, limit int) ([]*Webhook, error)
 	// RecordWebhookAttempt records an attempt in the delivery log and moves the endpoint on:

@@ -158,7 +158,8 @@ func (s *Store) DeleteWebhook(ctx context.Context, id string) error {
 }
 
 // ClaimWebhooks implements partnergraph.Store. Every write goes through one connection in
-// turn, so the claim's read and update need no lock of their own.
+// turn, so the claim's read and update need no lock of their own. The endpoints claimed
+// longest ago go first (by lease_until), so that none starves behind the first limit.
 func (s *Store) ClaimWebhooks(ctx context.Context, holder string, ttl time.Duration, limit int) ([]*partnergraph.Webhook, error) {
 	if err := partnergraph.CheckWebhookClaim(holder, ttl, limit); err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (s *Store) ClaimWebhooks(ctx context.Context, holder string, ttl time.Durat
 		t := now()
 		err := eachRow(ctx, tx, `UPDATE webhooks SET lease_holder = ?, lease_until = ?
 			WHERE id IN (SELECT id FROM webhooks WHERE enabled = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-				AND (lease_holder = ? OR lease_until < ?) ORDER BY coalesce(next_attempt_at, 0), id LIMIT ?)
+				AND (lease_holder = ? OR lease_until < ?) ORDER BY lease_until, id LIMIT ?)
 			RETURNING `+webhookColumns, []any{holder, t + ttl.Nanoseconds(), t, holder, t, limit},
 			func(rows *sql.Rows) error {
 				w, err := scanWebhook(rows)

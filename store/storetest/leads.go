@@ -21,6 +21,7 @@ var leadTests = []struct {
 	{"Webhooks", testWebhooks},
 	{"WebhookDeliveries", testWebhookDeliveries},
 	{"WebhookLeases", testWebhookLeases},
+	{"WebhookClaimRotates", testWebhookClaimRotates},
 	{"SubmitInvalid", testLeadSubmitInvalid},
 	{"SubmitIdempotent", testLeadSubmitIdempotent},
 	{"SubmitKeyPerReferrer", testLeadSubmitKeyPerReferrer},

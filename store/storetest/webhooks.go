@@ -342,3 +342,29 @@ func testWebhookLeases(t *testing.T, f *leadFixture) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// testWebhookClaimRotates: a server with more due endpoints than it claims at once gets the
+// ones it claimed longest ago first, so that no endpoint starves behind the first ids.
+func testWebhookClaimRotates(t *testing.T, f *leadFixture) {
+	s := f.s
+	var all []string
+	for _, b := range []string{f.a, f.b, f.c} {
+		all = append(all, addWebhook(t, s, b, partnergraph.WebhookOffers).ID)
+	}
+	seen := map[string]int{}
+	for range 2 {
+		got, err := s.ClaimWebhooks(ctx, "server-1", time.Minute, 2)
+		must(t, err)
+		if len(got) != 2 {
+			t.Fatalf("claimed %d, want 2", len(got))
+		}
+		for _, w := range got {
+			seen[w.ID]++
+		}
+	}
+	for _, id := range all {
+		if seen[id] == 0 {
+			t.Fatalf("two claims of two among three endpoints took them %v times, want each at least once", seen)
+		}
+	}
+}
