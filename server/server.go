@@ -117,7 +117,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,
 	}, cfg.Options)
 
-	s.follow = &follower{store: timed, g: g, leads: svc, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
+	s.follow = &follower{store: timed, g: g, leads: svc, hooks: s.Webhooks, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
 	m.FeedPosition(head)
 	if err := s.follow.catchUp(ctx); err != nil {
 		return nil, fmt.Errorf("follow the change feed: %w", err)

@@ -47,7 +47,7 @@ func serve(ctx context.Context, args []string) error {
 	whLoopback := f.string("webhook-allow-loopback", "", "allow webhook endpoints on 127.0.0.0/8 and ::1, for local receivers and tests (true/false; empty: as --dev); private, link-local and metadata addresses are always refused")
 	whRetry := f.duration("webhook-retry-for", webhooks.DefaultRetryFor, "how long a failing webhook endpoint is retried (exponential backoff with jitter) before it is disabled")
 	whTimeout := f.duration("webhook-timeout", webhooks.DefaultTimeout, "how long one webhook delivery attempt may take")
-	whPoll := f.duration("webhook-poll", webhooks.DefaultPoll, "how often webhook endpoints are claimed and their feeds read")
+	whPoll := f.duration("webhook-poll", webhooks.DefaultPoll, "how often webhook endpoints are claimed and their feeds read unwoken (new events wake the deliverer through the change feed's follower); retries come due at this pace")
 	whLease := f.duration("webhook-lease", webhooks.DefaultLeaseTTL, "how long a server's claim on a webhook endpoint lasts: another server takes over the endpoints of one that died after this")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
