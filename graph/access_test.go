@@ -577,9 +577,9 @@ func revealsClub(r response, name string) bool {
 	return false
 }
 
-// webhookForDave gives Dave's Collision the endpoint wh-daves, with one delivery in its log
-// (of event offer_x). The endpoint is leased to the test for an hour, so the server's
-// deliverer leaves it alone: its state changes only by what the test does.
+// webhookForDave gives Dave's Collision the disabled endpoint wh-daves, with one delivery in its
+// log (of event offer_x): the test records the attempt under the server's own holder name, and
+// the endpoint, disabled then, changes only by what the test does.
 func (s *testServer) webhookForDave(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
@@ -588,13 +588,17 @@ func (s *testServer) webhookForDave(t *testing.T) {
 	if err := s.store.CreateWebhook(ctx, w); err != nil {
 		t.Fatal(err)
 	}
-	claimed, err := s.store.ClaimWebhooks(ctx, "access-test", time.Hour, 10)
+	claimed, err := s.store.ClaimWebhooks(ctx, testHolder, time.Hour, 10)
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claim the endpoint: %v, %v", claimed, err)
 	}
 	a := partnergraph.WebhookAttempt{WebhookID: w.ID, EventID: "offer_x", Event: partnergraph.WebhookOffers, Seq: w.OfferCursor + 1,
 		OK: true, StatusCode: 200, At: time.Now()}
-	if err := s.store.RecordWebhookAttempt(ctx, "access-test", a); err != nil {
+	if err := s.store.RecordWebhookAttempt(ctx, testHolder, a); err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	if _, err := s.store.UpdateWebhook(ctx, w.ID, partnergraph.WebhookPatch{Enabled: &off, DisabledReason: "set up disabled"}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -42,6 +42,9 @@ func newHardServer(t *testing.T, edit func(*server.Config), wrap ...func(partner
 }
 
 // newHardServerOn is newHardServer over the store that open gives.
+// testHolder is the name under which the test servers' deliverers lease webhook endpoints.
+const testHolder = "graph-test-server"
+
 func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
 	t.Helper()
 	ctx := context.Background()
@@ -58,9 +61,10 @@ func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), 
 	cfg := server.Config{Options: httpapi.Options{Poll: 100 * time.Millisecond,
 		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"},
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
-		// The deliverer looks for due endpoints when woken (enabling or redelivering) and at
-		// start, not every second: a test's endpoints change only by what the test does.
-		Webhooks: webhooks.Config{Poll: time.Hour}}
+		// The deliverer looks for due endpoints when woken (new events, enabling, redelivering)
+		// and at start, not every second; it claims endpoints as testHolder, as tests that
+		// record attempts themselves do.
+		Webhooks: webhooks.Config{Poll: time.Hour, Holder: testHolder}}
 	if edit != nil {
 		edit(&cfg)
 	}
