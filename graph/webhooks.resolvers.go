@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph"
-	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
@@ -74,7 +73,11 @@ func (r *mutationResolver) DisableWebhook(ctx context.Context, input model.Disab
 		return nil, partnergraph.Invalidf("input.reason", "must have at most 500 characters")
 	}
 	if reason == "" {
-		reason = "disabled by " + auth.FromContext(ctx).Sub
+		// Not the caller's subject: an admin's identity is not the owner's to read.
+		reason = "disabled by its owner"
+		if !accessFrom(ctx).owns(ctx, w.BusinessID) {
+			reason = "disabled by an admin"
+		}
 	}
 	off := false
 	return r.patchWebhook(ctx, w, partnergraph.WebhookPatch{Enabled: &off, DisabledReason: reason})

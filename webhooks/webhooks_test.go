@@ -56,13 +56,13 @@ func eachStore(t *testing.T, test func(t *testing.T, f *fixture)) {
 	})
 }
 
-func newFixtureOn(t *testing.T, s partnergraph.Store) *fixture {
+func newFixtureOn(t testing.TB, s partnergraph.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	must(t, s.PutService(ctx, partnergraph.Service{ID: "tyres", Name: "Tyres", Sector: "auto"}))
 	f := &fixture{s: s}
 	for _, name := range []string{"Referrer", "Partner"} {
-		b := &partnergraph.Business{Name: name, Description: name + " serves the town", Location: partnergraph.Point{Lat: 39.8, Lng: -89.6}, City: "Springfield", Country: "US"}
+		b := &partnergraph.Business{Name: name, Description: name + " serves the town", Location: partnergraph.Point{Lat: 39.8, Lng: -89.6}, City: "Springfield", Country: "US", DailyLeadCap: 10000}
 		must(t, s.CreateBusiness(ctx, b, ""))
 		if f.ref == "" {
 			f.ref = b.ID
