@@ -1,6 +1,6 @@
 // Package server wires one PartnerGraph server over a Store: the matching projection, the
-// metrics around the store and the router, the lead service and its expiry loop, and the HTTP
-// handler. It is the one place that does: the serve command, the benchmarks and the tests all
+// metrics around the store and the router, the lead service and its expiry loop, the webhook
+// deliverer, and the HTTP handler. It is the one place that does: the serve command, the benchmarks and the tests all
 // run what New assembles.
 package server
 
