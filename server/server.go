@@ -43,7 +43,8 @@ type Config struct {
 	// TrimInterval is how often change records older than ChangeRetention are deleted
 	// (default DefaultTrimInterval).
 	TrimInterval time.Duration
-	// Webhooks configures the webhook deliverer (its Log and Observer are the server's).
+	// Webhooks configures the webhook deliverer (its Log, Observer and Notices are the
+	// server's).
 	Webhooks webhooks.Config
 }
 
@@ -111,7 +112,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	timed := m.Store(store)
 	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g})
 	whc := cfg.Webhooks
-	whc.Log, whc.Observer = cfg.Log, m
+	whc.Log, whc.Observer, whc.Notices = cfg.Log, m, svc
 	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc, Webhooks: webhooks.New(timed, whc)}
 	s.Handler = httpapi.NewHandler(httpapi.Backend{
 		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,

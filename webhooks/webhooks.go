@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -64,6 +65,12 @@ type Observer interface {
 	WebhookRetryQueue(n int)
 }
 
+// Notices tells a referrer something about one of its leads through the lead's events (what
+// the leadUpdates subscription streams); *leads.Service implements it.
+type Notices interface {
+	Notice(ctx context.Context, leadID, message string) error
+}
+
 // Config tunes a Deliverer; zero fields take the defaults.
 type Config struct {
 	Policy Policy
@@ -85,6 +92,11 @@ type Config struct {
 	Holder   string
 	Log      *slog.Logger
 	Observer Observer
+	// Notices, when set, tells an endpoint's owner that the endpoint was disabled, through
+	// an event of the lead whose event it failed at (LEAD_UPDATES: the owner's own lead). An
+	// endpoint disabled at an offer has no lead of its owner's to tell it by: its state
+	// (enabled false, disabledReason) and the log say it.
+	Notices Notices
 }
 
 // Deliverer delivers events to the endpoints it claims, until Run's context ends.
@@ -176,12 +188,13 @@ func (d *Deliverer) round(ctx context.Context) {
 
 // event is one item of an endpoint's feeds, ready to send.
 type event struct {
-	id   string
-	kind partnergraph.WebhookEvent
-	typ  string
-	seq  int64
-	at   time.Time
-	data any
+	id     string
+	leadID string
+	kind   partnergraph.WebhookEvent
+	typ    string
+	seq    int64
+	at     time.Time
+	data   any
 }
 
 // pending reads the events after the endpoint's cursors: each feed in seq order, the two
@@ -195,7 +208,7 @@ func (d *Deliverer) pending(ctx context.Context, w *partnergraph.Webhook) ([]eve
 			return nil, err
 		}
 		for _, o := range os {
-			offers = append(offers, event{id: "offer_" + o.ID, kind: partnergraph.WebhookOffers, typ: TypeOffer, seq: o.Seq, at: o.CreatedAt, data: offerData(o)})
+			offers = append(offers, event{id: "offer_" + o.ID, leadID: o.LeadID, kind: partnergraph.WebhookOffers, typ: TypeOffer, seq: o.Seq, at: o.CreatedAt, data: offerData(o)})
 		}
 	}
 	if w.Follows(partnergraph.WebhookLeadUpdates) {
@@ -204,7 +217,7 @@ func (d *Deliverer) pending(ctx context.Context, w *partnergraph.Webhook) ([]eve
 			return nil, err
 		}
 		for _, e := range es {
-			updates = append(updates, event{id: "leadevent_" + strconv.FormatInt(e.Seq, 10), kind: partnergraph.WebhookLeadUpdates, typ: TypeLeadUpdate, seq: e.Seq, at: e.At, data: leadEventData(e)})
+			updates = append(updates, event{id: "leadevent_" + strconv.FormatInt(e.Seq, 10), leadID: e.LeadID, kind: partnergraph.WebhookLeadUpdates, typ: TypeLeadUpdate, seq: e.Seq, at: e.At, data: leadEventData(e)})
 		}
 	}
 	out := make([]event, 0, len(offers)+len(updates))
@@ -297,10 +310,28 @@ func (d *Deliverer) attempt(ctx context.Context, w *partnergraph.Webhook, e even
 	}
 	if a.Disable != "" {
 		d.cfg.Log.Warn("webhook disabled", "webhook", w.ID, "business", w.BusinessID, "reason", a.Disable)
+		d.tellOwner(ctx, w, e, a.Disable)
 	} else {
 		d.cfg.Log.Info("webhook delivery failed", "webhook", w.ID, "event", e.id, "attempts", w.Attempts+1, "next", a.NextAttemptAt, "err", a.Error)
 	}
 	return false
+}
+
+// tellOwner tells the owner of an endpoint disabled at a lead event, through an event of that
+// lead (its own: the endpoint follows its business's lead events).
+func (d *Deliverer) tellOwner(ctx context.Context, w *partnergraph.Webhook, e event, reason string) {
+	if d.cfg.Notices == nil || e.kind != partnergraph.WebhookLeadUpdates {
+		return
+	}
+	// The host, not the URL, whose path or query may hold a credential of the receiver's.
+	host := w.URL
+	if u, err := url.Parse(w.URL); err == nil {
+		host = u.Host
+	}
+	msg := fmt.Sprintf("your webhook to %s was disabled: %s", host, reason)
+	if err := d.cfg.Notices.Notice(ctx, e.leadID, msg); err != nil && ctx.Err() == nil {
+		d.cfg.Log.Warn("tell the owner of a disabled webhook", "webhook", w.ID, "lead", e.leadID, "err", err)
+	}
 }
 
 // observe tells the observer, and keeps the set of failing endpoints it counts.
