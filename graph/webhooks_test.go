@@ -136,17 +136,23 @@ func testWebhooksAPI(t *testing.T, open storeOpener) {
 		time.Sleep(10 * time.Millisecond)
 	}
 
-	// The metrics count the delivery by outcome.
-	res, err := http.Get(s.url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	scrape, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	for _, want := range []string{`partnergraph_webhook_deliveries_total{outcome="delivered"}`, "partnergraph_webhook_retry_queue 0"} {
-		if !strings.Contains(string(scrape), want) {
-			t.Fatalf("metrics lack %s", want)
+	// The metrics count the delivery by outcome, just after the store recorded it.
+	deadline = time.Now().Add(15 * time.Second)
+	for {
+		res, err := http.Get(s.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
 		}
+		scrape, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(scrape), `partnergraph_webhook_deliveries_total{outcome="delivered"}`) &&
+			strings.Contains(string(scrape), "partnergraph_webhook_retry_queue 0") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the metrics do not count the delivery")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 
 	var rotated struct {

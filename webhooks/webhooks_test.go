@@ -251,12 +251,15 @@ func testSignedDeliveriesInOrder(t *testing.T, f *fixture) {
 	if !equal(offers, want) {
 		t.Fatalf("offers delivered %v, want in inbox order %v", offers, want)
 	}
-	// The log shows one delivered attempt per event, with a bounded excerpt.
-	log, err := f.s.WebhookDeliveries(context.Background(), w.ID, partnergraph.Page{First: 100})
-	must(t, err)
-	if len(log.Items) != 5 {
-		t.Fatalf("log has %d entries, want 5", len(log.Items))
-	}
+	// The log shows one delivered attempt per event, with a bounded excerpt (the receiver
+	// answered the last one just before the deliverer recorded it).
+	var log partnergraph.Slice[partnergraph.WebhookDelivery]
+	eventually(t, "5 log entries", func() bool {
+		var err error
+		log, err = f.s.WebhookDeliveries(context.Background(), w.ID, partnergraph.Page{First: 100})
+		must(t, err)
+		return len(log.Items) == 5
+	})
 	for _, e := range log.Items {
 		if e.Status != partnergraph.DeliveryDelivered || e.Attempts != 1 || e.StatusCode != 200 || len(e.Response) != partnergraph.MaxWebhookExcerpt {
 			t.Fatalf("log entry %+v", e)
