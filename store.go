@@ -157,6 +157,7 @@ type Store interface {
 	LeadStore
 	LeadErasure
 	ReturnStore
+	WebhookStore
 	TokenRevocations
 	ChangeFeed
 

@@ -362,3 +362,15 @@ func (a *access) askWhyNot(ctx context.Context, businessID string, l *partnergra
 func (a *access) seeRoutingCandidates(ctx context.Context) bool {
 	return auth.FromContext(ctx).Has(auth.Admin)
 }
+
+// Webhook.
+
+// seeWebhook allows the endpoint's business's owners and admins, who may also change it.
+// Others are not told that it exists (NOT_FOUND); anonymous callers are UNAUTHENTICATED.
+func (a *access) seeWebhook(ctx context.Context, w *partnergraph.Webhook) error {
+	err := a.actFor(ctx, w.BusinessID)
+	if partnergraph.ErrorCode(err) == partnergraph.EFORBIDDEN {
+		return partnergraph.Errorf(partnergraph.ENOTFOUND, "webhook not found")
+	}
+	return err
+}

@@ -71,7 +71,10 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		// not told that it exists (Andy never vouched for TreadRight), Dave's does not act for
 		// TreadRight.
 		"why not: another's lead": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "FORBIDDEN", intake: "FORBIDDEN", admin: ""},
+		// Nor that a webhook endpoint does.
+		"webhook": {anonymous: "UNAUTHENTICATED", other: "NOT_FOUND", owner: "", intake: "NOT_FOUND", admin: ""},
 	}
+	hook := gid("Webhook", "wh-daves")
 	ops := []struct {
 		name, rule, query string
 		vars              map[string]any
@@ -125,6 +128,16 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"whyNotRouted (a lead offered to the business)", ownerOnly, `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": dave, "l": gid("Lead", "placeholder-offered")}},
 		{"whyNotRouted (another's lead)", "why not: another's lead", `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": gid("Business", "treadright-tyres"), "l": gid("Lead", "placeholder-offered")}},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
+		{"webhooks", ownerOnly, `query($id: ID!) { webhooks(businessId: $id) { edges { node { url events enabled deliveries { edges { node { eventId status } } } } } } }`, map[string]any{"id": dave}},
+		{"every webhook", adminOnly, `{ webhooks { edges { node { url business { name } } } } }`, nil},
+		{"webhook", "webhook", `query($id: ID!) { webhook(id: $id) { url deliveries { edges { node { attempts } } } } }`, map[string]any{"id": hook}},
+		{"createWebhook", ownerOnly, `mutation($id: ID!) { createWebhook(input: {businessId: $id, url: "https://hooks.example.com/new", events: [OFFERS]}) { secret webhook { id } } }`, map[string]any{"id": dave}},
+		{"updateWebhook", "webhook", `mutation($id: ID!) { updateWebhook(input: {id: $id, url: "https://hooks.example.com/moved"}) { webhook { url } } }`, map[string]any{"id": hook}},
+		{"disableWebhook", "webhook", `mutation($id: ID!) { disableWebhook(input: {id: $id, reason: "maintenance"}) { webhook { enabled } } }`, map[string]any{"id": hook}},
+		{"enableWebhook", "webhook", `mutation($id: ID!) { enableWebhook(input: {id: $id}) { webhook { enabled } } }`, map[string]any{"id": hook}},
+		{"rotateWebhookSecret", "webhook", `mutation($id: ID!) { rotateWebhookSecret(input: {id: $id}) { secret } }`, map[string]any{"id": hook}},
+		{"redeliverWebhook", "webhook", `mutation($id: ID!) { redeliverWebhook(input: {webhookId: $id, eventId: "offer_x"}) { webhook { id } } }`, map[string]any{"id": hook}},
+		{"deleteWebhook", "webhook", `mutation($id: ID!) { deleteWebhook(input: {id: $id}) { id } }`, map[string]any{"id": hook}},
 	}
 	// A mutation that succeeds gets a fresh server; queries and refusals share one, which no
 	// refusal may change: each is compared with the shared server's data as it was set up (a
@@ -137,6 +150,7 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 			t.Fatal(err)
 		}
 		offered, offerID, accepted = s.leadsForDave(t)
+		s.webhookForDave(t)
 		return s, offered, offerID, accepted, s.leadReturnedToDave(t)
 	}
 	shared, sharedOffered, sharedOfferID, sharedAccepted, sharedReturned := setup(t)
@@ -606,4 +620,30 @@ func revealsClub(r response, name string) bool {
 		}
 	}
 	return false
+}
+
+// webhookForDave gives Dave's Collision the disabled endpoint wh-daves, with one delivery in its
+// log (of event offer_x): the test records the attempt under the server's own holder name, and
+// the endpoint, disabled then, changes only by what the test does.
+func (s *testServer) webhookForDave(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	w := &partnergraph.Webhook{ID: "wh-daves", BusinessID: "daves-collision", URL: "https://127.0.0.1:1/never-reached",
+		Events: []partnergraph.WebhookEvent{partnergraph.WebhookOffers}, Secret: partnergraph.NewWebhookSecret()}
+	if err := s.store.CreateWebhook(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := s.store.ClaimWebhooks(ctx, testHolder, time.Hour, 10)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim the endpoint: %v, %v", claimed, err)
+	}
+	a := partnergraph.WebhookAttempt{WebhookID: w.ID, EventID: "offer_x", Event: partnergraph.WebhookOffers, Seq: w.OfferCursor + 1,
+		OK: true, StatusCode: 200, At: time.Now()}
+	if err := s.store.RecordWebhookAttempt(ctx, testHolder, a); err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	if _, err := s.store.UpdateWebhook(ctx, w.ID, partnergraph.WebhookPatch{Enabled: &off, DisabledReason: "set up disabled"}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,10 +1,13 @@
 package graph_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/auth"
 )
 
@@ -91,6 +94,20 @@ func snapshot(t *testing.T, s *testServer) string {
 	t.Helper()
 	var b strings.Builder
 	s.export(t, &b)
+	// Webhooks are not records of the graph (Export leaves them out): their state and logs
+	// are part of what a refused request must not change.
+	ws, err := s.store.Webhooks(context.Background(), "", partnergraph.Page{First: partnergraph.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ws.Items {
+		log, err := s.store.WebhookDeliveries(context.Background(), w.ID, partnergraph.Page{First: partnergraph.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, _ := json.Marshal([]any{w, log.Items})
+		b.Write(append(line, '\n'))
+	}
 	return b.String()
 }
 

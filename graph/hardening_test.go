@@ -19,6 +19,7 @@ import (
 	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/httpapi"
 	"github.com/partnergraph/partnergraph/server"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // hardServer is the test server with options of the test's choosing, wired by server.New as
@@ -41,6 +42,9 @@ func newHardServer(t *testing.T, edit func(*server.Config), wrap ...func(partner
 }
 
 // newHardServerOn is newHardServer over the store that open gives.
+// testHolder is the name under which the test servers' deliverers lease webhook endpoints.
+const testHolder = "graph-test-server"
+
 func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), wrap ...func(partnergraph.Store) partnergraph.Store) *hardServer {
 	t.Helper()
 	ctx := context.Background()
@@ -56,7 +60,11 @@ func newHardServerOn(t *testing.T, open storeOpener, edit func(*server.Config), 
 	logs := &syncBuffer{}
 	cfg := server.Config{Options: httpapi.Options{Poll: 100 * time.Millisecond,
 		Auth: v, Dev: true, AllowedOrigins: []string{"https://app.example"},
-		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
+		// The deliverer looks for due endpoints when woken (new events, enabling, redelivering)
+		// and at start, not every second; it claims endpoints as testHolder, as tests that
+		// record attempts themselves do.
+		Webhooks: webhooks.Config{Poll: time.Hour, Holder: testHolder}}
 	if edit != nil {
 		edit(&cfg)
 	}

@@ -16,6 +16,7 @@ const (
 	kindLead        = "Lead"
 	kindOffer       = "Offer"
 	kindCommission  = "Commission"
+	kindWebhook     = "Webhook"
 )
 
 // globalID makes the opaque id of an object: base64url of "Kind:id", so that node(id) can tell

@@ -14,6 +14,7 @@ import (
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/trustgraph"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // Resolver holds what the resolvers need.
@@ -28,6 +29,9 @@ type Resolver struct {
 	Poll time.Duration
 	// Revocations records token revocations and applies them on this server at once.
 	Revocations *auth.Revocations
+	// Webhooks is the webhook deliverer: its policy checks the URLs of endpoints, and a
+	// redelivery wakes it. Nil checks URLs against the production policy (webhooks.Policy{}).
+	Webhooks *webhooks.Deliverer
 }
 
 // trustGraph returns the service that writes partnerships, trust edges and complements by

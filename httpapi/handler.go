@@ -28,6 +28,7 @@ import (
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/metrics"
 	"github.com/partnergraph/partnergraph/web/graphiql"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // Authenticator verifies callers over HTTP and over websockets; *auth.Verifier is one.
@@ -53,6 +54,9 @@ type Backend struct {
 	// Shutdown, once begun, closes websockets with 1001 (going away) and ends SSE
 	// subscriptions.
 	Shutdown *Shutdown
+	// Webhooks delivers to webhook endpoints: registration checks URLs against its policy,
+	// and a redelivery wakes it. Nil checks URLs against the production policy.
+	Webhooks *webhooks.Deliverer
 }
 
 // Options configure the HTTP handler.
@@ -152,7 +156,7 @@ func NewHandler(b Backend, cfg Options) http.Handler {
 		obs.limiter = newCostLimiter(cfg.RateLimitCostPerSecond, cfg.RateLimitBurst)
 	}
 	conns := &connCounter{n: map[string]int{}}
-	srv := handler.New(graph.NewSchema(&graph.Resolver{Store: b.Store, Matching: b.Matching, Leads: b.Leads, Poll: cfg.Poll, Revocations: revocations}))
+	srv := handler.New(graph.NewSchema(&graph.Resolver{Store: b.Store, Matching: b.Matching, Leads: b.Leads, Poll: cfg.Poll, Revocations: revocations, Webhooks: b.Webhooks}))
 	// Order matters: SSE and websockets are told apart from plain POSTs by their headers.
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.Websocket{

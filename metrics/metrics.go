@@ -48,6 +48,8 @@ type Metrics struct {
 	feedApply      prometheus.Histogram
 	feedDelay      prometheus.Histogram
 	feedRebuilds   *prometheus.CounterVec // reason
+
+	webhooks webhookMetrics
 }
 
 // New returns the metrics, registered with the Go runtime and process collectors.
@@ -129,6 +131,8 @@ func New() *Metrics {
 		m.feedPosition, m.feedLagChanges, m.feedLagSeconds, m.feedApply, m.feedDelay, m.feedRebuilds} {
 		f(c)
 	}
+	m.webhooks = newWebhookMetrics(latency)
+	m.webhooks.register(f)
 	return m
 }
 

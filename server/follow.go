@@ -12,6 +12,7 @@ import (
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/metrics"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // Defaults of the change feed's follower and of its trimming.
@@ -36,6 +37,7 @@ type follower struct {
 	store  partnergraph.Store
 	g      *matching.Graph
 	leads  *leads.Service
+	hooks  *webhooks.Deliverer
 	m      *metrics.Metrics
 	log    *slog.Logger
 	origin string
@@ -108,6 +110,11 @@ func (f *follower) apply(ctx context.Context, c partnergraph.Change) error {
 	}
 	if c.Origin != f.origin { // this server woke its subscribers when it wrote
 		f.leads.Wake(c)
+	}
+	// Webhooks follow the same feeds, on whichever server holds an endpoint's lease: a new
+	// offer or lead event, this server's or another's, makes the deliverer look now.
+	if f.hooks != nil && (c.Kind == partnergraph.ChangeOffer || c.Kind == partnergraph.ChangeLeadEvent) {
+		f.hooks.Wake()
 	}
 	f.pos = c.Seq
 	f.m.FeedApplied(c, time.Since(start))

@@ -1,6 +1,6 @@
 // Package server wires one PartnerGraph server over a Store: the matching projection, the
-// metrics around the store and the router, the lead service and its expiry loop, and the HTTP
-// handler. It is the one place that does: the serve command, the benchmarks and the tests all
+// metrics around the store and the router, the lead service and its expiry loop, the webhook
+// deliverer, and the HTTP handler. It is the one place that does: the serve command, the benchmarks and the tests all
 // run what New assembles.
 package server
 
@@ -17,6 +17,7 @@ import (
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/metrics"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 // DefaultExpiryInterval is how often, unless told otherwise, a server looks for offers whose
@@ -51,6 +52,9 @@ type Config struct {
 	// EraseInterval is how often closed leads are looked for to erase (default
 	// DefaultEraseInterval).
 	EraseInterval time.Duration
+	// Webhooks configures the webhook deliverer (its Log, Observer and Notices are the
+	// server's).
+	Webhooks webhooks.Config
 }
 
 // DefaultEraseInterval is how often, unless told otherwise, a server with a retention setting
@@ -71,6 +75,8 @@ type Server struct {
 	Matching *matching.Graph
 	// Leads runs the lead lifecycle.
 	Leads *leads.Service
+	// Webhooks delivers the events of the businesses to their webhook endpoints.
+	Webhooks *webhooks.Deliverer
 
 	follow *follower
 	stop   context.CancelFunc
@@ -121,12 +127,14 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	// service teaches the projection what outcomes say.
 	timed := m.Store(store)
 	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g, Returns: cfg.Returns})
-	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc}
+	whc := cfg.Webhooks
+	whc.Log, whc.Observer, whc.Notices = cfg.Log, m, svc
+	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc, Webhooks: webhooks.New(timed, whc)}
 	s.Handler = httpapi.NewHandler(httpapi.Backend{
-		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown,
+		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,
 	}, cfg.Options)
 
-	s.follow = &follower{store: timed, g: g, leads: svc, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
+	s.follow = &follower{store: timed, g: g, leads: svc, hooks: s.Webhooks, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
 	m.FeedPosition(head)
 	if err := s.follow.catchUp(ctx); err != nil {
 		return nil, fmt.Errorf("follow the change feed: %w", err)
@@ -145,6 +153,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 		cfg.Log.Info("erasing the customer data of closed leads", "after", cfg.EraseClosedAfter, "interval", cfg.EraseInterval)
 		s.loops.Go(func() { svc.RunRetention(loops, cfg.EraseClosedAfter, cfg.EraseInterval) })
 	}
+	s.loops.Go(func() { s.Webhooks.Run(loops) })
 	return s, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
+	"github.com/partnergraph/partnergraph/webhooks"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -46,6 +47,12 @@ func serve(ctx context.Context, args []string) error {
 	wsConns := f.int("ws-max-connections-per-caller", 20, "websockets one caller (token subject, or address when anonymous) may hold at once")
 	eraseAfter := f.string("erase-closed-after", "off", "erase the customer data of leads closed (WON or LOST) this many days ago, in the background: N or Nd (days), or off")
 	eraseEvery := f.duration("erase-interval", server.DefaultEraseInterval, "how often, with --erase-closed-after, closed leads are looked for to erase")
+	whHTTP := f.string("webhook-allow-http", "", "allow http:// webhook endpoints (true/false; empty: as --dev); production wants https only")
+	whLoopback := f.string("webhook-allow-loopback", "", "allow webhook endpoints on 127.0.0.0/8 and ::1, for local receivers and tests (true/false; empty: as --dev); private, link-local and metadata addresses are always refused")
+	whRetry := f.duration("webhook-retry-for", webhooks.DefaultRetryFor, "how long a failing webhook endpoint is retried (exponential backoff with jitter) before it is disabled")
+	whTimeout := f.duration("webhook-timeout", webhooks.DefaultTimeout, "how long one webhook delivery attempt may take")
+	whPoll := f.duration("webhook-poll", webhooks.DefaultPoll, "how often webhook endpoints are claimed and their feeds read unwoken (new events wake the deliverer through the change feed's follower); retries come due at this pace")
+	whLease := f.duration("webhook-lease", webhooks.DefaultLeaseTTL, "how long a server's claim on a webhook endpoint lasts: another server takes over the endpoints of one that died after this")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
@@ -64,6 +71,14 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	eraseClosedAfter, err := parseRetention(*eraseAfter)
+	if err != nil {
+		return err
+	}
+	allowHTTP, err := boolOr("--webhook-allow-http", *whHTTP, *dev)
+	if err != nil {
+		return err
+	}
+	allowLoopback, err := boolOr("--webhook-allow-loopback", *whLoopback, *dev)
 	if err != nil {
 		return err
 	}
@@ -92,6 +107,10 @@ func serve(ctx context.Context, args []string) error {
 		FollowInterval: *followEvery, ChangeRetention: *retention,
 		EraseClosedAfter: eraseClosedAfter, EraseInterval: *eraseEvery,
 		Returns: partnergraph.Windows{Return: *returnWindow, Contest: *contestWindow},
+		Webhooks: webhooks.Config{
+			Policy:   webhooks.Policy{AllowHTTP: allowHTTP, AllowLoopback: allowLoopback},
+			RetryFor: *whRetry, Timeout: *whTimeout, Poll: *whPoll, LeaseTTL: *whLease,
+		},
 	}
 	if *metricsAddr != "" {
 		cfg.MetricsPath = "-"
@@ -212,4 +231,16 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// boolOr parses a true/false flag whose empty value means def.
+func boolOr(name, v string, def bool) (bool, error) {
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: want true or false, got %q", name, v)
+	}
+	return b, nil
 }

@@ -45,6 +45,8 @@ type ResolverRoot interface {
 	SubmitLeadPayload() SubmitLeadPayloadResolver
 	Subscription() SubscriptionResolver
 	TrustEdge() TrustEdgeResolver
+	Webhook() WebhookResolver
+	WebhookDelivery() WebhookDeliveryResolver
 	WhyNotRouted() WhyNotRoutedResolver
 }
 
@@ -125,6 +127,11 @@ type ComplexityRoot struct {
 		Network func(childComplexity int) int
 	}
 
+	CreateWebhookPayload struct {
+		Secret  func(childComplexity int) int
+		Webhook func(childComplexity int) int
+	}
+
 	Customer struct {
 		Email func(childComplexity int) int
 		Name  func(childComplexity int) int
@@ -138,6 +145,10 @@ type ComplexityRoot struct {
 
 	DeclineLeadPayload struct {
 		Offer func(childComplexity int) int
+	}
+
+	DeleteWebhookPayload struct {
+		ID func(childComplexity int) int
 	}
 
 	EndPartnershipPayload struct {
@@ -264,24 +275,31 @@ type ComplexityRoot struct {
 		CloseLead            func(childComplexity int, input model.CloseLeadInput) int
 		ContestReturn        func(childComplexity int, input model.ContestReturnInput) int
 		CreateNetwork        func(childComplexity int, input model.CreateNetworkInput) int
+		CreateWebhook        func(childComplexity int, input model.CreateWebhookInput) int
 		DecideReturn         func(childComplexity int, input model.DecideReturnInput) int
 		DeclineLead          func(childComplexity int, input model.DeclineLeadInput) int
+		DeleteWebhook        func(childComplexity int, input model.DeleteWebhookInput) int
+		DisableWebhook       func(childComplexity int, input model.DisableWebhookInput) int
+		EnableWebhook        func(childComplexity int, input model.EnableWebhookInput) int
 		EndPartnership       func(childComplexity int, input model.EndPartnershipInput) int
 		EraseLeadCustomer    func(childComplexity int, input model.EraseLeadCustomerInput) int
 		JoinNetwork          func(childComplexity int, input model.JoinNetworkInput) int
 		LeaveNetwork         func(childComplexity int, input model.LeaveNetworkInput) int
 		ProposePartnership   func(childComplexity int, input model.ProposePartnershipInput) int
+		RedeliverWebhook     func(childComplexity int, input model.RedeliverWebhookInput) int
 		RegisterBusiness     func(childComplexity int, input model.RegisterBusinessInput) int
 		RemoveTrust          func(childComplexity int, input model.RemoveTrustInput) int
 		RespondToPartnership func(childComplexity int, input model.RespondToPartnershipInput) int
 		ReturnLead           func(childComplexity int, input model.ReturnLeadInput) int
 		RevokeTokens         func(childComplexity int, input model.RevokeTokensInput) int
+		RotateWebhookSecret  func(childComplexity int, input model.RotateWebhookSecretInput) int
 		SetBusinessServices  func(childComplexity int, input model.SetBusinessServicesInput) int
 		SetComplement        func(childComplexity int, input model.SetComplementInput) int
 		SetTrust             func(childComplexity int, input model.SetTrustInput) int
 		SubmitLead           func(childComplexity int, input model.SubmitLeadInput) int
 		SuspendBusiness      func(childComplexity int, input model.SuspendBusinessInput) int
 		UpdateBusiness       func(childComplexity int, input model.UpdateBusinessInput) int
+		UpdateWebhook        func(childComplexity int, input model.UpdateWebhookInput) int
 		VerifyBusiness       func(childComplexity int, input model.VerifyBusinessInput) int
 	}
 
@@ -396,6 +414,8 @@ type ComplexityRoot struct {
 		Services           func(childComplexity int) int
 		TrustEdges         func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
 		Viewer             func(childComplexity int) int
+		Webhook            func(childComplexity int, id string) int
+		Webhooks           func(childComplexity int, businessID *string, first *int, after *string) int
 		WhyNotRouted       func(childComplexity int, input model.WhyNotRoutedInput) int
 	}
 
@@ -427,6 +447,11 @@ type ComplexityRoot struct {
 	RevokeTokensPayload struct {
 		RevokedBefore func(childComplexity int) int
 		Subject       func(childComplexity int) int
+	}
+
+	RotateWebhookSecretPayload struct {
+		Secret  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 
 	RoutedCandidate struct {
@@ -521,6 +546,58 @@ type ComplexityRoot struct {
 		Businesses func(childComplexity int) int
 		Roles      func(childComplexity int) int
 		Sub        func(childComplexity int) int
+	}
+
+	Webhook struct {
+		Business                 func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		Deliveries               func(childComplexity int, first *int, after *string) int
+		DisabledReason           func(childComplexity int) int
+		Enabled                  func(childComplexity int) int
+		Events                   func(childComplexity int) int
+		FailedAttempts           func(childComplexity int) int
+		FailingSince             func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		NextAttemptAt            func(childComplexity int) int
+		PreviousSecretValidUntil func(childComplexity int) int
+		URL                      func(childComplexity int) int
+	}
+
+	WebhookConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Event      func(childComplexity int) int
+		EventID    func(childComplexity int) int
+		LastError  func(childComplexity int) int
+		LatencyMs  func(childComplexity int) int
+		Response   func(childComplexity int) int
+		Status     func(childComplexity int) int
+		StatusCode func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookPayload struct {
+		Webhook func(childComplexity int) int
 	}
 
 	WhyNotRouted struct {
@@ -816,6 +893,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateNetworkPayload.Network(childComplexity), true
 
+	case "CreateWebhookPayload.secret":
+		if e.ComplexityRoot.CreateWebhookPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWebhookPayload.Secret(childComplexity), true
+	case "CreateWebhookPayload.webhook":
+		if e.ComplexityRoot.CreateWebhookPayload.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWebhookPayload.Webhook(childComplexity), true
+
 	case "Customer.email":
 		if e.ComplexityRoot.Customer.Email == nil {
 			break
@@ -854,6 +944,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeclineLeadPayload.Offer(childComplexity), true
+
+	case "DeleteWebhookPayload.id":
+		if e.ComplexityRoot.DeleteWebhookPayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteWebhookPayload.ID(childComplexity), true
 
 	case "EndPartnershipPayload.partnership":
 		if e.ComplexityRoot.EndPartnershipPayload.Partnership == nil {
@@ -1358,6 +1455,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateNetwork(childComplexity, args["input"].(model.CreateNetworkInput)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["input"].(model.CreateWebhookInput)), true
 	case "Mutation.decideReturn":
 		if e.ComplexityRoot.Mutation.DecideReturn == nil {
 			break
@@ -1380,6 +1488,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclineLead(childComplexity, args["input"].(model.DeclineLeadInput)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["input"].(model.DeleteWebhookInput)), true
+	case "Mutation.disableWebhook":
+		if e.ComplexityRoot.Mutation.DisableWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableWebhook(childComplexity, args["input"].(model.DisableWebhookInput)), true
+	case "Mutation.enableWebhook":
+		if e.ComplexityRoot.Mutation.EnableWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enableWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnableWebhook(childComplexity, args["input"].(model.EnableWebhookInput)), true
 	case "Mutation.endPartnership":
 		if e.ComplexityRoot.Mutation.EndPartnership == nil {
 			break
@@ -1435,6 +1576,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ProposePartnership(childComplexity, args["input"].(model.ProposePartnershipInput)), true
+	case "Mutation.redeliverWebhook":
+		if e.ComplexityRoot.Mutation.RedeliverWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeliverWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeliverWebhook(childComplexity, args["input"].(model.RedeliverWebhookInput)), true
 	case "Mutation.registerBusiness":
 		if e.ComplexityRoot.Mutation.RegisterBusiness == nil {
 			break
@@ -1490,6 +1642,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeTokens(childComplexity, args["input"].(model.RevokeTokensInput)), true
+	case "Mutation.rotateWebhookSecret":
+		if e.ComplexityRoot.Mutation.RotateWebhookSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateWebhookSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateWebhookSecret(childComplexity, args["input"].(model.RotateWebhookSecretInput)), true
 	case "Mutation.setBusinessServices":
 		if e.ComplexityRoot.Mutation.SetBusinessServices == nil {
 			break
@@ -1556,6 +1719,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateBusiness(childComplexity, args["input"].(model.UpdateBusinessInput)), true
+	case "Mutation.updateWebhook":
+		if e.ComplexityRoot.Mutation.UpdateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["input"].(model.UpdateWebhookInput)), true
 	case "Mutation.verifyBusiness":
 		if e.ComplexityRoot.Mutation.VerifyBusiness == nil {
 			break
@@ -2078,6 +2252,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.webhook":
+		if e.ComplexityRoot.Query.Webhook == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhook(childComplexity, args["id"].(string)), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhooks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity, args["businessId"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.whyNotRouted":
 		if e.ComplexityRoot.Query.WhyNotRouted == nil {
 			break
@@ -2167,6 +2363,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevokeTokensPayload.Subject(childComplexity), true
+
+	case "RotateWebhookSecretPayload.secret":
+		if e.ComplexityRoot.RotateWebhookSecretPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateWebhookSecretPayload.Secret(childComplexity), true
+	case "RotateWebhookSecretPayload.webhook":
+		if e.ComplexityRoot.RotateWebhookSecretPayload.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateWebhookSecretPayload.Webhook(childComplexity), true
 
 	case "RoutedCandidate.business":
 		if e.ComplexityRoot.RoutedCandidate.Business == nil {
@@ -2453,6 +2662,204 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Sub(childComplexity), true
 
+	case "Webhook.business":
+		if e.ComplexityRoot.Webhook.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Business(childComplexity), true
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.deliveries":
+		if e.ComplexityRoot.Webhook.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Webhook_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Webhook.disabledReason":
+		if e.ComplexityRoot.Webhook.DisabledReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.DisabledReason(childComplexity), true
+	case "Webhook.enabled":
+		if e.ComplexityRoot.Webhook.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Enabled(childComplexity), true
+	case "Webhook.events":
+		if e.ComplexityRoot.Webhook.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Events(childComplexity), true
+	case "Webhook.failedAttempts":
+		if e.ComplexityRoot.Webhook.FailedAttempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.FailedAttempts(childComplexity), true
+	case "Webhook.failingSince":
+		if e.ComplexityRoot.Webhook.FailingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.FailingSince(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.nextAttemptAt":
+		if e.ComplexityRoot.Webhook.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.NextAttemptAt(childComplexity), true
+	case "Webhook.previousSecretValidUntil":
+		if e.ComplexityRoot.Webhook.PreviousSecretValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.PreviousSecretValidUntil(childComplexity), true
+	case "Webhook.url":
+		if e.ComplexityRoot.Webhook.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.URL(childComplexity), true
+
+	case "WebhookConnection.edges":
+		if e.ComplexityRoot.WebhookConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookConnection.Edges(childComplexity), true
+	case "WebhookConnection.pageInfo":
+		if e.ComplexityRoot.WebhookConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookConnection.PageInfo(childComplexity), true
+
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.firstAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.event":
+		if e.ComplexityRoot.WebhookDelivery.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Event(childComplexity), true
+	case "WebhookDelivery.eventId":
+		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.latencyMs":
+		if e.ComplexityRoot.WebhookDelivery.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LatencyMs(childComplexity), true
+	case "WebhookDelivery.response":
+		if e.ComplexityRoot.WebhookDelivery.Response == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Response(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+	case "WebhookDelivery.statusCode":
+		if e.ComplexityRoot.WebhookDelivery.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.StatusCode(childComplexity), true
+	case "WebhookDelivery.lastAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.UpdatedAt(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookEdge.cursor":
+		if e.ComplexityRoot.WebhookEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEdge.Cursor(childComplexity), true
+	case "WebhookEdge.node":
+		if e.ComplexityRoot.WebhookEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEdge.Node(childComplexity), true
+
+	case "WebhookPayload.webhook":
+		if e.ComplexityRoot.WebhookPayload.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookPayload.Webhook(childComplexity), true
+
 	case "WhyNotRouted.business":
 		if e.ComplexityRoot.WhyNotRouted.Business == nil {
 			break
@@ -2511,9 +2918,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConsentInput", ec.unmarshalInputConsentInput),
 			graphql.NewInputUnmarshaler("ContestReturnInput", ec.unmarshalInputContestReturnInput),
 			graphql.NewInputUnmarshaler("CreateNetworkInput", ec.unmarshalInputCreateNetworkInput),
+			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
 			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
 			graphql.NewInputUnmarshaler("DecideReturnInput", ec.unmarshalInputDecideReturnInput),
 			graphql.NewInputUnmarshaler("DeclineLeadInput", ec.unmarshalInputDeclineLeadInput),
+			graphql.NewInputUnmarshaler("DeleteWebhookInput", ec.unmarshalInputDeleteWebhookInput),
+			graphql.NewInputUnmarshaler("DisableWebhookInput", ec.unmarshalInputDisableWebhookInput),
+			graphql.NewInputUnmarshaler("EnableWebhookInput", ec.unmarshalInputEnableWebhookInput),
 			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
 			graphql.NewInputUnmarshaler("EraseLeadCustomerInput", ec.unmarshalInputEraseLeadCustomerInput),
 			graphql.NewInputUnmarshaler("FeeTermsInput", ec.unmarshalInputFeeTermsInput),
@@ -2523,17 +2934,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LeaveNetworkInput", ec.unmarshalInputLeaveNetworkInput),
 			graphql.NewInputUnmarshaler("NearInput", ec.unmarshalInputNearInput),
 			graphql.NewInputUnmarshaler("ProposePartnershipInput", ec.unmarshalInputProposePartnershipInput),
+			graphql.NewInputUnmarshaler("RedeliverWebhookInput", ec.unmarshalInputRedeliverWebhookInput),
 			graphql.NewInputUnmarshaler("RegisterBusinessInput", ec.unmarshalInputRegisterBusinessInput),
 			graphql.NewInputUnmarshaler("RemoveTrustInput", ec.unmarshalInputRemoveTrustInput),
 			graphql.NewInputUnmarshaler("RespondToPartnershipInput", ec.unmarshalInputRespondToPartnershipInput),
 			graphql.NewInputUnmarshaler("ReturnLeadInput", ec.unmarshalInputReturnLeadInput),
 			graphql.NewInputUnmarshaler("RevokeTokensInput", ec.unmarshalInputRevokeTokensInput),
+			graphql.NewInputUnmarshaler("RotateWebhookSecretInput", ec.unmarshalInputRotateWebhookSecretInput),
 			graphql.NewInputUnmarshaler("SetBusinessServicesInput", ec.unmarshalInputSetBusinessServicesInput),
 			graphql.NewInputUnmarshaler("SetComplementInput", ec.unmarshalInputSetComplementInput),
 			graphql.NewInputUnmarshaler("SetTrustInput", ec.unmarshalInputSetTrustInput),
 			graphql.NewInputUnmarshaler("SubmitLeadInput", ec.unmarshalInputSubmitLeadInput),
 			graphql.NewInputUnmarshaler("SuspendBusinessInput", ec.unmarshalInputSuspendBusinessInput),
 			graphql.NewInputUnmarshaler("UpdateBusinessInput", ec.unmarshalInputUpdateBusinessInput),
+			graphql.NewInputUnmarshaler("UpdateWebhookInput", ec.unmarshalInputUpdateWebhookInput),
 			graphql.NewInputUnmarshaler("VerifyBusinessInput", ec.unmarshalInputVerifyBusinessInput),
 			graphql.NewInputUnmarshaler("WhyNotRoutedInput", ec.unmarshalInputWhyNotRoutedInput),
 		)
@@ -3629,6 +4043,167 @@ extend type Mutation {
   endPartnership(input: EndPartnershipInput!): EndPartnershipPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/webhooks.graphqls", Input: `"A feed that a webhook endpoint follows: the business's inbox of offers, or the status changes of the leads it referred."
+enum WebhookEvent {
+  OFFERS
+  LEAD_UPDATES
+}
+
+"Where the delivery of one event to one endpoint stands."
+enum WebhookDeliveryStatus {
+  "A 2xx answer."
+  DELIVERED
+  "Attempts failed; it is retried with exponential backoff."
+  RETRYING
+  "The endpoint was disabled at this event, after failing past the retry horizon."
+  FAILED
+}
+
+"""
+An endpoint that a business's events are POSTed to, signed with HMAC-SHA256 (see the README,
+"Webhooks"). It follows its feeds with cursors of its own: deliveries are in order, at least
+once, and survive restarts. Its signing secret is shown once, when it is made.
+"""
+type Webhook {
+  id: ID!
+  business: Business!
+  url: String!
+  events: [WebhookEvent!]!
+  enabled: Boolean!
+  "Why the endpoint is disabled (by an owner, or after failing past the retry horizon); null while enabled."
+  disabledReason: String
+  "After a rotation, until when the previous secret also signs deliveries."
+  previousSecretValidUntil: Time
+  createdAt: Time!
+  "Failed attempts at the endpoint's next event since its last success."
+  failedAttempts: Int!
+  failingSince: Time
+  nextAttemptAt: Time
+  "The delivery log, newest first: one entry per event, with its last attempt."
+  deliveries(first: Int = 20, after: String): WebhookDeliveryConnection!
+}
+
+type WebhookEdge {
+  cursor: String!
+  node: Webhook!
+}
+
+type WebhookConnection {
+  edges: [WebhookEdge!]!
+  pageInfo: PageInfo!
+}
+
+"The delivery of one event to one endpoint."
+type WebhookDelivery {
+  "The event's id, as sent in the PartnerGraph-Event-Id header: receivers deduplicate by it."
+  eventId: String!
+  event: WebhookEvent!
+  status: WebhookDeliveryStatus!
+  attempts: Int!
+  "The last answer's HTTP status; 0 when there was none (refused address, timeout, connection error)."
+  statusCode: Int!
+  "The last attempt's time, in milliseconds."
+  latencyMs: Float!
+  "Why the last attempt failed; empty after a success."
+  lastError: String!
+  "The first bytes (at most 256) of the last answer's body."
+  response: String!
+  firstAttemptAt: Time!
+  lastAttemptAt: Time!
+}
+
+type WebhookDeliveryEdge {
+  cursor: String!
+  node: WebhookDelivery!
+}
+
+type WebhookDeliveryConnection {
+  edges: [WebhookDeliveryEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Query {
+  "The webhook endpoints of a business (its owners and admins), oldest first; without businessId, every endpoint (admins only)."
+  webhooks(businessId: ID, first: Int = 20, after: String): WebhookConnection!
+  "A webhook endpoint (its business's owners and admins)."
+  webhook(id: ID!): Webhook
+}
+
+input CreateWebhookInput {
+  businessId: ID!
+  "An https URL (http only on a development server); it must not point to a loopback, private, link-local or metadata address."
+  url: String!
+  events: [WebhookEvent!]!
+}
+
+type CreateWebhookPayload {
+  webhook: Webhook!
+  "The signing secret, shown this once: keep it where the receiver can read it."
+  secret: String!
+}
+
+input UpdateWebhookInput {
+  id: ID!
+  url: String
+  events: [WebhookEvent!]
+}
+
+type WebhookPayload {
+  webhook: Webhook!
+}
+
+input EnableWebhookInput {
+  id: ID!
+}
+
+input DisableWebhookInput {
+  id: ID!
+  reason: String
+}
+
+input RotateWebhookSecretInput {
+  id: ID!
+  "How long the previous secret keeps signing deliveries alongside the new one, in hours (0..168)."
+  previousValidHours: Int = 24
+}
+
+type RotateWebhookSecretPayload {
+  webhook: Webhook!
+  "The new signing secret, shown this once."
+  secret: String!
+}
+
+input DeleteWebhookInput {
+  id: ID!
+}
+
+type DeleteWebhookPayload {
+  id: ID!
+}
+
+input RedeliverWebhookInput {
+  webhookId: ID!
+  "An event of the endpoint's delivery log: it, and the events after it in its feed, are delivered again, in order."
+  eventId: String!
+}
+
+extend type Mutation {
+  "The business's owners and admins. Returns the signing secret once."
+  createWebhook(input: CreateWebhookInput!): CreateWebhookPayload!
+  "The business's owners and admins."
+  updateWebhook(input: UpdateWebhookInput!): WebhookPayload!
+  "The business's owners and admins: delivery resumes at the next undelivered event, at once."
+  enableWebhook(input: EnableWebhookInput!): WebhookPayload!
+  "The business's owners and admins: events wait (in their feeds) until it is enabled again."
+  disableWebhook(input: DisableWebhookInput!): WebhookPayload!
+  "The business's owners and admins. Returns the new secret once; the previous one keeps signing for previousValidHours."
+  rotateWebhookSecret(input: RotateWebhookSecretInput!): RotateWebhookSecretPayload!
+  "The business's owners and admins. Deletes the endpoint and its delivery log."
+  deleteWebhook(input: DeleteWebhookInput!): DeleteWebhookPayload!
+  "The business's owners and admins."
+  redeliverWebhook(input: RedeliverWebhookInput!): WebhookPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/whynot.graphqls", Input: `"""
 The rules of lead routing, in the order routing applies them to each business: the first that
 leaves a business out answers whyNotRouted.
@@ -3876,6 +4451,16 @@ func (ec *executionContext) childFields_CreateNetworkPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CreateNetworkPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateWebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_CreateWebhookPayload_webhook(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreateWebhookPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateWebhookPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3904,6 +4489,14 @@ func (ec *executionContext) childFields_DeclineLeadPayload(ctx context.Context, 
 		return ec.fieldContext_DeclineLeadPayload_offer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeclineLeadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteWebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeleteWebhookPayload_id(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteWebhookPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EndPartnershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4394,6 +4987,16 @@ func (ec *executionContext) childFields_RevokeTokensPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type RevokeTokensPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RotateWebhookSecretPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_RotateWebhookSecretPayload_webhook(ctx, field)
+	case "secret":
+		return ec.fieldContext_RotateWebhookSecretPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotateWebhookSecretPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RoutedCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "business":
@@ -4572,6 +5175,110 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_businesses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "business":
+		return ec.fieldContext_Webhook_business(ctx, field)
+	case "url":
+		return ec.fieldContext_Webhook_url(ctx, field)
+	case "events":
+		return ec.fieldContext_Webhook_events(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Webhook_enabled(ctx, field)
+	case "disabledReason":
+		return ec.fieldContext_Webhook_disabledReason(ctx, field)
+	case "previousSecretValidUntil":
+		return ec.fieldContext_Webhook_previousSecretValidUntil(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "failedAttempts":
+		return ec.fieldContext_Webhook_failedAttempts(ctx, field)
+	case "failingSince":
+		return ec.fieldContext_Webhook_failingSince(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_Webhook_nextAttemptAt(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_Webhook_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
+	case "event":
+		return ec.fieldContext_WebhookDelivery_event(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_WebhookDelivery_statusCode(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_WebhookDelivery_latencyMs(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "response":
+		return ec.fieldContext_WebhookDelivery_response(ctx, field)
+	case "firstAttemptAt":
+		return ec.fieldContext_WebhookDelivery_firstAttemptAt(ctx, field)
+	case "lastAttemptAt":
+		return ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_WebhookPayload_webhook(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WhyNotRouted(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -83,6 +83,19 @@ type CreateNetworkPayload struct {
 	Network *partnergraph.Network `json:"network"`
 }
 
+type CreateWebhookInput struct {
+	BusinessID string `json:"businessId"`
+	// An https URL (http only on a development server); it must not point to a loopback, private, link-local or metadata address.
+	URL    string                      `json:"url"`
+	Events []partnergraph.WebhookEvent `json:"events"`
+}
+
+type CreateWebhookPayload struct {
+	Webhook *partnergraph.Webhook `json:"webhook"`
+	// The signing secret, shown this once: keep it where the receiver can read it.
+	Secret string `json:"secret"`
+}
+
 type CustomerInput struct {
 	Name string `json:"name"`
 	// An email or a phone (or both) is required.
@@ -108,6 +121,23 @@ type DeclineLeadInput struct {
 
 type DeclineLeadPayload struct {
 	Offer *partnergraph.Offer `json:"offer"`
+}
+
+type DeleteWebhookInput struct {
+	ID string `json:"id"`
+}
+
+type DeleteWebhookPayload struct {
+	ID string `json:"id"`
+}
+
+type DisableWebhookInput struct {
+	ID     string  `json:"id"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+type EnableWebhookInput struct {
+	ID string `json:"id"`
 }
 
 type EndPartnershipInput struct {
@@ -250,6 +280,12 @@ type ProposePartnershipPayload struct {
 type Query struct {
 }
 
+type RedeliverWebhookInput struct {
+	WebhookID string `json:"webhookId"`
+	// An event of the endpoint's delivery log: it, and the events after it in its feed, are delivered again, in order.
+	EventID string `json:"eventId"`
+}
+
 type RegisterBusinessInput struct {
 	Name            string         `json:"name"`
 	Description     *string        `json:"description,omitempty"`
@@ -314,6 +350,18 @@ type RevokeTokensPayload struct {
 	// The time before which the subject's tokens are now revoked: before, or a later time that an
 	// earlier revocation recorded. A revocation is never undone.
 	RevokedBefore time.Time `json:"revokedBefore"`
+}
+
+type RotateWebhookSecretInput struct {
+	ID string `json:"id"`
+	// How long the previous secret keeps signing deliveries alongside the new one, in hours (0..168).
+	PreviousValidHours *int `json:"previousValidHours,omitempty"`
+}
+
+type RotateWebhookSecretPayload struct {
+	Webhook *partnergraph.Webhook `json:"webhook"`
+	// The new signing secret, shown this once.
+	Secret string `json:"secret"`
 }
 
 type SetBusinessServicesInput struct {
@@ -418,6 +466,12 @@ type UpdateBusinessPayload struct {
 	Business *partnergraph.Business `json:"business"`
 }
 
+type UpdateWebhookInput struct {
+	ID     string                      `json:"id"`
+	URL    *string                     `json:"url,omitempty"`
+	Events []partnergraph.WebhookEvent `json:"events,omitempty"`
+}
+
 type VerifyBusinessInput struct {
 	BusinessID string `json:"businessId"`
 	Verified   *bool  `json:"verified,omitempty"`
@@ -434,6 +488,30 @@ type Viewer struct {
 	Roles []string `json:"roles"`
 	// The businesses the caller owns.
 	Businesses []partnergraph.Business `json:"businesses"`
+}
+
+type WebhookConnection struct {
+	Edges    []WebhookEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []WebhookDeliveryEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string                        `json:"cursor"`
+	Node   *partnergraph.WebhookDelivery `json:"node"`
+}
+
+type WebhookEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *partnergraph.Webhook `json:"node"`
+}
+
+type WebhookPayload struct {
+	Webhook *partnergraph.Webhook `json:"webhook"`
 }
 
 // Name exactly one of leadId and hypothetical.

@@ -29,6 +29,8 @@ const (
 	byNewest     = "newest"     // partnerships: (createdAt, id) descending
 	byCommission = "commission" // commissions: (createdAt, id) descending
 	byReturn     = "return"     // returns: (requestedAt, lead id) ascending
+	byWebhook    = "webhook"    // webhook endpoints: (createdAt, id)
+	byDelivery   = "delivery"   // a webhook's delivery log: (createdAt, event id) descending
 )
 
 func (c cursor) encode() string {
@@ -55,7 +57,7 @@ func decodeCursor(after, kind string) (c cursor, ok bool, err error) {
 	if err := dec.Decode(&c); err != nil || dec.More() || c.Kind != kind || c.ID == "" {
 		return cursor{}, false, invalid
 	}
-	if kind == byNewest || kind == byCommission || kind == byReturn {
+	if kind == byNewest || kind == byCommission || kind == byReturn || kind == byWebhook || kind == byDelivery {
 		if _, err := time.Parse(time.RFC3339Nano, c.S); err != nil {
 			return cursor{}, false, invalid
 		}

@@ -18,6 +18,10 @@ var leadTests = []struct {
 	fn   func(t *testing.T, f *leadFixture)
 }{
 	{"SubmitAndFind", testLeadSubmitAndFind},
+	{"Webhooks", testWebhooks},
+	{"WebhookDeliveries", testWebhookDeliveries},
+	{"WebhookLeases", testWebhookLeases},
+	{"WebhookClaimRotates", testWebhookClaimRotates},
 	{"SubmitInvalid", testLeadSubmitInvalid},
 	{"SubmitIdempotent", testLeadSubmitIdempotent},
 	{"SubmitKeyPerReferrer", testLeadSubmitKeyPerReferrer},

@@ -28,7 +28,8 @@ const graphSchema = [
 const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
   'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'SeqReservation', 'OfferDay', 'TokenRevocation',
-  'MigrationLease', 'Change', 'ChangeTrim', 'LeadReturn', 'CommissionReversal',
+  'MigrationLease', 'Change', 'ChangeTrim', 'LeadReturn', 'CommissionReversal', 'Webhook',
+  'WebhookDelivery',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -71,6 +72,12 @@ const propertyKeys = [
   'upTo',
   // MigrationLease (name, expiresAt above)
   'holder',
+  // Webhook (id, businessId, createdAt, attempts above; its feeds' cursors, retry state, lease)
+  'url', 'events', 'secret', 'previousSecret', 'previousUntil', 'enabled', 'disabledReason',
+  'offerCursor', 'eventCursor', 'attempts', 'failingSince', 'nextAttemptAt', 'leaseHolder',
+  'leaseUntil',
+  // WebhookDelivery (seq, status, createdAt, updatedAt above)
+  'key', 'webhookId', 'eventId', 'event', 'statusCode', 'latencyNs', 'lastError', 'response',
   // the throw-away property that *_lock statements set and remove to take a write lock
   '_lock',
   // LeadReturn (leadId, referrerId, reason, note, status-like state; who, when and why of each step)

@@ -1,0 +1,3 @@
+// The endpoint with the id.
+MATCH (w:Webhook {id: $id})
+RETURN w

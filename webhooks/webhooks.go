@@ -1,0 +1,476 @@
+// Package webhooks delivers a business's events to the endpoints it registered: each endpoint
+// follows the same durable feeds as the subscriptions (its business's inbox of offers, the
+// events of the leads it referred) from cursors of its own, kept in the store, so a delivery is
+// never lost across restarts and never skips an event. Deliveries are signed POSTs, retried
+// with exponential backoff and jitter, in order per endpoint, at least once.
+package webhooks
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// The headers of a delivery. A receiver verifies SignatureHeader over TimestampHeader + "." +
+// the body, rejects timestamps older than its tolerance (replays), and deduplicates by
+// EventIDHeader (a delivery may come more than once).
+const (
+	EventIDHeader   = "PartnerGraph-Event-Id"
+	EventTypeHeader = "PartnerGraph-Event"
+	TimestampHeader = "PartnerGraph-Timestamp"
+	SignatureHeader = "PartnerGraph-Signature"
+)
+
+// Event types, in EventTypeHeader and the body's "type".
+const (
+	TypeOffer      = "offer"
+	TypeLeadUpdate = "lead.update"
+)
+
+// Defaults of Config.
+const (
+	DefaultPoll       = time.Second
+	DefaultLeaseTTL   = 30 * time.Second
+	DefaultRetryFor   = 24 * time.Hour
+	DefaultBackoffMin = 10 * time.Second
+	DefaultBackoffMax = time.Hour
+	DefaultTimeout    = 10 * time.Second
+	DefaultWorkers    = 8
+)
+
+// Observer is told about deliveries (package metrics implements it).
+type Observer interface {
+	// WebhookDelivery counts an attempt by outcome: delivered, failed, refused (the policy
+	// refused the address) or disabled (the attempt that disabled the endpoint).
+	WebhookDelivery(outcome string, took time.Duration)
+	// WebhookRetryQueue is the number of endpoints this server saw fail and not yet succeed.
+	WebhookRetryQueue(n int)
+}
+
+// Notices tells a referrer something about one of its leads through the lead's events (what
+// the leadUpdates subscription streams); *leads.Service implements it.
+type Notices interface {
+	Notice(ctx context.Context, leadID, message string) error
+}
+
+// Config tunes a Deliverer; zero fields take the defaults.
+type Config struct {
+	Policy Policy
+	// Poll is how often endpoints are claimed and their feeds read.
+	Poll time.Duration
+	// LeaseTTL is how long a claim on an endpoint lasts: another server takes over an endpoint
+	// of a server that died after this. An endpoint is worked on for at most half of it per claim.
+	LeaseTTL time.Duration
+	// RetryFor is how long an endpoint may keep failing before it is disabled.
+	RetryFor time.Duration
+	// BackoffMin and BackoffMax bound the wait before a retry, which doubles after each failure
+	// and is drawn at random from its upper half.
+	BackoffMin, BackoffMax time.Duration
+	// Timeout bounds one attempt.
+	Timeout time.Duration
+	// Workers is how many endpoints are delivered to at once.
+	Workers int
+	// Holder names this server in the leases (default: host, PID and random bytes).
+	Holder   string
+	Log      *slog.Logger
+	Observer Observer
+	// Notices, when set, tells an endpoint's owner that the endpoint was disabled, through
+	// an event of the lead whose event it failed at (LEAD_UPDATES: the owner's own lead). An
+	// endpoint disabled at an offer has no lead of its owner's to tell it by: its state
+	// (enabled false, disabledReason) and the log say it.
+	Notices Notices
+}
+
+// Deliverer delivers events to the endpoints it claims, until Run's context ends.
+type Deliverer struct {
+	store  partnergraph.Store
+	cfg    Config
+	client *http.Client
+	wake   chan struct{}
+
+	mu      sync.Mutex
+	failing map[string]bool // endpoints that failed and have not succeeded since, for the retry queue metric
+}
+
+// New returns a deliverer over the store.
+func New(store partnergraph.Store, cfg Config) *Deliverer {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.Poll, DefaultPoll)
+	def(&cfg.LeaseTTL, DefaultLeaseTTL)
+	def(&cfg.RetryFor, DefaultRetryFor)
+	def(&cfg.BackoffMin, DefaultBackoffMin)
+	def(&cfg.BackoffMax, DefaultBackoffMax)
+	def(&cfg.Timeout, DefaultTimeout)
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.Holder == "" {
+		cfg.Holder = holderName()
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Deliverer{store: store, cfg: cfg, client: cfg.Policy.Client(cfg.Timeout), wake: make(chan struct{}, 1), failing: map[string]bool{}}
+}
+
+// Policy is the deliverer's address policy, which registration checks URLs against too.
+func (d *Deliverer) Policy() Policy { return d.cfg.Policy }
+
+// Wake makes the deliverer look for events now rather than at its next poll.
+func (d *Deliverer) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run claims due endpoints and delivers their events, every Poll or Wake, until ctx ends. An
+// attempt in flight when ctx ends is abandoned unrecorded: its event is delivered again.
+func (d *Deliverer) Run(ctx context.Context) {
+	t := time.NewTicker(d.cfg.Poll)
+	defer t.Stop()
+	for {
+		d.round(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-d.wake:
+		}
+	}
+}
+
+// round claims the due endpoints and delivers to each, Workers at a time.
+func (d *Deliverer) round(ctx context.Context) {
+	ws, err := d.store.ClaimWebhooks(ctx, d.cfg.Holder, d.cfg.LeaseTTL, 100)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.cfg.Log.Warn("claim webhooks", "err", err)
+		}
+		return
+	}
+	// Each endpoint gets half the lease, so that its last attempt is recorded while the lease holds.
+	rctx, cancel := context.WithTimeout(ctx, d.cfg.LeaseTTL/2)
+	defer cancel()
+	sem := make(chan struct{}, d.cfg.Workers)
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			d.deliverEndpoint(rctx, w)
+		})
+	}
+	wg.Wait()
+}
+
+// event is one item of an endpoint's feeds, ready to send.
+type event struct {
+	id     string
+	leadID string
+	kind   partnergraph.WebhookEvent
+	typ    string
+	seq    int64
+	at     time.Time
+	data   any
+}
+
+// pending reads the events after the endpoint's cursors: each feed in seq order, the two
+// merged by time.
+func (d *Deliverer) pending(ctx context.Context, w *partnergraph.Webhook) ([]event, error) {
+	const page = 50
+	var offers, updates []event
+	if w.Follows(partnergraph.WebhookOffers) {
+		os, err := d.store.Inbox(ctx, w.BusinessID, w.OfferCursor, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range os {
+			offers = append(offers, event{id: "offer_" + o.ID, leadID: o.LeadID, kind: partnergraph.WebhookOffers, typ: TypeOffer, seq: o.Seq, at: o.CreatedAt, data: offerData(o)})
+		}
+	}
+	if w.Follows(partnergraph.WebhookLeadUpdates) {
+		es, err := d.store.LeadEvents(ctx, w.BusinessID, w.EventCursor, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			updates = append(updates, event{id: "leadevent_" + strconv.FormatInt(e.Seq, 10), leadID: e.LeadID, kind: partnergraph.WebhookLeadUpdates, typ: TypeLeadUpdate, seq: e.Seq, at: e.At, data: leadEventData(e)})
+		}
+	}
+	out := make([]event, 0, len(offers)+len(updates))
+	for len(offers) > 0 && len(updates) > 0 {
+		if updates[0].at.Before(offers[0].at) {
+			out, updates = append(out, updates[0]), updates[1:]
+		} else {
+			out, offers = append(out, offers[0]), offers[1:]
+		}
+	}
+	return append(append(out, offers...), updates...), nil
+}
+
+// deliverEndpoint sends the endpoint's pending events in order, and stops at the first
+// failure: no later event goes before an earlier one has been delivered.
+func (d *Deliverer) deliverEndpoint(ctx context.Context, w *partnergraph.Webhook) {
+	for ctx.Err() == nil {
+		evs, err := d.pending(ctx, w)
+		if err != nil {
+			if ctx.Err() == nil {
+				d.cfg.Log.Warn("read webhook feeds", "webhook", w.ID, "err", err)
+			}
+			return
+		}
+		if len(evs) == 0 {
+			return
+		}
+		for _, e := range evs {
+			if !d.attempt(ctx, w, e) {
+				return
+			}
+		}
+	}
+}
+
+// attempt sends one event and records the outcome; it reports whether it was delivered.
+func (d *Deliverer) attempt(ctx context.Context, w *partnergraph.Webhook, e event) bool {
+	start := time.Now()
+	status, excerpt, err := d.send(ctx, w, e, start)
+	took := time.Since(start)
+	if ctx.Err() != nil {
+		return false // abandoned at shutdown or at the end of the round: delivered again later
+	}
+	a := partnergraph.WebhookAttempt{WebhookID: w.ID, EventID: e.id, Event: e.kind, Seq: e.seq, StatusCode: status,
+		Latency: took, Response: excerpt, At: start.UTC()}
+	outcome := "delivered"
+	switch {
+	case err != nil:
+		a.Error, outcome = err.Error(), "failed"
+		if errors.Is(err, errRefusedAddress) {
+			outcome = "refused"
+		}
+	case status < 200 || status > 299:
+		a.Error, outcome = fmt.Sprintf("HTTP %d", status), "failed"
+		if status >= 300 && status < 400 {
+			a.Error += " (redirects are not followed)"
+		}
+	default:
+		a.OK = true
+	}
+	if !a.OK {
+		since := start
+		if w.FailingSince != nil {
+			since = *w.FailingSince
+		}
+		if start.Sub(since) >= d.cfg.RetryFor {
+			a.Disable = fmt.Sprintf("failing since %s (last: %s)", since.UTC().Format(time.RFC3339), a.Error)
+			outcome = "disabled"
+		} else {
+			a.NextAttemptAt = start.Add(d.backoff(w.Attempts + 1)).UTC()
+		}
+	}
+	if err := d.store.RecordWebhookAttempt(ctx, d.cfg.Holder, a); err != nil {
+		// The lease was lost (ECONFLICT) or the store failed: the event stays undelivered in
+		// the store's eyes, and is sent again; the receiver deduplicates by id.
+		if ctx.Err() == nil {
+			d.cfg.Log.Warn("record webhook attempt", "webhook", w.ID, "event", e.id, "err", err)
+		}
+		return false
+	}
+	d.observe(w.ID, outcome, took)
+	if a.OK {
+		if e.kind == partnergraph.WebhookOffers {
+			w.OfferCursor = e.seq
+		} else {
+			w.EventCursor = e.seq
+		}
+		w.Attempts, w.FailingSince = 0, nil
+		return true
+	}
+	if a.Disable != "" {
+		d.cfg.Log.Warn("webhook disabled", "webhook", w.ID, "business", w.BusinessID, "reason", a.Disable)
+		d.tellOwner(ctx, w, e, a.Disable)
+	} else {
+		d.cfg.Log.Info("webhook delivery failed", "webhook", w.ID, "event", e.id, "attempts", w.Attempts+1, "next", a.NextAttemptAt, "err", a.Error)
+	}
+	return false
+}
+
+// tellOwner tells the owner of an endpoint disabled at a lead event, through an event of that
+// lead (its own: the endpoint follows its business's lead events).
+func (d *Deliverer) tellOwner(ctx context.Context, w *partnergraph.Webhook, e event, reason string) {
+	if d.cfg.Notices == nil || e.kind != partnergraph.WebhookLeadUpdates {
+		return
+	}
+	// The host, not the URL, whose path or query may hold a credential of the receiver's.
+	host := w.URL
+	if u, err := url.Parse(w.URL); err == nil {
+		host = u.Host
+	}
+	msg := fmt.Sprintf("your webhook to %s was disabled: %s", host, reason)
+	if err := d.cfg.Notices.Notice(ctx, e.leadID, msg); err != nil && ctx.Err() == nil {
+		d.cfg.Log.Warn("tell the owner of a disabled webhook", "webhook", w.ID, "lead", e.leadID, "err", err)
+	}
+}
+
+// observe tells the observer, and keeps the set of failing endpoints it counts.
+func (d *Deliverer) observe(id, outcome string, took time.Duration) {
+	d.mu.Lock()
+	if outcome == "failed" || outcome == "refused" {
+		d.failing[id] = true
+	} else {
+		delete(d.failing, id)
+	}
+	n := len(d.failing)
+	d.mu.Unlock()
+	if d.cfg.Observer != nil {
+		d.cfg.Observer.WebhookDelivery(outcome, took)
+		d.cfg.Observer.WebhookRetryQueue(n)
+	}
+}
+
+// backoff is the wait before attempt n+1 after n failures: BackoffMin doubled n-1 times, at
+// most BackoffMax, drawn at random from its upper half so that endpoints failing together do
+// not retry together.
+func (d *Deliverer) backoff(n int) time.Duration {
+	wait := d.cfg.BackoffMax
+	if n < 40 {
+		wait = min(d.cfg.BackoffMin<<(n-1), d.cfg.BackoffMax)
+		if wait <= 0 { // overflow
+			wait = d.cfg.BackoffMax
+		}
+	}
+	half := wait / 2
+	j, err := rand.Int(rand.Reader, big.NewInt(int64(half)+1))
+	if err != nil {
+		return wait
+	}
+	return half + time.Duration(j.Int64())
+}
+
+// Envelope is the JSON body of a delivery.
+type Envelope struct {
+	ID         string    `json:"id"`
+	Type       string    `json:"type"`
+	BusinessID string    `json:"businessId"`
+	CreatedAt  time.Time `json:"createdAt"`
+	Data       any       `json:"data"`
+}
+
+// send POSTs the event and returns the answer's status and a bounded excerpt of its body.
+func (d *Deliverer) send(ctx context.Context, w *partnergraph.Webhook, e event, at time.Time) (int, string, error) {
+	body, err := json.Marshal(Envelope{ID: e.id, Type: e.typ, BusinessID: w.BusinessID, CreatedAt: e.at.UTC(), Data: e.data})
+	if err != nil {
+		return 0, "", err
+	}
+	ts := strconv.FormatInt(at.Unix(), 10)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	if u := req.URL; u.Scheme != "https" && !d.cfg.Policy.AllowHTTP {
+		return 0, "", fmt.Errorf("%w: %s is not https", errRefusedAddress, u.Redacted())
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "PartnerGraph-Webhooks/1")
+	req.Header.Set(EventIDHeader, e.id)
+	req.Header.Set(EventTypeHeader, e.typ)
+	req.Header.Set(TimestampHeader, ts)
+	req.Header.Set(SignatureHeader, Signature(w.Secrets(at), ts, body))
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, partnergraph.MaxWebhookExcerpt))
+	// Drain a little more so the connection can be reused; a receiver that says more than
+	// that is cut off.
+	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+	return resp.StatusCode, string(excerpt), nil
+}
+
+// Signature is the SignatureHeader value: "v1=" and the hex HMAC-SHA256 of timestamp + "." +
+// body under each secret, comma-separated (two during a rotation; a receiver accepts the
+// delivery when any of them matches its secret).
+func Signature(secrets []string, timestamp string, body []byte) string {
+	parts := make([]string, len(secrets))
+	for i, s := range secrets {
+		parts[i] = "v1=" + sign(s, timestamp, body)
+	}
+	return strings.Join(parts, ",")
+}
+
+func sign(secret, timestamp string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(timestamp))
+	mac.Write([]byte("."))
+	mac.Write(body)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Verify is what a receiver does, in Go: it returns nil if header carries a signature of
+// timestamp + "." + body under secret and the timestamp is within tolerance of now (older
+// ones are replays).
+func Verify(secret, timestamp, header string, body []byte, tolerance time.Duration, now time.Time) error {
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return errors.New("webhooks: bad timestamp")
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
+		return errors.New("webhooks: timestamp outside the tolerance")
+	}
+	want := []byte(sign(secret, timestamp, body))
+	for part := range strings.SplitSeq(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "v1="); ok && hmac.Equal([]byte(v), want) {
+			return nil
+		}
+	}
+	return errors.New("webhooks: no valid signature")
+}
+
+// offerData is an offer as a delivery shows it: no customer data (the recipient sees that once
+// it accepts, through the API).
+func offerData(o partnergraph.Offer) map[string]any {
+	return map[string]any{
+		"offerId": o.ID, "leadId": o.LeadID, "seq": o.Seq, "rank": o.Rank, "score": o.Score, "pathTrust": o.PathTrust,
+		"reasons": o.Reasons, "status": o.Status, "createdAt": o.CreatedAt.UTC(), "expiresAt": o.ExpiresAt.UTC(),
+	}
+}
+
+// leadEventData is a lead event as a delivery shows it.
+func leadEventData(e partnergraph.LeadEvent) map[string]any {
+	return map[string]any{"leadId": e.LeadID, "seq": e.Seq, "status": e.Status, "message": e.Message, "at": e.At.UTC()}
+}
+
+// holderName names this process in the endpoints' leases: host and PID for whoever reads the
+// store, and random bytes because one process may run several servers.
+func holderName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown-host"
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s pid %d (%s)", host, os.Getpid(), hex.EncodeToString(b))
+}
