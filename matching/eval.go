@@ -422,7 +422,7 @@ func (b *builder) holdOut(mode string, share float64, rng *rand.Rand) ([][2]int3
 }
 
 // score scores one member's ranking: ranked holds the businesses a method scored, best first
-// (equal scores are ties), and every other business of the universe (the universe counts the
+// (neighbours with equal score and tie are ties), and every other business of the universe (the universe counts the
 // businesses that may be suggested to the member) ties after them. Each metric is its
 // expectation over the orders of the ties. The relevant businesses are assumed to be in the
 // universe.
@@ -456,7 +456,7 @@ func score(ranked []scored, relevant []int32, universe, k int) Metrics {
 	}
 	for i := 0; i < len(ranked); {
 		j, r := i, 0
-		for ; j < len(ranked) && ranked[j].score == ranked[i].score; j++ {
+		for ; j < len(ranked) && ranked[j].score == ranked[i].score && ranked[j].tie == ranked[i].tie; j++ {
 			if slices.Contains(relevant, ranked[j].v) {
 				r++
 			}
@@ -547,14 +547,15 @@ func (e *evaluator) ranking(s *scratch, method string, u int32) []scored {
 	case MethodRandom:
 		return nil
 	case MethodRanker:
+		// The ranker orders by its groups (see fillIn), then score, then tie.
 		for _, c := range g.rank(s, u, len(g.ids)) {
-			e.scores = append(e.scores, scored{c.v, c.score})
+			e.scores = append(e.scores, scored{c.v, c.score - float64(c.source), c.tie})
 		}
 		return e.scores
 	case MethodPreferential:
 		for v := range g.ids {
 			if d := g.deg[v]; d > 0 && !e.excluded(u, int32(v)) {
-				e.scores = append(e.scores, scored{int32(v), float64(d)})
+				e.scores = append(e.scores, scored{v: int32(v), score: float64(d)})
 			}
 		}
 		e.sort()
@@ -588,7 +589,7 @@ func (e *evaluator) ranking(s *scratch, method string, u int32) []scored {
 	}
 	for _, v := range s.touched {
 		if s.p[v] > 0 && !e.excluded(u, v) {
-			e.scores = append(e.scores, scored{v, float64(s.p[v])})
+			e.scores = append(e.scores, scored{v: v, score: float64(s.p[v])})
 		}
 	}
 	e.sort()

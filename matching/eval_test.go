@@ -19,7 +19,7 @@ func TestScore(t *testing.T) {
 	// a 3, b 2, c 2, d 1: c ties with b for ranks 2–3; z is one of the 6 unscored businesses
 	// that tie for ranks 5–10.
 	const a, b, c, d, z = 1, 2, 3, 4, 9
-	ranked := []scored{{a, 3}, {b, 2}, {c, 2}, {d, 1}}
+	ranked := []scored{{v: a, score: 3}, {v: b, score: 2}, {v: c, score: 2}, {v: d, score: 1}}
 	for _, tc := range []struct {
 		name     string
 		ranked   []scored
@@ -28,7 +28,7 @@ func TestScore(t *testing.T) {
 		k        int
 		want     Metrics
 	}{
-		{"strict order, second of three", []scored{{5, .9}, {3, .8}, {9, .7}}, []int32{3}, 3, 2, Metrics{Precision: .5, Recall: 1, Hit: 1, MRR: .5}},
+		{"strict order, second of three", []scored{{v: 5, score: .9}, {v: 3, score: .8}, {v: 9, score: .7}}, []int32{3}, 3, 2, Metrics{Precision: .5, Recall: 1, Hit: 1, MRR: .5}},
 		// c is 2nd or 3rd: MRR (1/2+1/3)/2; in the top 2 half the time; z is below the cut.
 		{"tie across the cut", ranked, []int32{c, z}, 10, 2, Metrics{Precision: .25, Recall: .25, Hit: .5, MRR: 5.0 / 12}},
 		// With k = 10 every business is in the cut: both found.
@@ -41,6 +41,8 @@ func TestScore(t *testing.T) {
 		// top 2 with (2/4)(1/3).
 		{"random order, two relevant", nil, []int32{7, z}, 4, 2, Metrics{Precision: .5, Recall: .5, Hit: 5.0 / 6, MRR: 13.0 / 18}},
 		{"no relevant", ranked, nil, 10, 2, Metrics{}},
+		// Equal scores with different ties are ordered: c is 3rd, not 2nd or 3rd.
+		{"score tie broken by tie", []scored{{v: a, score: 3}, {v: b, score: 2, tie: 2}, {v: c, score: 2, tie: 1}}, []int32{c}, 3, 2, Metrics{MRR: 1.0 / 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := score(tc.ranked, tc.relevant, tc.universe, tc.k)

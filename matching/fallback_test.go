@@ -1,0 +1,108 @@
+package matching
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/partnergraph/partnergraph"
+)
+
+// noEmpty is a town where the members below have nothing the ranker reads: "lone" has no
+// services and no links; "odd" offers a service nothing complements; "net" has neither but
+// belongs to a network. Around them: "star", verified and trusted by three businesses that
+// accepts its leads; "plain", unknown; "far", as trusted as star but 3,000 km away; and the
+// network's members.
+func noEmpty(t *testing.T) *tiny {
+	tn := newTiny(t)
+	tn.business("lone", 0, false)
+	tn.business("odd", 0.5, false, "d")
+	tn.business("net", 1, false)
+	tn.business("star", 2, true, "a")
+	tn.business("plain", 3, false, "b")
+	tn.business("far", 3000, true, "a")
+	tn.business("fan1", 4, false, "c")
+	tn.business("fan2", 5, false, "c")
+	tn.business("fan3", 6, false, "c")
+	for _, fan := range []string{"fan1", "fan2", "fan3"} {
+		tn.trust(fan, "star", 0.9)
+		tn.trust(fan, "far", 0.9)
+	}
+	tn.partner("fan1", "fan2", partnergraph.PartnershipActive)
+	tn.business("club1", 8, false)
+	tn.business("club2", 9, false)
+	tn.network("club", "net", "club1", "club2")
+	return tn
+}
+
+func TestNoEmptyAnswers(t *testing.T) {
+	tn := noEmpty(t)
+	for _, tc := range []struct {
+		member string
+		first  []string // the first suggestions, in order
+		reason string   // the first one's reasons include this
+	}{
+		// No services, no links: the best trusted nearby first, the far one after the near ones.
+		{"lone", []string{"star"}, "well trusted near you"},
+		// A service nothing complements: the same.
+		{"odd", []string{"star"}, "well trusted near you"},
+		// The network's members first, then the well trusted.
+		{"net", []string{"club1", "club2", "star"}, "both in Network club"},
+	} {
+		t.Run(tc.member, func(t *testing.T) {
+			ss := suggest(t, tn.g, tc.member, 20)
+			got := ids(ss)
+			if len(got) < len(tc.first) || !slices.Equal(got[:len(tc.first)], tc.first) {
+				t.Fatalf("suggestions %v; want them to start with %v\n%s", got, tc.first, describe(ss))
+			}
+			if !slices.ContainsFunc(ss[0].Reasons, func(r string) bool { return strings.Contains(r, tc.reason) }) {
+				t.Errorf("reasons of %s: %q; want one with %q", got[0], ss[0].Reasons, tc.reason)
+			}
+			if !before(got, "star", "far") || !before(got, "star", "plain") {
+				t.Errorf("suggestions %v; want star before far and plain", got)
+			}
+			if slices.Contains(got, tc.member) {
+				t.Errorf("suggestions %v include the member", got)
+			}
+			for _, s := range ss {
+				if len(s.Reasons) == 0 || len(s.Components) != len(partnerSignals) {
+					t.Errorf("suggestion %+v lacks reasons or components", s)
+				}
+			}
+		})
+	}
+}
+
+// TestNoEmptyAnswersFarAway: a member with no one within its search radius (here at the other
+// end of the map, as one imported without a real location would be) gets the best trusted
+// anywhere, and is told so.
+func TestNoEmptyAnswersFarAway(t *testing.T) {
+	tn := noEmpty(t)
+	must(t, tn.g.PutBusiness(partnergraph.Business{ID: "island", Name: "Island", Location: partnergraph.Point{Lat: -40, Lng: 90},
+		ServiceRadiusKm: 25, Status: partnergraph.BusinessActive}, nil))
+	ss := suggest(t, tn.g, "island", 5)
+	got := ids(ss)
+	if len(got) != 5 || (got[0] != "star" && got[0] != "far") {
+		t.Fatalf("suggestions %v; want 5, a trusted one first\n%s", got, describe(ss))
+	}
+	if !slices.ContainsFunc(ss[0].Reasons, func(r string) bool { return strings.Contains(r, "none near you") }) {
+		t.Errorf("reasons %q; want one saying none is near", ss[0].Reasons)
+	}
+}
+
+// TestNoEmptyAnswersEvaluation: in a graph of businesses with no services at one place, as
+// the real graphs are converted, a member left without links by the split (cold start) gets
+// the best trusted businesses, ties broken by their links: B, with two partners, before A and
+// C, with one each.
+func TestNoEmptyAnswersEvaluation(t *testing.T) {
+	recs := []partnergraph.Record{bizRecord("A", 0), bizRecord("B", 0), bizRecord("C", 0), bizRecord("D", 0),
+		partnershipRecord("p1", "A", "B", 1), partnershipRecord("p2", "B", "C", 2), partnershipRecord("p3", "D", "B", 3)}
+	rep, err := Evaluate(context.Background(), records(recs...), EvalOptions{Mode: EvalTemporal})
+	must(t, err)
+	ours, random := rep.Cold.Rows[0], rep.Cold.Rows[len(EvalMethods)-1]
+	if rep.Cold.Members != 1 || ours.MRR != 1 || math.Abs(random.MRR-11.0/18) > 1e-12 {
+		t.Errorf("cold start: ours %+v, random %+v; want MRR 1 and 11/18\n%s", ours, random, rep)
+	}
+}
