@@ -355,6 +355,13 @@ type leaders struct {
 	list  []int32
 }
 
+// drop forgets the list, for a graph whose node numbers change (Replace).
+func (l *leaders) drop() {
+	l.mu.Lock()
+	l.list = nil
+	l.mu.Unlock()
+}
+
 // get returns the list; the caller holds g's read lock.
 func (l *leaders) get(g *Graph) []int32 {
 	l.mu.Lock()
