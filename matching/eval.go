@@ -116,8 +116,9 @@ var EvalMethods = []string{MethodRanker, MethodCommon, MethodAdamicAdar, MethodR
 // them.
 //
 // Records with no active partnership but trust (a directed web of trust) are evaluated on the
-// trust instead: a held-out pair loses the trust both ways, and each end should find the
-// other.
+// trust instead: a held-out pair loses the trust both ways, each end should find the other,
+// and no method may suggest a business the member already has trust with (a training link is
+// no prediction).
 //
 // A held-out pair loses its partnership records and the trust they gave each other from the
 // partnership's creation on; trust given before stays, as the members would have seen it when
@@ -171,7 +172,7 @@ func Evaluate(ctx context.Context, records iter.Seq2[partnergraph.Record, error]
 		rep.TrainLinks += int(g.deg[v])
 	}
 	rep.TrainLinks /= 2
-	e := newEvaluator(g)
+	e := newEvaluator(g, sp.target == targetTrust)
 	s := &scratch{}
 	warm, cold := newGroupAcc(), newGroupAcc()
 	for i, u := range sp.members {
@@ -291,6 +292,12 @@ func meanMetrics(ms []Metrics) Metrics {
 	return Metrics{s.Precision / n, s.Recall / n, s.Hit / n, s.MRR / n}
 }
 
+// What an evaluation holds out (EvalReport.Target).
+const (
+	targetPartnerships = "partnerships"
+	targetTrust        = "trust"
+)
+
 // split is a training graph with the held-out partners of the members to ask. A weight fit
 // reuses it: a temporal split of the training history is its validation set.
 type split struct {
@@ -357,10 +364,10 @@ func (b *builder) holdOut(mode string, share float64, rng *rand.Rand) ([][2]int3
 			cands = append(cands, cand{k, p.t})
 		}
 	}
-	target := "partnerships"
+	target := targetPartnerships
 	if len(cands) == 0 {
 		// A web of trust: the pair's link dates from its first trust edge.
-		target = "trust"
+		target = targetTrust
 		first := map[[2]int32]uint32{}
 		for t := range b.trust.all {
 			k := key(t.from, t.to)
@@ -498,13 +505,14 @@ func noneDrawn(size, r, slots int) float64 {
 
 // evaluator ranks with our ranker and with the baselines on one training graph.
 type evaluator struct {
-	g      *Graph
-	active int // active businesses
-	scores []scored
+	g           *Graph
+	trustTarget bool // trust pairs were held out, not partnerships
+	active      int  // active businesses
+	scores      []scored
 }
 
-func newEvaluator(g *Graph) *evaluator {
-	e := &evaluator{g: g}
+func newEvaluator(g *Graph, trustTarget bool) *evaluator {
+	e := &evaluator{g: g, trustTarget: trustTarget}
 	for v := range g.ids {
 		if g.status[v] == statusActive {
 			e.active++
@@ -513,24 +521,30 @@ func newEvaluator(g *Graph) *evaluator {
 	return e
 }
 
-// excluded reports whether v may not be suggested to u by any method.
+// excluded reports whether v may not be suggested to u by any method: u itself, a business
+// that is not active, one it has an open or declined partnership with, and, when trust is
+// what was held out, one it already has trust with either way (a link the training graph
+// holds is no prediction).
 func (e *evaluator) excluded(u, v int32) bool {
 	if v == u || e.g.status[v] != statusActive {
 		return true
 	}
 	l, ok := e.g.linkTo(u, v)
-	return ok && l.partnered()
+	return ok && e.linked(l)
 }
 
-// universe counts the businesses that may be suggested to u: the active ones but u and those
-// it has an open or declined partnership with.
+func (e *evaluator) linked(l link) bool {
+	return l.partnered() || (e.trustTarget && (l.out != 0 || l.in != 0))
+}
+
+// universe counts the businesses that may be suggested to u (see excluded).
 func (e *evaluator) universe(u int32) int {
 	n := e.active
 	if e.g.status[u] == statusActive {
 		n--
 	}
 	for _, l := range e.g.links.get(u) {
-		if l.partnered() && e.g.status[l.to] == statusActive {
+		if e.linked(l) && e.g.status[l.to] == statusActive {
 			n--
 		}
 	}
@@ -549,7 +563,9 @@ func (e *evaluator) ranking(s *scratch, method string, u int32) []scored {
 	case MethodRanker:
 		// The ranker orders by its groups (see fillIn), then score, then tie.
 		for _, c := range g.rank(s, u, len(g.ids)) {
-			e.scores = append(e.scores, scored{c.v, c.score - float64(c.source), c.tie})
+			if !e.excluded(u, c.v) {
+				e.scores = append(e.scores, scored{c.v, c.score - float64(c.source), c.tie})
+			}
 		}
 		return e.scores
 	case MethodPreferential:

@@ -314,3 +314,31 @@ func TestEvaluateRealGraphs(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluateTrustExcludesTrusted: when trust is held out, a business the member already
+// trusts is not in its universe: A trusts B and C and lost its trust with D; only D and E may
+// be suggested to A, and D, which B and C trust, comes first for every link-based method.
+func TestEvaluateTrustExcludesTrusted(t *testing.T) {
+	trust := func(from, to string, day int) partnergraph.Record {
+		return partnergraph.Record{Trust: &partnergraph.Trust{From: from, To: to, Score: 1, Source: partnergraph.SourceMember,
+			UpdatedAt: time.Date(2026, 1, day, 0, 0, 0, 0, time.UTC)}}
+	}
+	recs := []partnergraph.Record{bizRecord("A", 0), bizRecord("B", 0), bizRecord("C", 0), bizRecord("D", 0), bizRecord("E", 0),
+		trust("A", "B", 1), trust("A", "C", 1), trust("B", "D", 1), trust("C", "D", 1), trust("E", "B", 1), trust("A", "D", 2)}
+	var rows []MemberResult
+	_, err := Evaluate(context.Background(), records(recs...), EvalOptions{Mode: EvalTemporal, HoldOut: 0.1,
+		PerMember: func(r MemberResult) error { rows = append(rows, r); return nil }})
+	must(t, err)
+	for _, r := range rows {
+		if r.Member != "A" {
+			continue
+		}
+		want := 1.0
+		if r.Method == MethodRandom {
+			want = 0.75 // D first or second of two
+		}
+		if r.MRR != want {
+			t.Errorf("%s for A: MRR %v; want %v (B and C out of the universe)", r.Method, r.MRR, want)
+		}
+	}
+}
