@@ -5,7 +5,9 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 )
@@ -105,4 +107,32 @@ func TestNoEmptyAnswersEvaluation(t *testing.T) {
 	if rep.Cold.Members != 1 || ours.MRR != 1 || math.Abs(random.MRR-11.0/18) > 1e-12 {
 		t.Errorf("cold start: ours %+v, random %+v; want MRR 1 and 11/18\n%s", ours, random, rep)
 	}
+}
+
+// TestNoEmptyAnswersConcurrent: members with nothing related ask at once while trust changes,
+// so the shared list of best trusted businesses is read and recomputed concurrently (run with
+// -race).
+func TestNoEmptyAnswersConcurrent(t *testing.T) {
+	tn := noEmpty(t)
+	tn.g.leaders.get(tn.g)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if ss, err := tn.g.Suggest([]string{"lone", "odd", "net"}[i%3], 5); err != nil || len(ss) == 0 {
+					t.Errorf("suggest: %d, %v", len(ss), err)
+					return
+				}
+			}
+		}()
+	}
+	for j := range 50 {
+		must(t, tn.g.SetTrust(partnergraph.Trust{From: "fan1", To: "plain", Score: float64(j%10) / 10}))
+		tn.g.mu.Lock()
+		tn.g.leaders.at = time.Time{} // due for recomputation
+		tn.g.mu.Unlock()
+	}
+	wg.Wait()
 }
