@@ -77,6 +77,20 @@ func TestNoEmptyAnswers(t *testing.T) {
 	}
 }
 
+// TestNoEmptyAnswersAfterLeave: a business that left the network is no longer suggested as
+// one of its members.
+func TestNoEmptyAnswersAfterLeave(t *testing.T) {
+	tn := noEmpty(t)
+	must(t, tn.g.Leave("club1", "club"))
+	ss := suggest(t, tn.g, "net", 20)
+	if got := ids(ss); got[0] != "club2" || !strings.HasPrefix(ss[0].Reasons[0], "both in") {
+		t.Fatalf("suggestions %v; want club2 first as the one member left\n%s", got, describe(ss))
+	}
+	if c1, ok := find(ss, "club1"); ok && strings.HasPrefix(c1.Reasons[0], "both in") {
+		t.Errorf("club1 still suggested as a member: %q", c1.Reasons)
+	}
+}
+
 // TestNoEmptyAnswersFarAway: a member with no one within its search radius (here at the other
 // end of the map, as one imported without a real location would be) gets the best trusted
 // anywhere, and is told so.
