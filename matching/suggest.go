@@ -91,7 +91,10 @@ func (w Weights) normalized() [6]float64 {
 // itself, businesses it has an open (proposed or active) or declined partnership with,
 // businesses that are not active, and competitors (the same most specific service, within the
 // member's service radius). A business with no complementary service and no link to the
-// member's network is not suggested either: nothing would make it a partner.
+// member's network comes only after those the signals relate, as a member of one of its
+// networks, or, for a member the signals relate to no one (no links, nothing complementary
+// near it), as one of the best trusted businesses near it or anywhere (see fillIn): no active
+// member gets an empty answer.
 //
 // Errors: EINVALID (field "first") unless 1 ≤ first ≤ 100; ENOTFOUND for an unknown business.
 func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
