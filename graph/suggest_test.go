@@ -105,3 +105,34 @@ func TestSuggestionsSeeWrites(t *testing.T) {
 		t.Fatal("a pending partner is still suggested")
 	}
 }
+
+// TestSuggestionsNeverEmpty: a business that has just registered with no services and no
+// partners still gets partner suggestions through the API: the best trusted businesses near
+// it, and its reasons say so.
+func TestSuggestionsNeverEmpty(t *testing.T) {
+	s := newTestServer(t)
+	tok := s.token(t, "user-blank", auth.Member)
+	var reg struct {
+		RegisterBusiness struct{ Business struct{ ID string } }
+	}
+	ok(t, s.do(t, tok, `mutation { registerBusiness(input: {name: "Blank Slate", city: "Springfield", country: "US",
+		location: {lat: 39.80, lng: -89.65}}) { business { id } } }`, nil), &reg)
+	var got struct {
+		PartnerSuggestions []struct {
+			Business   struct{ Name string }
+			Components []struct{ Signal string }
+			Reasons    []string
+		}
+	}
+	ok(t, s.do(t, tok, `query($id: ID!) {
+		partnerSuggestions(businessId: $id, first: 5) { business { name } components { signal } reasons }
+	}`, map[string]any{"id": reg.RegisterBusiness.Business.ID}), &got)
+	if len(got.PartnerSuggestions) != 5 {
+		t.Fatalf("%d suggestions for a business with no services and no partners; want 5", len(got.PartnerSuggestions))
+	}
+	for _, sg := range got.PartnerSuggestions {
+		if len(sg.Reasons) == 0 || !strings.HasPrefix(sg.Reasons[0], "well trusted near you") || len(sg.Components) == 0 {
+			t.Errorf("suggestion %s: reasons %q; want the first to say it is well trusted near", sg.Business.Name, sg.Reasons)
+		}
+	}
+}

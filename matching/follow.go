@@ -346,4 +346,5 @@ func (g *Graph) Replace(rebuilt *Graph) {
 	}
 	g.outcomes, g.answered, g.acceptedN, g.pairTried, g.pairWon = r.outcomes, r.answered, r.acceptedN, r.pairTried, r.pairWon
 	g.learned, g.learnedPruned = r.learned, r.learnedPruned
+	g.leaders.drop() // its node numbers are the old graph's
 }

@@ -176,7 +176,7 @@ func TestApplyChangeLearnsOtherServersOutcomesOnce(t *testing.T) {
 func TestReplaceTakesEveryField(t *testing.T) {
 	kept := map[string]string{
 		"mu": "lock", "wmu": "lock", "trustRanking": "guards the graph's own background computation",
-		"scratch": "working memory, sized on use",
+		"scratch": "working memory, sized on use", "leaders": "a cache of node numbers, dropped (checked below)",
 		"weights": "configuration", "blend": "configuration", "route": "configuration", "outcomeMemory": "configuration",
 		"trustEdits": "counts on (checked below)", "trustRankEdits": "counts on (checked below)",
 	}
@@ -195,6 +195,9 @@ func TestReplaceTakesEveryField(t *testing.T) {
 	r.Learn(partnergraph.Offer{ID: "o2", Path: []string{"a", "b"}}, partnergraph.Lead{ReferrerID: "a", ServiceID: "glass"}, string(partnergraph.OfferAccepted), time.Now())
 	r.RefreshTrust()
 	edits := g.trustEdits
+	g.mu.RLock()
+	g.leaders.get(g) // as a member with nothing near would
+	g.mu.RUnlock()
 
 	g.Replace(r)
 	gv, rv := reflect.ValueOf(g).Elem(), reflect.ValueOf(r).Elem()
@@ -209,6 +212,9 @@ func TestReplaceTakesEveryField(t *testing.T) {
 	}
 	if g.weights.Complement != 1 {
 		t.Errorf("Replace changed the weights to %+v", g.weights)
+	}
+	if g.leaders.list != nil {
+		t.Errorf("Replace kept the best trusted businesses of the old graph: %v", g.leaders.list)
 	}
 	if g.trustEdits <= edits || g.trustRankEdits != g.trustEdits {
 		t.Errorf("trust edits %d (were %d), rank computed at %d: want more, and current", g.trustEdits, edits, g.trustRankEdits)

@@ -126,6 +126,7 @@ type Graph struct {
 	grid grid
 
 	scratch scratchPool
+	leaders leaders // the best trusted businesses anywhere, for members with nothing near (see fillIn)
 
 	// routing
 	route          RouteOptions
@@ -161,6 +162,7 @@ type networkInfo struct {
 	members          int32
 	sumLat, sumLng   float64 // of the members, for the network's centre
 	svcCount         []int32 // members offering each service
+	list             []int32 // the members, in no order, for the suggestions of members with little else (see fillIn)
 }
 
 // Weights are the weights of the signals in a suggestion's score. They must not be negative

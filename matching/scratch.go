@@ -24,6 +24,7 @@ const (
 	fNeighbour                   // linked to the member
 	fScanned                     // read from the map
 	fNear                        // kept from the map as a near complementary business
+	fKept                        // already a candidate of this query
 )
 
 // reset starts a query on a graph of n nodes.

@@ -94,10 +94,11 @@ func (g *Graph) pagerank(s *scratch, u int32) {
 	}
 }
 
-// scored is a business with a score, for top-k selection.
+// scored is a business with a score, for top-k selection and the evaluation's rankings.
 type scored struct {
 	v     int32
 	score float64
+	tie   float64 // the evaluation's second key: equal scores with different ties are not tied
 }
 
 // topK keeps the k highest scores seen, in a min-heap, so the lowest kept is at the root.
@@ -113,7 +114,7 @@ func (t *topK) min() float64 { return t.items[0].score }
 
 func (t *topK) offer(v int32, score float64) {
 	if len(t.items) < t.k {
-		t.items = append(t.items, scored{v, score})
+		t.items = append(t.items, scored{v: v, score: score})
 		for i := len(t.items) - 1; i > 0; {
 			p := (i - 1) / 2
 			if t.items[p].score <= t.items[i].score {
@@ -127,7 +128,7 @@ func (t *topK) offer(v int32, score float64) {
 	if score <= t.items[0].score {
 		return
 	}
-	t.items[0] = scored{v, score}
+	t.items[0] = scored{v: v, score: score}
 	for i := 0; ; {
 		c := 2*i + 1
 		if c >= len(t.items) {

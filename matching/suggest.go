@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 )
@@ -59,6 +61,8 @@ type candidate struct {
 	dist   float64
 	soc    float64 // raw Adamic-Adar
 	shared int     // networks in common
+	source uint8   // from* : what put it in the list
+	tie    float64 // orders equal scores: the weighted links of a business suggested by fillIn
 }
 
 var partnerSignals = [6]Signal{SignalComplement, SignalSocial, SignalPageRank, SignalDistance, SignalNetworks, SignalQuality}
@@ -87,7 +91,10 @@ func (w Weights) normalized() [6]float64 {
 // itself, businesses it has an open (proposed or active) or declined partnership with,
 // businesses that are not active, and competitors (the same most specific service, within the
 // member's service radius). A business with no complementary service and no link to the
-// member's network is not suggested either: nothing would make it a partner.
+// member's network comes only after those the signals relate, as a member of one of its
+// networks, or, for a member the signals relate to no one (no links, nothing complementary
+// near it), as one of the best trusted businesses near it or anywhere (see fillIn): no active
+// member gets an empty answer.
 //
 // Errors: EINVALID (field "first") unless 1 ≤ first ≤ 100; ENOTFOUND for an unknown business.
 func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
@@ -117,10 +124,10 @@ func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
 	return out, nil
 }
 
-// rank scores the member's candidates and returns the best k.
+// rank scores the member's candidates and returns the best k: first those the signals relate
+// to the member, then, if they are fewer than k, those fillIn adds.
 func (g *Graph) rank(s *scratch, u int32, k int) []candidate {
 	s.reset(len(g.ids))
-	w := g.weights.normalized()
 	wt := g.weights
 	g.social(s, u)
 	g.pagerank(s, u)
@@ -138,57 +145,262 @@ func (g *Graph) rank(s *scratch, u int32, k int) []candidate {
 		pprMin = top.min()
 	}
 
-	mine, myNets := g.services.get(u), g.nets.get(u)
-	prim, radius, h := g.primary(u), float64(g.radius[u]), g.decayKm(u)
+	r := g.newRanking(u)
 	var cs []candidate
-	pmax := 0.0
 	for _, v := range s.touched {
 		f, p := s.flags[v], float64(s.p[v])
 		if v == u || !(f&(fNear|fNeighbour) != 0 || s.soc[v] > 0 || (p > 0 && (p >= pprMin || !top.full()))) {
 			continue
 		}
-		if g.status[v] != statusActive {
-			continue
+		if c, ok := r.candidate(s, v); ok {
+			r.pmax = math.Max(r.pmax, p)
+			cs = append(cs, c)
 		}
-		l, linked := g.linkTo(u, v)
-		if linked && l.partnered() {
-			continue
-		}
-		d := g.distanceKm(u, v)
-		if prim >= 0 && d <= radius && g.primary(v) == prim {
-			continue // a competitor
-		}
-		c := candidate{v: v, dist: d, soc: float64(s.soc[v]), fit: g.fitOf(mine, g.services.get(v))}
-		c.shared = countCommon(myNets, g.nets.get(v))
-		c.values[0] = c.fit.value
-		c.values[1] = 1 - math.Exp(-c.soc/socialScale)
-		if linked {
-			c.values[1] = math.Max(c.values[1], directTrust(l))
-		}
-		c.values[2] = p // normalized below
-		c.values[3] = math.Exp(-d / h)
-		c.values[4] = 1 - math.Pow(0.5, float64(c.shared))
-		c.values[5] = g.quality(v)
-		pmax = math.Max(pmax, p)
-		cs = append(cs, c)
 	}
 	kept := cs[:0]
 	for _, c := range cs {
-		if pmax > 0 {
-			c.values[2] /= pmax
-		}
+		r.score(&c)
 		if c.fit.value == 0 && c.soc == 0 && c.values[2] < 0.01 {
 			continue // nothing relates it to the member
 		}
-		for j, x := range c.values {
-			c.score += w[j] * x
-		}
+		s.flags[c.v] |= fKept
 		kept = append(kept, c)
 	}
-	slices.SortFunc(kept, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.v, b.v))
-	})
+	sortCandidates(kept)
+	if len(kept) < k {
+		kept = g.fillIn(s, r, kept, k)
+	}
 	return kept[:min(k, len(kept))]
+}
+
+func sortCandidates(cs []candidate) {
+	slices.SortFunc(cs, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.tie, a.tie), cmp.Compare(a.v, b.v))
+	})
+}
+
+// ranking is what scoring a candidate for one member needs.
+type ranking struct {
+	g         *Graph
+	u         int32
+	w         [6]float64
+	mine      []uint16
+	nets      []int32
+	prim      int
+	radius, h float64
+	pmax      float64 // the highest PageRank among the candidates, to normalize by
+}
+
+func (g *Graph) newRanking(u int32) *ranking {
+	return &ranking{g: g, u: u, w: g.weights.normalized(), mine: g.services.get(u), nets: g.nets.get(u),
+		prim: g.primary(u), radius: float64(g.radius[u]), h: g.decayKm(u)}
+}
+
+// candidate computes v's signals for the member, unless v may not be suggested: not active,
+// partnered with the member (or declined), or a competitor. The PageRank value is raw until
+// score normalizes it.
+func (r *ranking) candidate(s *scratch, v int32) (candidate, bool) {
+	g, u := r.g, r.u
+	if v == u || g.status[v] != statusActive {
+		return candidate{}, false
+	}
+	l, linked := g.linkTo(u, v)
+	if linked && l.partnered() {
+		return candidate{}, false
+	}
+	d := g.distanceKm(u, v)
+	if r.prim >= 0 && d <= r.radius && g.primary(v) == r.prim {
+		return candidate{}, false // a competitor
+	}
+	c := candidate{v: v, dist: d, fit: g.fitOf(r.mine, g.services.get(v))}
+	if s.seen(v) {
+		c.soc = float64(s.soc[v])
+		c.values[2] = float64(s.p[v])
+	}
+	c.shared = countCommon(r.nets, g.nets.get(v))
+	c.values[0] = c.fit.value
+	c.values[1] = 1 - math.Exp(-c.soc/socialScale)
+	if linked {
+		c.values[1] = math.Max(c.values[1], directTrust(l))
+	}
+	c.values[3] = math.Exp(-d / r.h)
+	c.values[4] = 1 - math.Pow(0.5, float64(c.shared))
+	c.values[5] = g.quality(v)
+	return c, true
+}
+
+// score normalizes the candidate's PageRank and weighs its signals.
+func (r *ranking) score(c *candidate) {
+	if r.pmax > 0 {
+		c.values[2] /= r.pmax
+	}
+	c.score = 0
+	for j, x := range c.values {
+		c.score += r.w[j] * x
+	}
+}
+
+// Where a suggestion that no signal relates to the member comes from (candidate.source).
+const (
+	fromSignals  uint8 = iota // complement, trust and partnerships, PageRank
+	fromNetwork               // a member of one of the member's networks
+	fromNearby                // well trusted, within the member's search radius
+	fromAnywhere              // well trusted, anywhere: none was near enough
+)
+
+// Bounds of fillIn's work.
+const (
+	fillNetworkScan = 4096 // network members read
+	fillNearbyScan  = 4096 // businesses read from the map
+	leadersKept     = 256  // best trusted businesses kept for members with nothing near
+	leadersEvery    = time.Minute
+)
+
+// fillIn adds candidates after kept (those the signals relate to the member) up to k, so that
+// no active member goes without suggestions, whatever it lacks: first the members of its
+// networks; then, only if the signals related no one to it (no links, and no complementary
+// business near it), the best trusted businesses that accept leads near it (read from the
+// map, so those that offer a service), then the best trusted anywhere. Each group comes after
+// the one before it and is ordered by score within itself (equal scores by the links of the
+// business), so a business the signals relate to the member always comes first, and the
+// reasons of the others say where they come from. The work is bounded by fillNetworkScan and
+// fillNearbyScan; the businesses trusted anywhere come from a list shared by every member.
+func (g *Graph) fillIn(s *scratch, r *ranking, kept []candidate, k int) []candidate {
+	related := len(kept) > 0
+	add := func(from []candidate) {
+		sortCandidates(from)
+		kept = append(kept, from...)
+	}
+	take := func(v int32, source uint8, into []candidate) []candidate {
+		s.touch(v)
+		if s.flags[v]&fKept != 0 {
+			return into
+		}
+		c, ok := r.candidate(s, v)
+		if !ok {
+			return into
+		}
+		r.score(&c)
+		// Between equal scores (as where nothing but trust tells businesses apart), the one
+		// with more partners and trust received comes first.
+		c.source, c.tie = source, float64(g.wdeg[v])
+		s.flags[v] |= fKept
+		return append(into, c)
+	}
+	var group []candidate
+	scanned := 0
+	for _, n := range r.nets {
+		for _, v := range g.networks[n].list {
+			if scanned++; scanned > fillNetworkScan {
+				break
+			}
+			group = take(v, fromNetwork, group)
+		}
+	}
+	add(group)
+	if len(kept) >= k || related {
+		return kept
+	}
+
+	u, w := r.u, g.weights
+	maxKm := g.searchKm(u)
+	top := topK{k: min(k-len(kept), spatialTop)}
+	scanned = 0
+	g.grid.rings(g.lat[u], g.lng[u], maxKm, g.allServices(),
+		func(float64) bool { return scanned < fillNearbyScan },
+		func(v int32) {
+			scanned++
+			if v == u || g.status[v] != statusActive || (s.seen(v) && s.flags[v]&(fKept|fScanned) != 0) {
+				return
+			}
+			s.touch(v)
+			s.flags[v] |= fScanned
+			if d := g.distanceKm(u, v); d <= maxKm {
+				top.offer(v, w.Quality*g.quality(v)+w.Distance*math.Exp(-d/r.h))
+			}
+		})
+	group = group[:0:0]
+	for _, it := range top.items {
+		group = take(it.v, fromNearby, group)
+	}
+	add(group)
+	if len(kept) >= k {
+		return kept
+	}
+
+	group = group[:0:0]
+	for _, v := range g.leaders.get(g) {
+		if len(kept)+len(group) >= k {
+			break
+		}
+		group = take(v, fromAnywhere, group)
+	}
+	add(group)
+	return kept
+}
+
+// allServices lists every service, for map searches that are not about complements.
+func (g *Graph) allServices() []uint16 {
+	all := make([]uint16, len(g.svcs))
+	for i := range all {
+		all[i] = uint16(i)
+	}
+	return all
+}
+
+// leaders keeps the leadersKept best trusted active businesses of the whole graph, by quality,
+// then by links: recomputed (one pass over the businesses) when the graph has changed and
+// leadersEvery has passed, by the first suggestion that needs it.
+type leaders struct {
+	mu    sync.Mutex
+	at    time.Time
+	edits uint64
+	list  []int32
+}
+
+// drop forgets the list, for a graph whose node numbers change (Replace).
+func (l *leaders) drop() {
+	l.mu.Lock()
+	l.list = nil
+	l.mu.Unlock()
+}
+
+// get returns the list; the caller holds g's read lock.
+func (l *leaders) get(g *Graph) []int32 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.list != nil && (l.edits == g.trustEdits || time.Since(l.at) < leadersEvery) {
+		return l.list
+	}
+	type lead struct {
+		v    int32
+		q    float64
+		wdeg float32
+	}
+	better := func(a, b lead) int {
+		return cmp.Or(cmp.Compare(b.q, a.q), cmp.Compare(b.wdeg, a.wdeg), cmp.Compare(a.v, b.v))
+	}
+	var best []lead
+	for v := range g.ids {
+		if g.status[v] != statusActive {
+			continue
+		}
+		c := lead{int32(v), g.quality(int32(v)), g.wdeg[v]}
+		if len(best) == leadersKept && better(c, best[len(best)-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(best, c, better)
+		best = slices.Insert(best, i, c)
+		if len(best) > leadersKept {
+			best = best[:leadersKept]
+		}
+	}
+	l.list = make([]int32, len(best))
+	for i, b := range best {
+		l.list[i] = b.v
+	}
+	l.at, l.edits = time.Now(), g.trustEdits
+	return l.list
 }
 
 // quality is what the candidate brings by itself: verification, the trust others give it, and
@@ -271,14 +483,23 @@ func (g *Graph) reasons(u int32, c candidate, w [6]float64) []string {
 		add(2, "close to your network of trust and partnerships")
 	}
 	add(3, fmtKm(c.dist)+" away")
-	if c.shared > 0 {
+	if c.shared > 0 && c.source != fromNetwork {
 		add(4, "both in "+g.sharedNames(u, c.v))
 	}
 	add(5, g.qualityReason(c.v))
 	slices.SortStableFunc(rs, func(a, b reason) int { return cmp.Compare(b.weight, a.weight) })
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.text
+	var out []string
+	// What put a business no signal relates to the member in the list comes first.
+	switch c.source {
+	case fromNetwork:
+		out = append(out, "both in "+g.sharedNames(u, c.v))
+	case fromNearby:
+		out = append(out, "well trusted near you: suggested while your services, partners and networks point to no one")
+	case fromAnywhere:
+		out = append(out, "well trusted (none near you): suggested while your services, partners and networks point to no one")
+	}
+	for _, r := range rs {
+		out = append(out, r.text)
 	}
 	return out
 }

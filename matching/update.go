@@ -278,6 +278,12 @@ func (g *Graph) putNetwork(n partnergraph.Network) {
 func (g *Graph) countMember(v, n int32, d int32) {
 	nw := &g.networks[n]
 	nw.members += d
+	if d > 0 {
+		nw.list = append(nw.list, v)
+	} else if i := slices.Index(nw.list, v); i >= 0 {
+		nw.list[i] = nw.list[len(nw.list)-1]
+		nw.list = nw.list[:len(nw.list)-1]
+	}
 	nw.sumLat += float64(d) * float64(g.lat[v])
 	nw.sumLng += float64(d) * float64(g.lng[v])
 	for _, s := range g.services.get(v) {

@@ -7,7 +7,7 @@
 //	partnergraph export    write every record as JSON Lines
 //	partnergraph token     mint a development token
 //	partnergraph migrate   apply schema migrations (they also run at every start)
-//	partnergraph eval      evaluate partner suggestions (precision@10, recall@10, MRR)
+//	partnergraph eval      evaluate partner suggestions against link-prediction baselines (MRR, R@10, H@10, P@10)
 //	partnergraph bench     benchmark suggestions on a synthetic network
 //	partnergraph bench-leads  benchmark the lead path at fixed rates
 //	partnergraph bench-stores benchmark SQLite and Neo4j side by side (load, projection, leads)

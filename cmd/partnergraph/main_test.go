@@ -133,8 +133,18 @@ func TestServe(t *testing.T) {
 
 func TestEvalAndBenchCommands(t *testing.T) {
 	ctx := context.Background()
-	if err := run(ctx, []string{"eval", "--synthetic", "500", "--members", "50"}); err != nil {
+	perMember := filepath.Join(t.TempDir(), "members.jsonl")
+	if err := run(ctx, []string{"eval", "--synthetic", "500", "--members", "50", "--seeds", "2", "--per-member", perMember}); err != nil {
 		t.Fatal(err)
+	}
+	// 2 modes × 2 seeds × up to 50 members × 7 methods, one JSON object a line.
+	b, err := os.ReadFile(perMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) < 2*2*7 || len(lines)%7 != 0 || !strings.Contains(lines[0], `"method":"partnergraph"`) || !strings.Contains(lines[0], `"rr":`) {
+		t.Fatalf("per-member file: %d lines, first %s", len(lines), lines[0])
 	}
 	// A few queries: the command's own default (2,000 of each) took a minute under -race.
 	if err := run(ctx, []string{"bench", "--n", "500", "--queries", "50"}); err != nil {

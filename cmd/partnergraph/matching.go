@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"os"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/matching"
@@ -12,32 +15,62 @@ import (
 )
 
 // evalCmd runs the offline evaluation of partner suggestions against the classic link
-// predictors, on a synthetic network or on a JSON Lines file.
+// predictors, on a synthetic network or on a JSON Lines file, over several seeds.
 func evalCmd(ctx context.Context, args []string) error {
 	f := newFlags("eval")
 	synthetic := f.Int("synthetic", 10000, "evaluate on a synthetic network of this many businesses")
 	file := f.String("file", "", "evaluate on this JSON Lines file instead (as import reads it)")
-	mode := f.String("mode", "both", "random (hide a random 10% of partnerships), temporal (the newest 10%), or both")
-	rngSeed := f.Int64("seed", 1, "seed of the synthetic network and of the held-out split")
-	members := f.Int("members", 0, "ask at most this many affected members (0: all)")
+	mode := f.String("mode", "both", "random (hide a random share of partnerships), temporal (the newest share), or both")
+	rngSeed := f.Int64("seed", 1, "first seed of the held-out splits (and the seed of the synthetic network)")
+	seeds := f.Int("seeds", 1, "evaluate on this many splits, seeds --seed, --seed+1, …, and sum them up")
+	members := f.Int("members", 0, "ask at most this many affected members per split, drawn with the seed (0: all)")
+	holdOut := f.Float64("hold-out", 0.1, "share of the partnerships held out")
+	perMember := f.String("per-member", "", "write every member's scores under every method to this JSON Lines file")
 	if err := f.Parse(args); err != nil {
 		return err
+	}
+	if *seeds < 1 {
+		return partnergraph.Invalidf("seeds", "must be at least 1")
 	}
 	modes := []string{*mode}
 	if *mode == "both" {
 		modes = []string{matching.EvalRandom, matching.EvalTemporal}
 	}
+	var out *json.Encoder
+	if *perMember != "" {
+		pf, err := os.Create(*perMember)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		w := bufio.NewWriter(pf)
+		defer w.Flush()
+		out = json.NewEncoder(w)
+	}
 	for _, m := range modes {
-		records, closeFn, err := evalRecords(*file, *synthetic, *rngSeed)
-		if err != nil {
-			return err
+		var reps []matching.EvalReport
+		for i := range *seeds {
+			records, closeFn, err := evalRecords(*file, *synthetic, *rngSeed)
+			if err != nil {
+				return err
+			}
+			opts := matching.EvalOptions{Mode: m, Seed: *rngSeed + int64(i), MaxMembers: *members, HoldOut: *holdOut}
+			if out != nil {
+				opts.PerMember = func(r matching.MemberResult) error { return out.Encode(r) }
+			}
+			start := time.Now()
+			rep, err := matching.Evaluate(ctx, records, opts)
+			closeFn()
+			if err != nil {
+				return err
+			}
+			fmt.Println(rep)
+			fmt.Printf("(%s)\n\n", time.Since(start).Round(time.Millisecond))
+			reps = append(reps, rep)
 		}
-		rep, err := matching.Evaluate(ctx, records, matching.EvalOptions{Mode: m, Seed: *rngSeed, MaxMembers: *members})
-		closeFn()
-		if err != nil {
-			return err
+		if len(reps) > 1 {
+			fmt.Println(matching.Summarize(reps))
 		}
-		fmt.Println(rep)
 	}
 	return nil
 }
