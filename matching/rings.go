@@ -314,11 +314,14 @@ func (g *Graph) leadLoops(opts RingOptions) []SuspiciousGroup {
 
 // oneClusterTrust finds businesses, not suspended, whose trusters are mostly one γ-quasi-clique
 // of mutual trust that the business itself is not part of.
+//
+// Most businesses of an honest network have trusters with mutual trust of their own, so
+// cheap necessary conditions rule out almost all of them before the trusters' links are
+// paired up: the cluster gives MinClusterShare of the trust, so at most the lowest scores
+// that sum to the rest lie outside it, which bounds the cluster's size from below, and with it
+// the mutual-trust links each member needs (first counted over all its links, then, for the
+// few trusters of which one must be in the cluster, over the other trusters).
 func (g *Graph) oneClusterTrust(opts RingOptions) []SuspiciousGroup {
-	k := need(opts.Density, opts.MinTrusters)
-	// A truster in a cluster of MinTrusters or more has at least k mutual-trust links: one pass
-	// over the links counts them, so most trusters are ruled out without looking at their
-	// neighbours.
 	mdeg := make([]int32, len(g.ids))
 	for v := range int32(len(g.ids)) {
 		for _, l := range g.links.get(v) {
@@ -328,29 +331,38 @@ func (g *Graph) oneClusterTrust(opts RingOptions) []SuspiciousGroup {
 		}
 	}
 	var out []SuspiciousGroup
-	var trusters []int32
-	var scores []float64
+	var all, trusters []int32
+	var allScores, scores, sorted []float64
 	for v := range int32(len(g.ids)) {
 		if g.status[v] == statusSuspended {
 			continue
 		}
-		trusters, scores = trusters[:0], scores[:0]
-		total, able := 0.0, 0.0
-		n := 0
+		all, allScores = all[:0], allScores[:0]
+		total := 0.0
 		for _, l := range g.links.get(v) {
-			if l.in == 0 {
-				continue
-			}
-			n++
-			s := trustScore(l.in)
-			total += s
-			if mdeg[l.to] >= int32(k) && g.status[l.to] != statusSuspended {
-				able += s
-				trusters = append(trusters, l.to)
-				scores = append(scores, s)
+			if l.in != 0 {
+				all = append(all, l.to)
+				allScores = append(allScores, trustScore(l.in))
+				total += trustScore(l.in)
 			}
 		}
-		if n < opts.MinTrusters || n > opts.MaxTrusters || total == 0 || able < opts.MinClusterShare*total {
+		n := len(all)
+		if n < opts.MinTrusters || n > opts.MaxTrusters || total == 0 {
+			continue
+		}
+		budget := (1 - opts.MinClusterShare) * total // trust that may come from outside
+		minK := max(n-outsiders(&sorted, allScores, budget), opts.MinTrusters)
+		k := int32(need(opts.Density, minK))
+		trusters, scores = trusters[:0], scores[:0]
+		able := 0.0
+		for i, u := range all {
+			if mdeg[u] >= k && g.status[u] != statusSuspended {
+				trusters = append(trusters, u)
+				scores = append(scores, allScores[i])
+				able += allScores[i]
+			}
+		}
+		if able < opts.MinClusterShare*total || !g.clusterWitness(trusters, outsiders(&sorted, scores, budget-(total-able)), int(k)) {
 			continue
 		}
 		if s, ok := g.clusterOf(v, trusters, scores, total, n, opts); ok {
@@ -360,15 +372,91 @@ func (g *Graph) oneClusterTrust(opts RingOptions) []SuspiciousGroup {
 	return out
 }
 
+// outsiders is the most trusters that can lie outside a cluster: how many of the lowest scores
+// fit in the budget. It picks the lowest one at a time, as the answer is mostly 0 to 2.
+// scratch is working space.
+func outsiders(scratch *[]float64, scores []float64, budget float64) int {
+	rest := append((*scratch)[:0], scores...)
+	*scratch = rest
+	o := 0
+	for len(rest) > 0 {
+		lo := 0
+		for i, s := range rest {
+			if s < rest[lo] {
+				lo = i
+			}
+		}
+		if rest[lo] > budget+1e-9 {
+			break
+		}
+		budget -= rest[lo]
+		rest[lo] = rest[len(rest)-1]
+		rest = rest[:len(rest)-1]
+		o++
+	}
+	return o
+}
+
+// clusterWitness reports whether one of the o+1 trusters with the fewest links (of which one
+// must be in the cluster if at most o lie outside it) has k mutual-trust links to other
+// trusters. trusters is sorted, so each is a merge of two sorted lists.
+func (g *Graph) clusterWitness(trusters []int32, o, k int) bool {
+	if o >= len(trusters) {
+		return true // no bound: leave it to clusterOf
+	}
+	picked := make([]int32, 0, o+1)
+	for _, u := range trusters {
+		if len(picked) <= o {
+			picked = append(picked, u)
+			continue
+		}
+		// Replace the picked truster with the most links, if u has fewer.
+		w := 0
+		for i := range picked {
+			if len(g.links.get(picked[i])) > len(g.links.get(picked[w])) {
+				w = i
+			}
+		}
+		if len(g.links.get(u)) < len(g.links.get(picked[w])) {
+			picked[w] = u
+		}
+	}
+	for _, u := range picked {
+		m, i := 0, 0
+		for _, l := range g.links.get(u) {
+			for i < len(trusters) && trusters[i] < l.to {
+				i++
+			}
+			if i == len(trusters) {
+				break
+			}
+			if trusters[i] == l.to && mutual(l) {
+				m++
+			}
+		}
+		if m >= k {
+			return true
+		}
+	}
+	return false
+}
+
 // clusterOf finds the densest cluster among v's trusters (sorted by index, with the scores of
 // their trust in v) and reports v if the cluster gives MinClusterShare of its trust.
 func (g *Graph) clusterOf(v int32, trusters []int32, scores []float64, total float64, n int, opts RingOptions) (SuspiciousGroup, bool) {
+	// Pair by pair, each a binary search in the links of the first: a truster may be a hub
+	// with thousands of links, which a scan of its links would read for every business it
+	// trusts.
 	adj := make([][]int, len(trusters))
 	for i, a := range trusters {
-		for _, l := range g.links.get(a) {
-			if j, ok := slices.BinarySearch(trusters, l.to); ok && mutual(l) {
+		ls := g.links.get(a)
+		for j := i + 1; j < len(trusters) && len(ls) > 0; j++ {
+			x, ok := findLink(ls, trusters[j])
+			if ok && mutual(ls[x]) {
 				adj[i] = append(adj[i], j)
+				adj[j] = append(adj[j], i)
 			}
+			ls = ls[x:] // the trusters are sorted, so the next is further on
 		}
 	}
 	var best []int

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -272,5 +274,76 @@ func TestComponents(t *testing.T) {
 	slices.SortFunc(got, slices.Compare)
 	if want := "[[0 1 2] [3 4] [5]]"; fmt.Sprint(got) != want {
 		t.Errorf("got %v, want %s", got, want)
+	}
+}
+
+// BenchmarkSuspiciousGroups runs the whole search on a synthetic network of PG_BENCH_N
+// businesses (10,000 by default) with the ring and the boosted business planted, and one
+// honest lead outcome per business learned on a random trust link (60% accepted, 25% declined,
+// 15% expired), as of just after the last synthetic business joined (the newest tenth is
+// recent). It reports the groups found, the heap the graph takes, and B/op for what one search
+// allocates; it fails if a planted group is missed.
+//
+//	PG_BENCH_N=100000 go test ./matching/ -run '^$' -bench SuspiciousGroups -benchtime 5x
+func BenchmarkSuspiciousGroups(b *testing.B) {
+	n := benchN(b)
+	p := testPlant()
+	runtime.GC()
+	start := time.Now()
+	g := plantedGraph(b, n, p)
+	build := time.Since(start)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range n {
+		u := int32(rng.IntN(len(g.ids)))
+		ls := g.links.get(u)
+		if len(ls) == 0 || g.status[u] != statusActive {
+			continue
+		}
+		l := ls[rng.IntN(len(ls))]
+		if l.out == 0 {
+			continue
+		}
+		outcome := partnergraph.OfferAccepted
+		switch x := rng.Float64(); {
+		case x < 0.25:
+			outcome = partnergraph.OfferDeclined
+		case x < 0.40:
+			outcome = partnergraph.OfferExpired
+		}
+		at := plantAt.AddDate(0, 0, -rng.IntN(365))
+		o := partnergraph.Offer{ID: fmt.Sprintf("bench-%d", i), Path: []string{g.ids[u], g.ids[l.to]}}
+		g.Learn(o, partnergraph.Lead{ReferrerID: g.ids[u], ServiceID: "tyres"}, string(outcome), at)
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	opts := DefaultRingOptions
+	opts.Now = plantAt.AddDate(0, 0, 10)
+	var groups []SuspiciousGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		var err error
+		if groups, err = g.SuspiciousGroups(opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	found := map[GroupKind]bool{}
+	for _, s := range groups {
+		if s.Key() == p.RingIDs()[0] || s.Subject == p.BoostedID() {
+			found[s.Kind] = true
+		}
+	}
+	if len(found) != 3 {
+		b.Fatalf("planted groups found: %v, want all three kinds:%s", found, describeGroups(groups))
+	}
+	b.ReportMetric(float64(len(g.ids)), "businesses")
+	b.ReportMetric(float64(len(groups)), "groups")
+	b.ReportMetric(float64(len(g.leadPairs)), "lead-pairs")
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "graph-heap-MB")
+	b.ReportMetric(build.Seconds(), "build-s")
+	if testing.Verbose() {
+		b.Log(describeGroups(groups))
 	}
 }
