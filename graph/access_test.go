@@ -107,6 +107,7 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"declineLead", "party", `mutation($id: ID!) { declineLead(input: {offerId: $id, reason: "busy"}) { offer { status } } }`, map[string]any{"id": "placeholder-offer"}},
 		{"closeLead", "party", `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: LOST}) { lead { status } } }`, map[string]any{"id": gid("Lead", "placeholder-accepted")}},
 		{"setComplement", adminOnly, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil},
+		{"suspiciousGroups", adminOnly, `{ suspiciousGroups { edges { node { kind score members { name } evidence { density } } } } }`, nil},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 	}
 	// A mutation that succeeds gets a fresh server; queries and refusals share one, which no
