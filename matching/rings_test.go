@@ -176,6 +176,16 @@ func TestSuspiciousGroupsThresholds(t *testing.T) {
 			t.Errorf("got %v: want no dense clique with two members verified", k)
 		}
 	})
+	t.Run("an update without the registration time", func(t *testing.T) {
+		g := plantedGraph(t, 300, p)
+		// Store.UpdateBusiness returns the business as stored, but a projection must not take a
+		// zero time for "registered in 1970".
+		must(t, g.PutBusiness(partnergraph.Business{ID: p.RingIDs()[0], Name: "Renamed"}, nil))
+		got := suspicious(t, g, now)
+		if i := slices.IndexFunc(got, func(s SuspiciousGroup) bool { return s.Kind == DenseClique }); i < 0 || !slices.Equal(got[i].Members, p.RingIDs()) {
+			t.Errorf("want the whole ring still found:%s", describeGroups(got))
+		}
+	})
 	t.Run("accepted leads", func(t *testing.T) {
 		q := p
 		q.Prefix = "acc"
