@@ -357,3 +357,28 @@ func BenchmarkSuspiciousGroups(b *testing.B) {
 		b.Log(describeGroups(groups))
 	}
 }
+
+// TestSuspiciousGroupsWhileWriting runs searches while trust edges and lead outcomes are
+// written, for the race detector: the search reads the lead counts and links that Learn and
+// SetTrust change.
+func TestSuspiciousGroupsWhileWriting(t *testing.T) {
+	p := testPlant()
+	g := plantedGraph(t, 300, p)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ring := p.RingIDs()
+		for i := range 200 {
+			a, b := ring[i%len(ring)], ring[(i+1)%len(ring)]
+			g.Learn(partnergraph.Offer{ID: fmt.Sprintf("w-%d", i), Path: []string{a, b}}, partnergraph.Lead{ReferrerID: a, ServiceID: "tyres"}, string(partnergraph.OfferDeclined), plantAt)
+			if err := g.SetTrust(partnergraph.Trust{From: a, To: "syn-0000001", Score: float64(i%10) / 10}); err != nil {
+				t.Error(err) // not Fatal: this is not the test's goroutine
+				return
+			}
+		}
+	}()
+	for range 20 {
+		suspicious(t, g, plantAt.AddDate(0, 0, 10))
+	}
+	<-done
+}
