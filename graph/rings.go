@@ -56,13 +56,17 @@ func (r *Resolver) suspiciousGroups(ctx context.Context, p partnergraph.Page, ki
 			return nil, err
 		}
 	}
-	groups, err := r.Matching.SuspiciousGroups(matching.DefaultRingOptions)
+	opts := matching.DefaultRingOptions
+	if kind != nil {
+		opts.Kinds = []matching.GroupKind{matching.GroupKind(*kind)}
+	}
+	groups, err := r.Matching.SuspiciousGroups(opts)
 	if err != nil {
 		return nil, err
 	}
 	var page []matching.SuspiciousGroup
 	for _, s := range groups {
-		if (kind == nil || string(*kind) == string(s.Kind)) && after(s) {
+		if after(s) {
 			page = append(page, s)
 		}
 	}

@@ -59,6 +59,8 @@ type RingOptions struct {
 	// MinClusterShare is the least share of the subject's received trust (summed scores) that
 	// comes from its one cluster.
 	MinClusterShare float64
+	// Kinds are the kinds to look for; nil for all. The others are not computed.
+	Kinds []GroupKind
 }
 
 // DefaultRingOptions are the thresholds the API uses.
@@ -197,9 +199,17 @@ func (g *Graph) SuspiciousGroups(opts RingOptions) ([]SuspiciousGroup, error) {
 	}
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	out := g.denseCliques(opts)
-	out = append(out, g.leadLoops(opts)...)
-	out = append(out, g.oneClusterTrust(opts)...)
+	want := func(k GroupKind) bool { return opts.Kinds == nil || slices.Contains(opts.Kinds, k) }
+	var out []SuspiciousGroup
+	if want(DenseClique) {
+		out = g.denseCliques(opts)
+	}
+	if want(LeadLoop) {
+		out = append(out, g.leadLoops(opts)...)
+	}
+	if want(OneClusterTrust) {
+		out = append(out, g.oneClusterTrust(opts)...)
+	}
 	slices.SortFunc(out, func(a, b SuspiciousGroup) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Key(), b.Key()))
 	})

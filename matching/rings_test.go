@@ -209,6 +209,18 @@ func TestSuspiciousGroupsThresholds(t *testing.T) {
 			t.Errorf("got %v: the cluster gives 5/6 of the trust, below 0.9", k)
 		}
 	})
+	t.Run("one kind", func(t *testing.T) {
+		g := plantedGraph(t, 300, p)
+		opts := DefaultRingOptions
+		opts.Now, opts.Kinds = now, []GroupKind{LeadLoop}
+		got, err := g.SuspiciousGroups(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := kinds(got); !slices.Equal(k, []GroupKind{LeadLoop}) {
+			t.Errorf("got %v, want the lead loop alone", k)
+		}
+	})
 	t.Run("options out of range", func(t *testing.T) {
 		g := plantedGraph(t, 300, p)
 		for _, o := range []RingOptions{{}, {Density: 1.5}} {
