@@ -84,7 +84,9 @@ func (o RingOptions) validate() error {
 		return partnergraph.Invalidf("density", "must be in (0,1]")
 	case o.MinSize < 3:
 		return partnergraph.Invalidf("minSize", "must be at least 3")
-	case o.MinPairLeads < 1 || o.MinLoopLeads < 1:
+	case o.MinPairLeads < 1:
+		return partnergraph.Invalidf("minPairLeads", "must be at least 1")
+	case o.MinLoopLeads < 1:
 		return partnergraph.Invalidf("minLoopLeads", "must be at least 1")
 	case !(o.MinBadRate >= 0 && o.MinBadRate <= 1):
 		return partnergraph.Invalidf("minBadRate", "must be in [0,1]")
