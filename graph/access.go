@@ -95,7 +95,8 @@ func (a *access) mayActFor(ctx context.Context, businessID string) bool {
 	return a.actFor(ctx, businessID) == nil
 }
 
-// curate allows admins only: verifying, suspending, complements, revoking tokens.
+// curate allows admins only: verifying, suspending, complements, revoking tokens, suspicious
+// groups.
 func (a *access) curate(ctx context.Context) error {
 	id := auth.FromContext(ctx)
 	if id == nil {

@@ -127,6 +127,7 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"whyNotRouted (hypothetical)", ownerOnly, `query($id: ID!, $r: ID!) { whyNotRouted(input: {businessId: $id, hypothetical: {service: "collision-repair", location: {lat: 39.8, lng: -89.65}, referrerId: $r}}) { rule message remedies candidates { score } } }`, map[string]any{"id": dave, "r": gid("Business", "andys-attorney")}},
 		{"whyNotRouted (a lead offered to the business)", ownerOnly, `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": dave, "l": gid("Lead", "placeholder-offered")}},
 		{"whyNotRouted (another's lead)", "why not: another's lead", `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": gid("Business", "treadright-tyres"), "l": gid("Lead", "placeholder-offered")}},
+		{"suspiciousGroups", adminOnly, `{ suspiciousGroups { edges { node { kind score members { name } evidence { density } } } } }`, nil},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 		{"webhooks", ownerOnly, `query($id: ID!) { webhooks(businessId: $id) { edges { node { url events enabled deliveries { edges { node { eventId status } } } } } } }`, map[string]any{"id": dave}},
 		{"every webhook", adminOnly, `{ webhooks { edges { node { url business { name } } } } }`, nil},

@@ -68,4 +68,7 @@ func setComplexity(c *exec.ComplexityRoot) {
 		return per(child, first)
 	}
 	c.Network.Members = func(child int, first *int, _ *string) int { return per(child, first) }
+	c.Query.SuspiciousGroups = func(child int, first *int, _ *string, _ *model.SuspiciousGroupKind) int {
+		return per(child, first)
+	}
 }

@@ -332,6 +332,7 @@ func (g *Graph) Replace(rebuilt *Graph) {
 	g.svcIndex, g.svcs, g.comp = r.svcIndex, r.svcs, r.comp
 	g.index, g.ids, g.names = r.index, r.ids, r.names
 	g.lat, g.lng, g.radius, g.status, g.verified, g.city = r.lat, r.lng, r.radius, r.status, r.verified, r.city
+	g.created = r.created
 	g.accept, g.deg, g.wdeg, g.inTrust = r.accept, r.deg, r.wdeg, r.inTrust
 	g.services, g.nets, g.links = r.services, r.nets, r.links
 	g.cities, g.cityIndex = r.cities, r.cityIndex
@@ -347,4 +348,5 @@ func (g *Graph) Replace(rebuilt *Graph) {
 	g.outcomes, g.answered, g.acceptedN, g.pairTried, g.pairWon = r.outcomes, r.answered, r.acceptedN, r.pairTried, r.pairWon
 	g.learned, g.learnedPruned = r.learned, r.learnedPruned
 	g.leaders.drop() // its node numbers are the old graph's
+	g.leadPairs = r.leadPairs
 }

@@ -108,6 +108,7 @@ type Graph struct {
 	radius   []float32
 	status   []uint8
 	verified []bool
+	created  []uint32 // registration time, Unix seconds (0 unknown), for the suspicious groups
 	city     []uint32
 	accept   []float32 // lead acceptance rate, NaN while unknown
 	deg      []int32   // links with weight > 0
@@ -142,6 +143,7 @@ type Graph struct {
 	pairWon        map[[2]uint16]int       // leads won, by the same pair
 	learned        map[learnKey]time.Time  // outcomes learned recently, each once (see learnedBefore)
 	learnedPruned  int                     // len(learned) after it was last pruned
+	leadPairs      map[[2]int32]leadCounts // answered offers by (referrer, recipient), for lead loops
 	outcomeMemory  time.Duration           // how long learned remembers (SetOutcomeMemory)
 }
 

@@ -75,6 +75,7 @@ func (g *Graph) Learn(o partnergraph.Offer, l partnergraph.Lead, outcome string,
 			}
 			prev = v
 		}
+		g.countLeadPair(g.index[o.Path[0]], prev, outcome)
 		switch partnergraph.OfferStatus(outcome) {
 		case partnergraph.OfferAccepted, partnergraph.OfferDeclined, partnergraph.OfferExpired:
 			g.answered[prev]++

@@ -306,6 +306,7 @@ func (g *Graph) putBusiness(b partnergraph.Business, services []string) {
 		g.radius = append(g.radius, radiusOf(b))
 		g.status = append(g.status, businessStatus(b.Status))
 		g.verified = append(g.verified, b.Verified)
+		g.created = append(g.created, unixSeconds(b.CreatedAt))
 		g.city = append(g.city, g.cityIdx(b.City))
 		g.accept = append(g.accept, float32(math.NaN()))
 		g.deg = append(g.deg, 0)
@@ -339,6 +340,9 @@ func (g *Graph) putBusiness(b partnergraph.Business, services []string) {
 	g.radius[v] = radiusOf(b)
 	g.status[v] = businessStatus(b.Status)
 	g.verified[v] = b.Verified
+	if !b.CreatedAt.IsZero() { // a business read back without its creation keeps the one known
+		g.created[v] = unixSeconds(b.CreatedAt)
+	}
 	g.city[v] = g.cityIdx(b.City)
 	if services != nil {
 		g.setServices(v, services)

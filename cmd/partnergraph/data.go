@@ -18,9 +18,13 @@ func seedCmd(ctx context.Context, args []string) error {
 	f := newFlags("seed")
 	synthetic := f.Int("synthetic", 0, "load a synthetic network of this many businesses instead of the example")
 	rngSeed := f.Int64("seed", 1, "seed of the synthetic network: the same seed gives the same network")
+	plant := f.Int("plant", 0, "also plant this many new unverified businesses that all trust each other (ids plant-ring-NN), and a business (plant-boosted) trusted only by a cluster of as many older ones (plant-cluster-NN): what suspiciousGroups finds")
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
+	}
+	if *plant < 0 || (*plant > 0 && *plant < 4) {
+		return fmt.Errorf("--plant %d: plant 4 or more (smaller groups are not suspicious), or 0", *plant)
 	}
 	store, err := sf.open(ctx)
 	if err != nil {
@@ -31,12 +35,30 @@ func seedCmd(ctx context.Context, args []string) error {
 	if *synthetic > 0 {
 		records = seed.Synthetic(*synthetic, *rngSeed)
 	}
+	if *plant > 0 {
+		// Registered ten days ago, so the ring is recent for as long as a test network is used.
+		p := seed.Plant{Prefix: "plant", At: time.Now().AddDate(0, 0, -10), Where: partnergraph.Point{Lat: 45, Lng: -100}, Ring: *plant, Cluster: *plant}
+		records = concatRecords(records, p.Records())
+	}
 	stats, err := store.Import(ctx, withProgress(records, "seed"))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "seeded: %v\n", stats)
 	return nil
+}
+
+// concatRecords yields the records of a, then those of b.
+func concatRecords(a, b iter.Seq2[partnergraph.Record, error]) iter.Seq2[partnergraph.Record, error] {
+	return func(yield func(partnergraph.Record, error) bool) {
+		for _, s := range []iter.Seq2[partnergraph.Record, error]{a, b} {
+			for r, err := range s {
+				if !yield(r, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
 }
 
 func importCmd(ctx context.Context, args []string) error {

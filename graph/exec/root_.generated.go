@@ -412,6 +412,7 @@ type ComplexityRoot struct {
 		Partnerships       func(childComplexity int, businessID string, status *partnergraph.PartnershipStatus, first *int, after *string) int
 		Returns            func(childComplexity int, state partnergraph.ReturnState, first *int, after *string) int
 		Services           func(childComplexity int) int
+		SuspiciousGroups   func(childComplexity int, first *int, after *string, kind *model.SuspiciousGroupKind) int
 		TrustEdges         func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
 		Viewer             func(childComplexity int) int
 		Webhook            func(childComplexity int, id string) int
@@ -508,6 +509,44 @@ type ComplexityRoot struct {
 
 	SuspendBusinessPayload struct {
 		Business func(childComplexity int) int
+	}
+
+	SuspiciousGroup struct {
+		Evidence func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Members  func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Subject  func(childComplexity int) int
+	}
+
+	SuspiciousGroupConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SuspiciousGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SuspiciousGroupEvidence struct {
+		AcceptedLeads     func(childComplexity int) int
+		BadRate           func(childComplexity int) int
+		ClusterShare      func(childComplexity int) int
+		DeclineRate       func(childComplexity int) int
+		DeclinedLeads     func(childComplexity int) int
+		Density           func(childComplexity int) int
+		ExpiredLeads      func(childComplexity int) int
+		ExpiryRate        func(childComplexity int) int
+		Leads             func(childComplexity int) int
+		MutualTrustPairs  func(childComplexity int) int
+		RecentMembers     func(childComplexity int) int
+		Size              func(childComplexity int) int
+		TrustEdges        func(childComplexity int) int
+		Trusters          func(childComplexity int) int
+		UnverifiedMembers func(childComplexity int) int
+		WonLeads          func(childComplexity int) int
 	}
 
 	TrustCounts struct {
@@ -2235,6 +2274,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Services(childComplexity), true
+	case "Query.suspiciousGroups":
+		if e.ComplexityRoot.Query.SuspiciousGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suspiciousGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuspiciousGroups(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*model.SuspiciousGroupKind)), true
 	case "Query.trustEdges":
 		if e.ComplexityRoot.Query.TrustEdges == nil {
 			break
@@ -2552,6 +2602,166 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SuspendBusinessPayload.Business(childComplexity), true
+
+	case "SuspiciousGroup.evidence":
+		if e.ComplexityRoot.SuspiciousGroup.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroup.Evidence(childComplexity), true
+	case "SuspiciousGroup.id":
+		if e.ComplexityRoot.SuspiciousGroup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroup.ID(childComplexity), true
+	case "SuspiciousGroup.kind":
+		if e.ComplexityRoot.SuspiciousGroup.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroup.Kind(childComplexity), true
+	case "SuspiciousGroup.members":
+		if e.ComplexityRoot.SuspiciousGroup.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroup.Members(childComplexity), true
+	case "SuspiciousGroup.score":
+		if e.ComplexityRoot.SuspiciousGroup.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroup.Score(childComplexity), true
+	case "SuspiciousGroup.subject":
+		if e.ComplexityRoot.SuspiciousGroup.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroup.Subject(childComplexity), true
+
+	case "SuspiciousGroupConnection.edges":
+		if e.ComplexityRoot.SuspiciousGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupConnection.Edges(childComplexity), true
+	case "SuspiciousGroupConnection.pageInfo":
+		if e.ComplexityRoot.SuspiciousGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupConnection.PageInfo(childComplexity), true
+
+	case "SuspiciousGroupEdge.cursor":
+		if e.ComplexityRoot.SuspiciousGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEdge.Cursor(childComplexity), true
+	case "SuspiciousGroupEdge.node":
+		if e.ComplexityRoot.SuspiciousGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEdge.Node(childComplexity), true
+
+	case "SuspiciousGroupEvidence.acceptedLeads":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.AcceptedLeads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.AcceptedLeads(childComplexity), true
+	case "SuspiciousGroupEvidence.badRate":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.BadRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.BadRate(childComplexity), true
+	case "SuspiciousGroupEvidence.clusterShare":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.ClusterShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.ClusterShare(childComplexity), true
+	case "SuspiciousGroupEvidence.declineRate":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.DeclineRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.DeclineRate(childComplexity), true
+	case "SuspiciousGroupEvidence.declinedLeads":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.DeclinedLeads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.DeclinedLeads(childComplexity), true
+	case "SuspiciousGroupEvidence.density":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.Density == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.Density(childComplexity), true
+	case "SuspiciousGroupEvidence.expiredLeads":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.ExpiredLeads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.ExpiredLeads(childComplexity), true
+	case "SuspiciousGroupEvidence.expiryRate":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.ExpiryRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.ExpiryRate(childComplexity), true
+	case "SuspiciousGroupEvidence.leads":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.Leads(childComplexity), true
+	case "SuspiciousGroupEvidence.mutualTrustPairs":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.MutualTrustPairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.MutualTrustPairs(childComplexity), true
+	case "SuspiciousGroupEvidence.recentMembers":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.RecentMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.RecentMembers(childComplexity), true
+	case "SuspiciousGroupEvidence.size":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.Size(childComplexity), true
+	case "SuspiciousGroupEvidence.trustEdges":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.TrustEdges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.TrustEdges(childComplexity), true
+	case "SuspiciousGroupEvidence.trusters":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.Trusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.Trusters(childComplexity), true
+	case "SuspiciousGroupEvidence.unverifiedMembers":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.UnverifiedMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.UnverifiedMembers(childComplexity), true
+	case "SuspiciousGroupEvidence.wonLeads":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.WonLeads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.WonLeads(childComplexity), true
 
 	case "TrustCounts.trustedBy":
 		if e.ComplexityRoot.TrustCounts.Incoming == nil {
@@ -3741,6 +3951,87 @@ extend type Mutation {
   contestReturn(input: ContestReturnInput!): ContestReturnPayload!
   "Admin only: accept or reject an open return."
   decideReturn(input: DecideReturnInput!): DecideReturnPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/rings.graphqls", Input: `"What makes a group of businesses look like collusion."
+enum SuspiciousGroupKind {
+  "A near-clique of mutual trust among recently registered, unverified businesses."
+  DENSE_CLIQUE
+  "Businesses that send each other leads round a loop, most of them declined or left to expire."
+  LEAD_LOOP
+  "A business (the subject) whose received trust comes almost all from one tight cluster (the members) that it is not part of."
+  ONE_CLUSTER_TRUST
+}
+
+"""
+A group of businesses whose trust and leads look like collusion, with the evidence, computed on
+the server's in-memory projection of the graph.
+"""
+type SuspiciousGroup {
+  "The same while the group keeps its kind and its first member (or subject)."
+  id: ID!
+  kind: SuspiciousGroupKind!
+  "0..1, how strong the evidence is; groups are listed by it, highest first."
+  score: Float!
+  "Sorted by id. For ONE_CLUSTER_TRUST, the cluster that trusts the subject."
+  members: [Business!]!
+  "ONE_CLUSTER_TRUST: the business the members trust; null for other kinds."
+  subject: Business
+  evidence: SuspiciousGroupEvidence!
+}
+
+"""
+What was counted among a group's members. Leads are offers answered between the members (and
+the subject), as the server learned them from lead outcomes (the last year at start); pending
+offers are not counted.
+"""
+type SuspiciousGroupEvidence {
+  "Members."
+  size: Int!
+  "Pairs of members that trust each other both ways, over all pairs of members."
+  density: Float!
+  mutualTrustPairs: Int!
+  "Trust edges among the members and the subject, each direction counted."
+  trustEdges: Int!
+  "Members registered within the last 180 days."
+  recentMembers: Int!
+  unverifiedMembers: Int!
+  leads: Int!
+  acceptedLeads: Int!
+  declinedLeads: Int!
+  expiredLeads: Int!
+  wonLeads: Int!
+  "declinedLeads / leads (0 without leads)."
+  declineRate: Float!
+  "expiredLeads / leads (0 without leads)."
+  expiryRate: Float!
+  "Leads that went nowhere (declined or expired) over leads."
+  badRate: Float!
+  "ONE_CLUSTER_TRUST: businesses that trust the subject; null for other kinds."
+  trusters: Int
+  "ONE_CLUSTER_TRUST: the share of the subject's received trust (summed scores) that comes from the members."
+  clusterShare: Float
+}
+
+type SuspiciousGroupConnection {
+  edges: [SuspiciousGroupEdge!]!
+  pageInfo: PageInfo!
+}
+
+type SuspiciousGroupEdge {
+  cursor: String!
+  node: SuspiciousGroup!
+}
+
+extend type Query {
+  """
+  Admin only. Groups that look like collusion, highest score first, optionally of one kind:
+  dense cliques of mutual trust among businesses registered in the last 180 days and not
+  verified; lead loops whose leads are mostly declined or expired; businesses whose trust
+  comes from one cluster. Suspended businesses are left out. The thresholds are in the
+  README ("Suspicious structure").
+  """
+  suspiciousGroups(first: Int = 20, after: String, kind: SuspiciousGroupKind): SuspiciousGroupConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/schema.graphqls", Input: `"""
@@ -5099,6 +5390,82 @@ func (ec *executionContext) childFields_SuspendBusinessPayload(ctx context.Conte
 		return ec.fieldContext_SuspendBusinessPayload_business(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SuspendBusinessPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SuspiciousGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SuspiciousGroup_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_SuspiciousGroup_kind(ctx, field)
+	case "score":
+		return ec.fieldContext_SuspiciousGroup_score(ctx, field)
+	case "members":
+		return ec.fieldContext_SuspiciousGroup_members(ctx, field)
+	case "subject":
+		return ec.fieldContext_SuspiciousGroup_subject(ctx, field)
+	case "evidence":
+		return ec.fieldContext_SuspiciousGroup_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuspiciousGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_SuspiciousGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SuspiciousGroupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SuspiciousGroupConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuspiciousGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SuspiciousGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SuspiciousGroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SuspiciousGroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuspiciousGroupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SuspiciousGroupEvidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "size":
+		return ec.fieldContext_SuspiciousGroupEvidence_size(ctx, field)
+	case "density":
+		return ec.fieldContext_SuspiciousGroupEvidence_density(ctx, field)
+	case "mutualTrustPairs":
+		return ec.fieldContext_SuspiciousGroupEvidence_mutualTrustPairs(ctx, field)
+	case "trustEdges":
+		return ec.fieldContext_SuspiciousGroupEvidence_trustEdges(ctx, field)
+	case "recentMembers":
+		return ec.fieldContext_SuspiciousGroupEvidence_recentMembers(ctx, field)
+	case "unverifiedMembers":
+		return ec.fieldContext_SuspiciousGroupEvidence_unverifiedMembers(ctx, field)
+	case "leads":
+		return ec.fieldContext_SuspiciousGroupEvidence_leads(ctx, field)
+	case "acceptedLeads":
+		return ec.fieldContext_SuspiciousGroupEvidence_acceptedLeads(ctx, field)
+	case "declinedLeads":
+		return ec.fieldContext_SuspiciousGroupEvidence_declinedLeads(ctx, field)
+	case "expiredLeads":
+		return ec.fieldContext_SuspiciousGroupEvidence_expiredLeads(ctx, field)
+	case "wonLeads":
+		return ec.fieldContext_SuspiciousGroupEvidence_wonLeads(ctx, field)
+	case "declineRate":
+		return ec.fieldContext_SuspiciousGroupEvidence_declineRate(ctx, field)
+	case "expiryRate":
+		return ec.fieldContext_SuspiciousGroupEvidence_expiryRate(ctx, field)
+	case "badRate":
+		return ec.fieldContext_SuspiciousGroupEvidence_badRate(ctx, field)
+	case "trusters":
+		return ec.fieldContext_SuspiciousGroupEvidence_trusters(ctx, field)
+	case "clusterShare":
+		return ec.fieldContext_SuspiciousGroupEvidence_clusterShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuspiciousGroupEvidence", field.Name)
 }
 
 func (ec *executionContext) childFields_TrustCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -64,6 +64,7 @@ type QueryResolver interface {
 	Network(ctx context.Context, id string) (*partnergraph.Network, error)
 	Networks(ctx context.Context, first *int, after *string) (*model.NetworkConnection, error)
 	Returns(ctx context.Context, state partnergraph.ReturnState, first *int, after *string) (*model.LeadReturnConnection, error)
+	SuspiciousGroups(ctx context.Context, first *int, after *string, kind *model.SuspiciousGroupKind) (*model.SuspiciousGroupConnection, error)
 	Services(ctx context.Context) ([]partnergraph.Service, error)
 	PartnerSuggestions(ctx context.Context, businessID string, first *int) ([]matching.Suggestion, error)
 	NetworkSuggestions(ctx context.Context, businessID string, first *int) ([]matching.NetworkSuggestion, error)
@@ -773,6 +774,36 @@ func (ec *executionContext) field_Query_returns_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suspiciousGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.SuspiciousGroupKind, error) {
+			return ec.unmarshalOSuspiciousGroupKind2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐSuspiciousGroupKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
 	return args, nil
 }
 
@@ -2762,6 +2793,50 @@ func (ec *executionContext) fieldContext_Query_returns(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_suspiciousGroups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suspiciousGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuspiciousGroups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*model.SuspiciousGroupKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SuspiciousGroupConnection) graphql.Marshaler {
+			return ec.marshalNSuspiciousGroupConnection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐSuspiciousGroupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suspiciousGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuspiciousGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_suspiciousGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3782,6 +3857,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_returns(ctx, field)
+				})
+		case "suspiciousGroups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suspiciousGroups(ctx, field)
 				})
 		case "services":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -437,6 +437,62 @@ type SuspendBusinessPayload struct {
 	Business *partnergraph.Business `json:"business"`
 }
 
+// A group of businesses whose trust and leads look like collusion, with the evidence, computed on
+// the server's in-memory projection of the graph.
+type SuspiciousGroup struct {
+	// The same while the group keeps its kind and its first member (or subject).
+	ID   string              `json:"id"`
+	Kind SuspiciousGroupKind `json:"kind"`
+	// 0..1, how strong the evidence is; groups are listed by it, highest first.
+	Score float64 `json:"score"`
+	// Sorted by id. For ONE_CLUSTER_TRUST, the cluster that trusts the subject.
+	Members []partnergraph.Business `json:"members"`
+	// ONE_CLUSTER_TRUST: the business the members trust; null for other kinds.
+	Subject  *partnergraph.Business   `json:"subject,omitempty"`
+	Evidence *SuspiciousGroupEvidence `json:"evidence"`
+}
+
+type SuspiciousGroupConnection struct {
+	Edges    []SuspiciousGroupEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+}
+
+type SuspiciousGroupEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *SuspiciousGroup `json:"node"`
+}
+
+// What was counted among a group's members. Leads are offers answered between the members (and
+// the subject), as the server learned them from lead outcomes (the last year at start); pending
+// offers are not counted.
+type SuspiciousGroupEvidence struct {
+	// Members.
+	Size int `json:"size"`
+	// Pairs of members that trust each other both ways, over all pairs of members.
+	Density          float64 `json:"density"`
+	MutualTrustPairs int     `json:"mutualTrustPairs"`
+	// Trust edges among the members and the subject, each direction counted.
+	TrustEdges int `json:"trustEdges"`
+	// Members registered within the last 180 days.
+	RecentMembers     int `json:"recentMembers"`
+	UnverifiedMembers int `json:"unverifiedMembers"`
+	Leads             int `json:"leads"`
+	AcceptedLeads     int `json:"acceptedLeads"`
+	DeclinedLeads     int `json:"declinedLeads"`
+	ExpiredLeads      int `json:"expiredLeads"`
+	WonLeads          int `json:"wonLeads"`
+	// declinedLeads / leads (0 without leads).
+	DeclineRate float64 `json:"declineRate"`
+	// expiredLeads / leads (0 without leads).
+	ExpiryRate float64 `json:"expiryRate"`
+	// Leads that went nowhere (declined or expired) over leads.
+	BadRate float64 `json:"badRate"`
+	// ONE_CLUSTER_TRUST: businesses that trust the subject; null for other kinds.
+	Trusters *int `json:"trusters,omitempty"`
+	// ONE_CLUSTER_TRUST: the share of the subject's received trust (summed scores) that comes from the members.
+	ClusterShare *float64 `json:"clusterShare,omitempty"`
+}
+
 type TrustEdgeConnection struct {
 	Edges    []TrustEdgeEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
@@ -628,6 +684,67 @@ func (e *ReturnDecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReturnDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What makes a group of businesses look like collusion.
+type SuspiciousGroupKind string
+
+const (
+	// A near-clique of mutual trust among recently registered, unverified businesses.
+	SuspiciousGroupKindDenseClique SuspiciousGroupKind = "DENSE_CLIQUE"
+	// Businesses that send each other leads round a loop, most of them declined or left to expire.
+	SuspiciousGroupKindLeadLoop SuspiciousGroupKind = "LEAD_LOOP"
+	// A business (the subject) whose received trust comes almost all from one tight cluster (the members) that it is not part of.
+	SuspiciousGroupKindOneClusterTrust SuspiciousGroupKind = "ONE_CLUSTER_TRUST"
+)
+
+var AllSuspiciousGroupKind = []SuspiciousGroupKind{
+	SuspiciousGroupKindDenseClique,
+	SuspiciousGroupKindLeadLoop,
+	SuspiciousGroupKindOneClusterTrust,
+}
+
+func (e SuspiciousGroupKind) IsValid() bool {
+	switch e {
+	case SuspiciousGroupKindDenseClique, SuspiciousGroupKindLeadLoop, SuspiciousGroupKindOneClusterTrust:
+		return true
+	}
+	return false
+}
+
+func (e SuspiciousGroupKind) String() string {
+	return string(e)
+}
+
+func (e *SuspiciousGroupKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SuspiciousGroupKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SuspiciousGroupKind", str)
+	}
+	return nil
+}
+
+func (e SuspiciousGroupKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SuspiciousGroupKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SuspiciousGroupKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
