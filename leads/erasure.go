@@ -39,20 +39,11 @@ func (s *Service) EraseClosed(ctx context.Context, after time.Duration) (int, er
 // RunRetention erases, every interval until ctx ends, the customer data of the leads closed
 // more than after ago (EraseClosed), and logs how many. (The metrics' store counts them.)
 func (s *Service) RunRetention(ctx context.Context, after, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	s.every(ctx, interval, "erase the customer data of closed leads", func(ctx context.Context) (int, error) {
 		n, err := s.EraseClosed(ctx, after)
 		if n > 0 {
 			s.log.Info("erased the customer data of closed leads", "leads", n, "closedBefore", s.now().Add(-after).Round(time.Second))
 		}
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("erase the customer data of closed leads", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return n, err
+	})
 }

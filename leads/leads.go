@@ -388,11 +388,18 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 
 // Run expires due offers every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	s.every(ctx, interval, "expire offers", s.ExpireDue)
+}
+
+// every calls work at once and then every interval until ctx ends, logging its errors as
+// what failed: the lead service's background loops (expiry, returns, retention) differ only
+// in their work.
+func (s *Service) every(ctx context.Context, interval time.Duration, what string, work func(context.Context) (int, error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.ExpireDue(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("expire offers", "err", err)
+		if _, err := work(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error(what, "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -178,16 +178,5 @@ func (s *Service) AcceptDueReturns(ctx context.Context) (int, error) {
 
 // RunReturns accepts due returns every interval until ctx ends.
 func (s *Service) RunReturns(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.AcceptDueReturns(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("accept due returns", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	s.every(ctx, interval, "accept due returns", s.AcceptDueReturns)
 }
