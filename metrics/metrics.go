@@ -471,3 +471,92 @@ func (s *timedStore) CommissionOfLead(ctx context.Context, leadID string) (*part
 	defer s.m.time("CommissionOfLead")()
 	return s.Store.CommissionOfLead(ctx, leadID)
 }
+
+func (s *timedStore) EraseLead(ctx context.Context, leadID string, e partnergraph.Erasure) (*partnergraph.Lead, error) {
+	defer s.m.time("EraseLead")()
+	l, err := s.Store.EraseLead(ctx, leadID, e)
+	if err == nil && l.Erased != nil && l.Erased.By == e.By && l.Erased.At.Equal(e.At) {
+		s.m.leadsErased.WithLabelValues("manual").Inc() // erased by this call, not before
+	}
+	return l, err
+}
+
+func (s *timedStore) EraseClosedLeads(ctx context.Context, closedBefore time.Time, e partnergraph.Erasure, limit int) (int, error) {
+	defer s.m.time("EraseClosedLeads")()
+	n, err := s.Store.EraseClosedLeads(ctx, closedBefore, e, limit)
+	s.m.leadsErased.WithLabelValues("retention").Add(float64(n))
+	return n, err
+}
+
+func (s *timedStore) RequestReturn(ctx context.Context, r partnergraph.LeadReturn) (partnergraph.LeadReturn, bool, error) {
+	defer s.m.time("RequestReturn")()
+	stored, created, err := s.Store.RequestReturn(ctx, r)
+	if err == nil && created {
+		s.m.returns.WithLabelValues(string(stored.Reason)).Inc()
+	}
+	return stored, created, err
+}
+
+func (s *timedStore) LeadReturn(ctx context.Context, leadID string) (*partnergraph.LeadReturn, error) {
+	defer s.m.time("LeadReturn")()
+	return s.Store.LeadReturn(ctx, leadID)
+}
+
+func (s *timedStore) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error) {
+	defer s.m.time("MoveReturn")()
+	stored, err := s.Store.MoveReturn(ctx, next, from)
+	if err == nil {
+		s.m.returnMoves.WithLabelValues(string(stored.State)).Inc()
+	}
+	return stored, err
+}
+
+func (s *timedStore) DueReturns(ctx context.Context, now time.Time, limit int) ([]partnergraph.LeadReturn, error) {
+	defer s.m.time("DueReturns")()
+	return s.Store.DueReturns(ctx, now, limit)
+}
+
+func (s *timedStore) Returns(ctx context.Context, state partnergraph.ReturnState, p partnergraph.Page) (partnergraph.Slice[partnergraph.LeadReturn], error) {
+	defer s.m.time("Returns")()
+	return s.Store.Returns(ctx, state, p)
+}
+
+func (s *timedStore) ReturnStats(ctx context.Context, referrerIDs []string) (map[string]partnergraph.ReturnStats, error) {
+	defer s.m.time("ReturnStats")()
+	return s.Store.ReturnStats(ctx, referrerIDs)
+}
+
+func (s *timedStore) CommissionReversals(ctx context.Context, leadID string) ([]partnergraph.CommissionReversal, error) {
+	defer s.m.time("CommissionReversals")()
+	return s.Store.CommissionReversals(ctx, leadID)
+}
+
+func (s *timedStore) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int, error) {
+	defer s.m.time("PurgeIdempotencyKeys")()
+	return s.Store.PurgeIdempotencyKeys(ctx, before)
+}
+
+func (s *timedStore) RevokeTokens(ctx context.Context, subject string, before time.Time) (time.Time, error) {
+	defer s.m.time("RevokeTokens")()
+	return s.Store.RevokeTokens(ctx, subject, before)
+}
+
+func (s *timedStore) TokensRevokedBefore(ctx context.Context, subject string) (time.Time, error) {
+	defer s.m.time("TokensRevokedBefore")()
+	return s.Store.TokensRevokedBefore(ctx, subject)
+}
+
+func (s *timedStore) Changes(ctx context.Context, after int64, limit int) ([]partnergraph.Change, error) {
+	defer s.m.time("Changes")()
+	return s.Store.Changes(ctx, after, limit)
+}
+
+func (s *timedStore) ChangesHead(ctx context.Context) (int64, error) {
+	defer s.m.time("ChangesHead")()
+	return s.Store.ChangesHead(ctx)
+}
+
+func (s *timedStore) TrimChanges(ctx context.Context, before time.Time) (int, error) {
+	defer s.m.time("TrimChanges")()
+	return s.Store.TrimChanges(ctx, before)
+}
