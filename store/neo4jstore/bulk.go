@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -396,7 +397,7 @@ func exportSteps() []exportStep {
 			t, err := trustOf(rec)
 			return partnergraph.Record{Trust: &t}, map[string]any{"afterFrom": t.From, "afterTo": t.To}, err
 		}},
-		{"partnerships", partnershipExport, map[string]any{"afterCreatedAt": nil, "afterId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		{"partnerships", partnershipExport, map[string]any{"afterCreatedAt": time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "afterId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			p, err := partnershipOf(rec)
 			if err != nil {
 				return partnergraph.Record{}, nil, err
