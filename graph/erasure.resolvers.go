@@ -32,15 +32,8 @@ func (r *leadResolver) ErasedBy(ctx context.Context, obj *partnergraph.Lead) (*s
 
 // EraseLeadCustomer is the resolver for the eraseLeadCustomer field.
 func (r *mutationResolver) EraseLeadCustomer(ctx context.Context, input model.EraseLeadCustomerInput) (*model.EraseLeadCustomerPayload, error) {
-	l, err := r.leadArg(ctx, input.LeadID, "input.leadId")
+	l, err := r.leadToChange(ctx, input.LeadID, (*access).eraseCustomer)
 	if err != nil {
-		return nil, err
-	}
-	offers, err := loadLeadOffers(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := accessFrom(ctx).eraseCustomer(ctx, l, offers); err != nil {
 		return nil, err
 	}
 	l, err = r.Leads.Erase(ctx, l.ID, auth.FromContext(ctx).Sub)

@@ -195,15 +195,8 @@ func (r *mutationResolver) DeclineLead(ctx context.Context, input model.DeclineL
 // CloseLead is the resolver for the closeLead field.
 func (r *mutationResolver) CloseLead(ctx context.Context, input model.CloseLeadInput) (*model.CloseLeadPayload, error) {
 	svc := r.Leads
-	l, err := r.leadArg(ctx, input.LeadID, "input.leadId")
+	l, err := r.leadToChange(ctx, input.LeadID, (*access).closeLead)
 	if err != nil {
-		return nil, err
-	}
-	offers, err := loadLeadOffers(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := accessFrom(ctx).closeLead(ctx, l, offers); err != nil {
 		return nil, err
 	}
 	var value int64

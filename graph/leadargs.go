@@ -31,6 +31,23 @@ func (r *Resolver) leadArg(ctx context.Context, gid, field string) (*partnergrap
 	return r.leadByID(ctx, id)
 }
 
+// leadToChange loads the lead named by a mutation's input.leadId and its offers, and lets
+// the caller change it only if allow (an access rule on the lead and its offers) says so.
+func (r *Resolver) leadToChange(ctx context.Context, gid string, allow func(*access, context.Context, *partnergraph.Lead, []partnergraph.Offer) error) (*partnergraph.Lead, error) {
+	l, err := r.leadArg(ctx, gid, "input.leadId")
+	if err != nil {
+		return nil, err
+	}
+	offers, err := loadLeadOffers(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := allow(accessFrom(ctx), ctx, l, offers); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
 // offerToAnswer loads an offer that the caller may answer for its recipient.
 func (r *Resolver) offerToAnswer(ctx context.Context, gid string) (*leads.Service, *partnergraph.Offer, error) {
 	id, err := localID(kindOffer, gid, "input.offerId")

@@ -72,15 +72,8 @@ func (r *leadReturnResolver) Reversal(ctx context.Context, obj *partnergraph.Lea
 }
 
 func (r *mutationResolver) ReturnLead(ctx context.Context, input model.ReturnLeadInput) (*model.ReturnLeadPayload, error) {
-	l, err := r.leadArg(ctx, input.LeadID, "input.leadId")
+	l, err := r.leadToChange(ctx, input.LeadID, (*access).returnLead)
 	if err != nil {
-		return nil, err
-	}
-	offers, err := loadLeadOffers(ctx, l.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := accessFrom(ctx).returnLead(ctx, l, offers); err != nil {
 		return nil, err
 	}
 	ret, created, err := r.Leads.Return(ctx, l.ID, input.Reason, deref(input.Note), caller(ctx))
