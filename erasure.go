@@ -41,6 +41,18 @@ func (e Erasure) Validate() error {
 	return nil
 }
 
+// CheckEraseClosed returns EINVALID naming "closedBefore", "erasure.at", "erasure.by" or
+// "first" for arguments no store's EraseClosedLeads may take: the check both stores make first.
+func CheckEraseClosed(closedBefore time.Time, e Erasure, limit int) error {
+	if err := RequireTime("closedBefore", closedBefore); err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return CheckFeedLimit(limit)
+}
+
 // Erase replaces l's customer data with the tombstone e, unless l was erased before (then it
 // keeps the first tombstone: erasing is idempotent). Erased are the customer's name, email
 // and phone, the notes, the idempotency key and the input hash (a digest of the customer's

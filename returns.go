@@ -275,6 +275,18 @@ func (s ReturnStats) ReturnRate() float64 {
 	return float64(s.ReturnsAccepted) / float64(s.AcceptedLeads)
 }
 
+// CheckMove returns EINVALID (CheckReturnWrite's, or naming "state") unless a store may move a
+// return from the state from to r's: the check both stores' MoveReturn make first.
+func (r *LeadReturn) CheckMove(from ReturnState) error {
+	if err := r.CheckReturnWrite(); err != nil {
+		return err
+	}
+	if !from.CanMove(r.State) {
+		return Invalidf("state", "a return cannot go from %s to %s", from, r.State)
+	}
+	return nil
+}
+
 // CheckReturnWrite returns EINVALID for a return no store can keep.
 func (r *LeadReturn) CheckReturnWrite() error {
 	if !ValidID(r.LeadID) || !ValidID(r.OfferID) || !ValidID(r.RecipientID) || !ValidID(r.ReferrerID) {

@@ -78,13 +78,7 @@ func eraseLead(ctx context.Context, tx neo4j.ManagedTransaction, l *partnergraph
 // other erased; then it erases each. EINVALID naming "closedBefore", "erasure.at",
 // "erasure.by" or "first".
 func (s *Store) EraseClosedLeads(ctx context.Context, closedBefore time.Time, e partnergraph.Erasure, limit int) (int, error) {
-	if err := partnergraph.RequireTime("closedBefore", closedBefore); err != nil {
-		return 0, err
-	}
-	if err := e.Validate(); err != nil {
-		return 0, err
-	}
-	if err := partnergraph.CheckFeedLimit(limit); err != nil {
+	if err := partnergraph.CheckEraseClosed(closedBefore, e, limit); err != nil {
 		return 0, err
 	}
 	n, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (int, error) {

@@ -156,11 +156,8 @@ func (s *Store) LeadReturn(ctx context.Context, leadID string) (*partnergraph.Le
 // reversal, in one transaction. Each step adds an event to the referrer's feed, and an
 // accepted return a RETURN change, numbered from seqs reserved for them (seqs.go).
 func (s *Store) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error) {
-	if err := next.CheckReturnWrite(); err != nil {
+	if err := next.CheckMove(from); err != nil {
 		return next, err
-	}
-	if !from.CanMove(next.State) {
-		return next, partnergraph.Invalidf("state", "a return cannot go from %s to %s", from, next.State)
 	}
 	accepted := next.State == partnergraph.ReturnAccepted
 	var out partnergraph.LeadReturn

@@ -113,11 +113,8 @@ func (s *Store) LeadReturn(ctx context.Context, leadID string) (*partnergraph.Le
 // the one writer, so exactly one of several concurrent deciders (requests, servers' loops)
 // moves the return and reverses the commission.
 func (s *Store) MoveReturn(ctx context.Context, next partnergraph.LeadReturn, from partnergraph.ReturnState) (partnergraph.LeadReturn, error) {
-	if err := next.CheckReturnWrite(); err != nil {
+	if err := next.CheckMove(from); err != nil {
 		return next, err
-	}
-	if !from.CanMove(next.State) {
-		return next, partnergraph.Invalidf("state", "a return cannot go from %s to %s", from, next.State)
 	}
 	var out partnergraph.LeadReturn
 	err := s.write(ctx, func(tx *txn) error {
