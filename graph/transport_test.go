@@ -3,8 +3,10 @@ package graph_test
 import (
 	"encoding/json"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -151,7 +153,8 @@ func TestTransportErrorsHaveCodes(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"GET with a mutation", req(http.MethodGet, u+"?query="+mutation, "", ""), http.StatusNotAcceptable, "BAD_REQUEST"},
+		// GraphQL over HTTP: a GET may not carry a mutation, and the answer is 405 (gqlgen writes 406).
+		{"GET with a mutation", req(http.MethodGet, u+"?query="+mutation, "", ""), http.StatusMethodNotAllowed, "BAD_REQUEST"},
 		{"POST as text/plain", req(http.MethodPost, u, "text/plain", `{"query":"{ __typename }"}`), http.StatusBadRequest, "BAD_REQUEST"},
 		{"POST as a form", req(http.MethodPost, u, "application/x-www-form-urlencoded", `query={__typename}`), http.StatusBadRequest, "BAD_REQUEST"},
 		{"POST without a content type", req(http.MethodPost, u, "", `{"query":"{ __typename }"}`), http.StatusBadRequest, "BAD_REQUEST"},
@@ -177,7 +180,31 @@ func TestTransportErrorsHaveCodes(t *testing.T) {
 			if ct := a.header.Get("Content-Type"); !strings.Contains(ct, "json") {
 				t.Errorf("Content-Type %q, want JSON", ct)
 			}
+			if c.status == http.StatusMethodNotAllowed && a.header.Get("Allow") != "POST" {
+				t.Errorf("Allow %q, want POST", a.header.Get("Allow"))
+			}
 		})
+	}
+}
+
+// TestMalformedSSEBodyNotLogged: a subscription over SSE whose body is not JSON is answered 400
+// BAD_REQUEST, and the body, which may hold a lead's customer data, is not written to the
+// server's log (gqlgen's SSE transport logs it whole).
+func TestMalformedSSEBodyNotLogged(t *testing.T) {
+	var logged strings.Builder
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	s := newTestServer(t)
+	secret := "Jane Customer +1-555-0100"
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", strings.NewReader(`{"query": "subscription { x }", "customer": "`+secret))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	a := send(t, req)
+	if a.status != http.StatusBadRequest || !slices.Equal(a.codes(), []string{"BAD_REQUEST"}) {
+		t.Fatalf("status %d, codes %v, body %.300s; want 400 BAD_REQUEST", a.status, a.codes(), a.text)
+	}
+	if strings.Contains(logged.String(), secret) {
+		t.Fatalf("the server logged the request body: %s", logged.String())
 	}
 }
 

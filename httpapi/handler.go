@@ -158,7 +158,7 @@ func NewHandler(b Backend, cfg Options) http.Handler {
 	conns := &connCounter{n: map[string]int{}}
 	srv := handler.New(graph.NewSchema(&graph.Resolver{Store: b.Store, Matching: b.Matching, Leads: b.Leads, Poll: cfg.Poll, Revocations: revocations, Webhooks: b.Webhooks}))
 	// Order matters: SSE and websockets are told apart from plain POSTs by their headers.
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(sseTransport{})
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,

@@ -11,7 +11,7 @@ import (
 
 // codeTransportErrors gives an extensions.code to the error answers (status 400 and up) that
 // gqlgen's transports and the websocket library write themselves, outside the error presenter:
-// a GET with a mutation, an unsupported content type or method, undecodable GET parameters, a
+// a GET with a mutation (405, not gqlgen's 406), an unsupported content type or method, undecodable GET parameters, a
 // refused websocket upgrade. Errors that have a code keep it; a body that is not a GraphQL
 // response (the websocket library writes plain text) becomes one. Answers below 400 stream
 // through untouched.
@@ -19,6 +19,12 @@ func codeTransportErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cw := &codeWriter{ResponseWriter: w}
 		next.ServeHTTP(cw, r)
+		if cw.status == http.StatusNotAcceptable {
+			// Only gqlgen's GET transport writes 406, for a mutation; GraphQL over HTTP asks
+			// for 405 and the method that is allowed.
+			cw.status = http.StatusMethodNotAllowed
+			w.Header().Set("Allow", http.MethodPost)
+		}
 		if cw.status >= http.StatusBadRequest {
 			cw.finish()
 		}
