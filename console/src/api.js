@@ -1,0 +1,99 @@
+// The console's one way to the server: the public GraphQL API, over HTTP for queries and
+// mutations and over the websocket (graphql-transport-ws, which the server speaks) for the two
+// subscriptions. It holds no rules of its own: what a caller may see and do is the API's answer.
+import { createClient } from 'graphql-ws';
+
+// The console is served at /console/; the API is /graphql beside it.
+const httpURL = new URL('../graphql', document.baseURI).href;
+const wsURL = httpURL.replace(/^http/, 'ws');
+
+let token = '';
+let ws = null;
+
+/** An answer with errors: message joined, the first error's extensions.code kept. */
+export class APIError extends Error {
+  constructor(errors) {
+    super(errors.map((e) => e.message).join('; '));
+    this.errors = errors;
+    this.code = errors[0]?.extensions?.code || '';
+  }
+}
+
+/** Sets the bearer token of every later call, and drops the websocket of the previous one. */
+export function setToken(t) {
+  token = t || '';
+  if (ws) {
+    ws.dispose();
+    ws = null;
+  }
+}
+
+/** Runs a query or mutation; resolves to its data, rejects with an APIError. */
+export async function gql(query, variables = {}) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch(httpURL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new APIError([{ message: `the server answered HTTP ${res.status}` }]);
+  }
+  if (body.errors?.length) throw new APIError(body.errors);
+  return body.data;
+}
+
+/**
+ * Starts a subscription; sink gets next(data), error(err) and onState('live'|'reconnecting').
+ * Returns the function that ends it. The client reconnects by itself; the caller resumes
+ * with the cursor it last saw (variables() is read again on every (re)subscribe).
+ */
+export function subscribe(query, variables, sink) {
+  if (!ws) {
+    ws = createClient({
+      url: wsURL,
+      connectionParams: () => (token ? { Authorization: 'Bearer ' + token } : {}),
+      retryAttempts: Infinity,
+      shouldRetry: () => true,
+      lazy: true,
+      on: {
+        connected: () => listeners.forEach((l) => l('live')),
+        closed: () => listeners.forEach((l) => l('reconnecting')),
+      },
+    });
+  }
+  const onState = sink.onState || (() => {});
+  listeners.add(onState);
+  let stopped = false;
+  let stop = () => {};
+  const start = () => {
+    stop = ws.subscribe(
+      { query, variables: typeof variables === 'function' ? variables() : variables },
+      {
+        next: (msg) => {
+          if (msg.errors?.length) sink.error?.(new APIError(msg.errors));
+          else sink.next(msg.data);
+        },
+        error: (err) => {
+          const e = Array.isArray(err) ? new APIError(err) : new Error(closeMessage(err));
+          sink.error?.(e);
+        },
+        complete: () => {},
+      },
+    );
+  };
+  start();
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    listeners.delete(onState);
+    stop();
+  };
+}
+
+const listeners = new Set();
+
+function closeMessage(err) {
+  if (err && typeof err.code === 'number') return `the connection closed (${err.code}${err.reason ? ': ' + err.reason : ''})`;
+  return String(err?.message || err);
+}
