@@ -9,26 +9,48 @@ import { Badges } from './member.js';
 
 const B = `fragment B on Business { id name city status verified services { slug name sector } trustCounts { trusts trustedBy } }`;
 const EDGE = `score source note from { ...B } to { ...B }`;
-// 100 per direction: the neighbourhood of even the best-connected example business, within the
-// server's query cost limit.
-const NEIGHBOURHOOD = `query($id: ID!) {
-  business(id: $id) { ...B }
-  out: trustEdges(businessId: $id, direction: OUTGOING, first: 100) { edges { node { ${EDGE} } } }
-  in: trustEdges(businessId: $id, direction: INCOMING, first: 100) { edges { node { ${EDGE} } } }
-  partnerships(businessId: $id, first: 100) { edges { node { id status proposer { ...B } partner { ...B } } } }
-} ${B}`;
+// The server caps a query's cost (its connections' sizes times their fields, 5000 by default):
+// a neighbourhood is read as three paged connections, each a query of its own under the cap.
+const OUT = `query($id: ID!, $after: String) { business(id: $id) { ...B }
+  c: trustEdges(businessId: $id, direction: OUTGOING, first: 40, after: $after) {
+    edges { node { score source note from { id name } to { ...B } } } pageInfo { hasNextPage endCursor } } } ${B}`;
+const IN = `query($id: ID!, $after: String) {
+  c: trustEdges(businessId: $id, direction: INCOMING, first: 40, after: $after) {
+    edges { node { score source note from { ...B } to { id name } } } pageInfo { hasNextPage endCursor } } } ${B}`;
+const PARTNERS = `query($id: ID!, $after: String) {
+  c: partnerships(businessId: $id, first: 40, after: $after) {
+    edges { node { id status proposer { ...B } partner { ...B } } } pageInfo { hasNextPage endCursor } } } ${B}`;
+// Pages of 40: the server charges a query's requested cost against the caller's rate limit, and
+// most businesses have fewer edges than that. The most pages read for one business: 1,000
+// edges each way.
+const MAX_PAGES = 25;
+
+/** Every node of a paged connection c (up to MAX_PAGES), and the first page's other fields. */
+async function paged(query, id) {
+  let after = null;
+  let first = null;
+  const nodes = [];
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const d = await gql(query, { id, after });
+    first = first || d;
+    nodes.push(...d.c.edges.map((e) => e.node));
+    if (!d.c.pageInfo.hasNextPage) break;
+    after = d.c.pageInfo.endCursor;
+  }
+  return { first, nodes };
+}
 
 /** Draws a business's neighbourhood into g; resolves to false when the drawing is full. */
 async function expand(g, id) {
-  const d = await gql(NEIGHBOURHOOD, { id });
-  if (!d.business) throw new Error('no such business');
-  let full = !g.addBusiness(d.business);
-  const trust = [...d.out.edges, ...d.in.edges].map((e) => e.node);
-  const parts = d.partnerships.edges.map((e) => e.node);
-  for (const t of trust) full = !g.addBusiness(t.from) || !g.addBusiness(t.to) || full;
-  for (const p of parts) full = !g.addBusiness(p.proposer) || !g.addBusiness(p.partner) || full;
-  trust.forEach((t) => g.addTrust(t));
-  parts.forEach((p) => g.addPartnership(p));
+  const [out, inc, parts] = await Promise.all([paged(OUT, id), paged(IN, id), paged(PARTNERS, id)]);
+  const b = out.first.business;
+  if (!b) throw new Error('no such business');
+  let full = !g.addBusiness(b);
+  for (const t of out.nodes) full = !g.addBusiness(t.to) || full;
+  for (const t of inc.nodes) full = !g.addBusiness(t.from) || full;
+  for (const p of parts.nodes) full = !g.addBusiness(p.proposer) || !g.addBusiness(p.partner) || full;
+  [...out.nodes, ...inc.nodes].forEach((t) => g.addTrust(t));
+  parts.nodes.forEach((p) => g.addPartnership(p));
   return !full;
 }
 
@@ -180,7 +202,7 @@ function Inspector({ g, sel, onChange, onExpand }) {
       setNote(sel.data.note || '');
     }
   }, [sel?.data?.id]);
-  if (!sel) return html`<aside class="inspector"><p>Select a business or an edge in the drawing, or in the list below it.</p></aside>`;
+  if (!sel) return html`<aside class="inspector"><p>Select a business or an edge in the drawing, or a business in the list below it.</p></aside>`;
   const d = sel.data;
   const act = async (query, vars, done) => {
     try {
@@ -207,6 +229,7 @@ function Inspector({ g, sel, onChange, onExpand }) {
             { id: d.id, s: d.status !== 'SUSPENDED' }, (r) => r.suspendBusiness.business)}>${d.status === 'SUSPENDED' ? 'Lift suspension' : 'Suspend'}</button>
         </div>
         <p aria-live="polite">${msg}</p>
+        <${TrustList} g=${g} id=${d.id} onPick=${(e) => { g.select(e.id); onChange({ kind: 'edge', data: e }); }} />
       </aside>`;
   }
   if (d.kind === 'partnership') {
@@ -238,6 +261,18 @@ function Inspector({ g, sel, onChange, onExpand }) {
       </form>
       <p aria-live="polite">${msg}</p>
     </aside>`;
+}
+
+/** The selected business's trust edges in the drawing: the keyboard's way to an edge. */
+function TrustList({ g, id, onPick }) {
+  const edges = g ? g.trustOf(id) : [];
+  if (!edges.length) return null;
+  edges.sort((x, y) => y.score - x.score);
+  return html`
+    <details>
+      <summary>Its ${edges.length} trust edges drawn</summary>
+      <ul class="edges">${edges.map((e) => html`<li><button type="button" class="link" onClick=${() => onPick(e)}>${e.fromName} → ${e.toName}</button> ${fmt(e.score)}</li>`)}</ul>
+    </details>`;
 }
 
 const SERVICES = `{ services { slug name sector complements { to { slug } weight source } } }`;
@@ -360,13 +395,14 @@ function GroupDrawing({ grp }) {
       const people = [...grp.members, ...(grp.subject ? [grp.subject] : [])];
       people.forEach((b) => graph.addBusiness(b));
       const ids = new Set(people.map((b) => b.id));
-      // One request for every member's outgoing trust (aliases), then only the edges inside the group.
-      const query = `query { ${people.map((b, i) => `m${i}: trustEdges(businessId: ${JSON.stringify(b.id)}, first: 100) { edges { node { ${EDGE} } } }`).join(' ')} } ${B}`;
+      // Each member's outgoing trust (a query each, under the server's cost cap), then only the
+      // edges inside the group.
+      const q = `query($id: ID!) { trustEdges(businessId: $id, first: 100) { edges { node { score source note from { id name } to { id name } } } } }`;
       try {
-        const d = await gql(query);
-        Object.values(d).forEach((c) => c.edges.forEach(({ node: t }) => ids.has(t.to.id) && graph.addTrust(t)));
+        const answers = await Promise.all(people.map((b) => gql(q, { id: b.id })));
+        answers.forEach((d) => d.trustEdges.edges.forEach(({ node: t }) => ids.has(t.to.id) && graph.addTrust(t)));
         if (grp.subject) graph.focus(grp.subject.id);
-        graph.layout();
+        graph.layout(true);
         const c = graph.counts();
         setMsg(`Drawn: ${c.nodes} businesses, ${c.trust} trust edges among them.`);
       } catch (e) {
@@ -387,5 +423,6 @@ function GroupDrawing({ grp }) {
         <div class="graph small" ref=${box} role="img" aria-label="The group's members and the trust among them"></div>
         <${Inspector} g=${g} sel=${sel} onChange=${(s) => { setSel(s); setRev((r) => r + 1); }} onExpand=${null} />
       </div>
+      <${NodeList} nodes=${g ? g.nodes() : []} onSelect=${(n) => { g.select(n.id); setSel({ kind: 'node', data: n }); }} />
     </section>`;
 }

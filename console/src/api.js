@@ -28,8 +28,26 @@ export function setToken(t) {
   }
 }
 
-/** Runs a query or mutation; resolves to its data, rejects with an APIError. */
+// How many times a rate-limited call waits and tries again before it gives up.
+const RATE_RETRIES = 3;
+
+/**
+ * Runs a query or mutation; resolves to its data, rejects with an APIError. A call the
+ * server rate-limits (RATE_LIMITED, its retryAfterSeconds) waits that long and tries again.
+ */
 export async function gql(query, variables = {}) {
+  for (let i = 0; ; i++) {
+    try {
+      return await post(query, variables);
+    } catch (e) {
+      const wait = e instanceof APIError && e.code === 'RATE_LIMITED' ? e.errors[0].extensions.retryAfterSeconds : undefined;
+      if (wait === undefined || i >= RATE_RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(wait, 30) * 1000));
+    }
+  }
+}
+
+async function post(query, variables) {
   const headers = { 'Content-Type': 'application/json' };
   if (token) headers.Authorization = 'Bearer ' + token;
   const res = await fetch(httpURL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });

@@ -123,7 +123,7 @@ function SignIn({ onSignIn, error, busy }) {
         <code>Authorization: Bearer …</code> on every request.</p>
       <form onSubmit=${submit}>
         <label for="token">Token</label>
-        <textarea id="token" rows="4" spellcheck="false" autocomplete="off" value=${value}
+        <textarea id="token" rows="4" spellcheck=${false} autocomplete="off" value=${value}
           aria-describedby="token-hint" onInput=${(e) => setValue(e.currentTarget.value)}></textarea>
         <p id="token-hint" class="hint">${c ? `Token for ${c.sub} (${(c.roles || []).join(', ')}), expires ${c.exp ? new Date(c.exp * 1000).toLocaleString() : 'never'}` : 'Paste a JWT.'}</p>
         ${error && html`<p class="error" role="alert">${error}</p>`}

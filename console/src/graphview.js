@@ -5,7 +5,8 @@
 /** The most nodes a drawing holds; expanding stops there (the whole graph is never drawn). */
 export const MAX_NODES = 3000;
 
-const SECTOR_COLORS = ['#1f5fa8', '#b3261e', '#1a7f37', '#8a4b00', '#7a3e9d', '#00727a', '#9c2a6b', '#5b5b00', '#3d4db7', '#6b4f2a'];
+// No greens: green is the verified mark.
+const SECTOR_COLORS = ['#1f5fa8', '#b3261e', '#8a4b00', '#7a3e9d', '#00727a', '#9c2a6b', '#5b5b00', '#3d4db7', '#6b4f2a', '#c2185b'];
 const sectors = new Map();
 
 /** The colour of a sector, the same for the page's life. */
@@ -108,11 +109,17 @@ export class TrustGraph {
     });
   }
 
-  layout() {
-    const big = this.size > 400;
-    this.cy.layout(big
-      ? { name: 'concentric', concentric: (n) => n.data('trustedBy'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 }
-      : { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 80, numIter: 600 }).run();
+  /** Lays the drawing out: a force layout, rings by trust received when it is big; circle for a group. */
+  layout(circle = false) {
+    let opts = { name: 'cose', animate: false, randomize: true, nodeRepulsion: () => 400000, nodeOverlap: 20, idealEdgeLength: () => 100, gravity: 1, numIter: 1000 };
+    if (circle) opts = { name: 'circle', animate: false };
+    else if (this.size > 400) opts = { name: 'concentric', concentric: (n) => n.data('trustedBy'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
+    this.cy.layout({ ...opts, padding: 40 }).run();
+    // A few nodes would be blown up to fill the box.
+    if (this.cy.zoom() > 1.3) {
+      this.cy.zoom(1.3);
+      this.cy.center();
+    }
   }
 
   clear() {
@@ -122,6 +129,11 @@ export class TrustGraph {
   /** The drawn businesses' data, for the list beside the drawing. */
   nodes() {
     return this.cy.nodes().map((n) => ({ ...n.data(), hidden: n.hasClass('hidden') }));
+  }
+
+  /** The trust edges drawn to and from a business, for the inspector's list. */
+  trustOf(id) {
+    return this.cy.getElementById(id).connectedEdges('.trust').map((e) => e.data());
   }
 
   counts() {
