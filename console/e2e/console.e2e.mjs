@@ -17,7 +17,8 @@
 // CI=true and is skipped (saying so) otherwise.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +121,34 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: false });
 }
 
+// axe-core, the accessibility checker, evaluated in the page through the DevTools protocol
+// (which the page's Content-Security-Policy does not govern, so the page keeps its CSP).
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const a11yFailures = [];
+
+/** Checks the page against WCAG 2.1 A and AA (labels, names, contrast, structure) with axe-core. */
+async function accessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
+  const { passes, violations } = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return {
+      passes: r.passes.length,
+      violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`),
+    };
+  });
+  console.log(`   axe-core, ${what}: ${passes} rules passed, ${violations.length} violated`);
+  for (const v of violations) a11yFailures.push(`${what}: ${v}`);
+}
+
+/** Presses Tab until the focus is on the element whose text is name. */
+async function tabTo(page, name) {
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement.textContent.trim())) === name) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
 /** The page is no wider than the viewport: nothing to scroll sideways at phone width. */
 async function fitsWidth(page, what) {
   const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
@@ -148,11 +177,13 @@ try {
   await a.getByRole('button', { name: 'How do I get a token?' }).click();
   await a.getByText('token --sub user-andy --role member').waitFor();
   await shot(a, 'signin');
+  await accessible(a, 'signin');
 
   step("Andy's owner signs in: businesses, suggestions");
   await signIn(a, andy, 'user-andy');
   await a.getByRole('heading', { name: 'Your businesses' }).waitFor();
   await shot(a, 'businesses');
+  await accessible(a, 'businesses');
   await a.getByRole('link', { name: 'Suggestions' }).click();
   const suggestions = a.getByRole('list', { name: 'Partner suggestions' }).locator('> li.card');
   await suggestions.first().waitFor();
@@ -161,6 +192,7 @@ try {
   await suggestions.first().locator('summary').click();
   await a.getByRole('list', { name: 'Network suggestions' }).waitFor();
   await shot(a, 'suggestions');
+  await accessible(a, 'suggestions');
 
   step('propose a partnership from a suggestion');
   const firstName = (await suggestions.first().locator('h3').innerText()).split('\n')[0].replace(/\s+[\d.]+$/, '');
@@ -194,29 +226,40 @@ try {
     ["Dave's Collision", "Andy's Attorney Services"]);
   await d.getByRole('list', { name: 'Referred leads' }).locator('> li[data-status="OFFERED"]').waitFor();
   await shot(a, 'inbox');
+  await accessible(a, 'inbox');
 
   step('Andy accepts; the customer shows; Dave sees the status change live');
   await offer.getByRole('button', { name: 'Accept' }).click();
   await a.locator('li[data-status="ACCEPTED"]').filter({ hasText: 'Pat Driver' }).waitFor();
   await d.getByRole('list', { name: 'Referred leads' }).locator('> li[data-status="ACCEPTED"]').waitFor();
   await shot(d, 'leads');
+  await accessible(d, 'leads');
 
   step('the ledger');
   await a.getByRole('link', { name: 'Ledger' }).click();
   await a.getByRole('rowheader', { name: "Dave's Collision" }).waitFor();
   await shot(a, 'ledger');
+  await accessible(a, 'ledger');
 
   step('the member views at phone width');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const p = await openPage(phone, console_, problems);
-  await signIn(p, andy, 'user-andy');
+  // By keyboard alone: Tab to the token, type it, Tab to the button, Enter; Tab to a view, Enter.
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'token');
+  await p.keyboard.insertText(andy);
+  await p.keyboard.press('Tab');
+  await p.keyboard.press('Enter');
+  await p.getByText('Signed in as user-andy').waitFor();
   await fitsWidth(p, 'businesses');
   for (const [link, ready] of [['Suggestions', 'Partner suggestions'], ['Inbox', 'Lead offers']]) {
-    await p.getByRole('link', { name: link }).click();
+    await tabTo(p, link);
+    await p.keyboard.press('Enter');
     await p.getByRole('list', { name: ready }).locator('> li').first().waitFor();
     await fitsWidth(p, link);
   }
   await shot(p, 'inbox-phone');
+  await accessible(p, 'inbox-phone');
   await p.getByRole('link', { name: 'Ledger' }).click();
   await p.getByRole('rowheader', { name: "Dave's Collision" }).waitFor();
   await fitsWidth(p, 'Ledger');
@@ -234,6 +277,7 @@ try {
   assert.ok(drawn > 10, `only ${drawn} businesses drawn around Dave's Collision`);
   await g.getByRole('complementary', { name: 'Selected business' }).getByRole('heading', { name: "Dave's Collision" }).waitFor();
   await shot(g, 'graph');
+  await accessible(g, 'graph');
 
   step('expand a neighbour (the drawing grows), then verify an unverified business');
   await g.getByText(/The \d+ businesses drawn, as a list/).click();
@@ -252,9 +296,23 @@ try {
   await inspector.getByTestId('marks').filter({ hasText: /^not verified/ }).waitFor();
   await inspector.getByRole('button', { name: 'Verify', exact: true }).click();
   await inspector.getByTestId('marks').filter({ hasText: /^verified/ }).waitFor();
+  await inspector.getByRole('button', { name: 'Suspend' }).click();
+  await inspector.getByTestId('marks').filter({ hasText: /suspended$/ }).waitFor();
+  await inspector.getByRole('button', { name: 'Lift suspension' }).click();
+  await inspector.getByTestId('marks').filter({ hasText: /^verified, active$/ }).waitFor();
   const found = await api(base, root, `query($s: String) { businesses(filter: {search: $s}, first: 1) { edges { node { name verified } } } }`, { s: name });
   assert.equal(found.businesses.edges[0].node.name, name);
   assert.equal(found.businesses.edges[0].node.verified, true, `${name} is not verified on the server`);
+
+  step('filter the drawing by town');
+  await g.getByLabel('Town').selectOption('Shelbyville');
+  // The list beside the drawing shows what the drawing shows: Shelbyville's businesses and the focus.
+  await g.waitForFunction(() => {
+    const towns = [...document.querySelectorAll('.nodelist tbody tr td:nth-child(2)')].map((td) => td.textContent);
+    return towns.length > 1 && towns.filter((t) => t !== 'Shelbyville').length === 1;
+  });
+  assert.equal(await g.locator('.nodelist tbody tr').filter({ hasText: 'Ledger & Line Accounting' }).count(), 1, 'the focus (the business expanded last) is hidden');
+  await g.getByLabel('Town').selectOption('');
 
   step("override a trust edge: Dave's Collision → Andy's Attorney Services");
   await g.locator('.nodelist').getByRole('button', { name: "Dave's Collision" }).click();
@@ -268,6 +326,7 @@ try {
   await edge.getByText('Saved: 0.5 (admin).').waitFor();
   await g.evaluate(() => window.scrollTo(0, 0));
   await shot(g, 'graph-edge');
+  await accessible(g, 'graph-edge');
   const te = await api(base, root, `query($id: ID!) { trustEdges(businessId: $id, first: 100) { edges { node { to { name } score source note } } } }`,
     { id: id('Business', 'daves-collision') });
   const over = te.trustEdges.edges.map((e) => e.node).find((t) => t.to.name === "Andy's Attorney Services");
@@ -284,6 +343,7 @@ try {
   assert.ok(tyres.complements.some((c) => c.to.slug === 'car-rental' && c.source === 'CURATED' && Math.abs(c.weight - 0.35) < 1e-9),
     'the weight did not reach the server');
   await shot(g, 'complements');
+  await accessible(g, 'complements');
 
   step('suspicious groups: the planted ring is found and drawn');
   await g.getByRole('link', { name: 'Suspicious groups' }).click();
@@ -295,8 +355,10 @@ try {
   await g.getByTestId('group-status').filter({ hasText: 'Drawn: 5 businesses, 20 trust edges among them.' }).waitFor();
   await g.getByRole('heading', { name: 'The group drawn' }).evaluate((h) => h.scrollIntoView());
   await shot(g, 'groups');
+  await accessible(g, 'groups');
 
   assert.deepEqual(problems, [], 'the browser reported problems');
+  assert.deepEqual(a11yFailures, [], 'axe-core found accessibility violations');
   console.log('PASS: the console in chromium');
 } catch (e) {
   console.error(problems.length ? `browser problems:\n${problems.join('\n')}` : '');
