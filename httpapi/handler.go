@@ -221,7 +221,7 @@ func NewHandler(b Backend, cfg Options) http.Handler {
 	srv.AroundOperations(obs.aroundOperations)
 	srv.AroundResponses(obs.aroundResponses)
 	srv.AroundFields(obs.aroundFields)
-	srv.AroundOperations(graph.Scope(b.Store))
+	srv.Use(graph.Scope(b.Store))
 
 	mux := http.NewServeMux()
 	api := limitBody(cfg.Auth.Middleware(revocations.Middleware(codeTransportErrors(srv))), cfg.MaxBodyBytes)
