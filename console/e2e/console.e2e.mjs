@@ -231,7 +231,9 @@ try {
   step('Andy accepts; the customer shows; Dave sees the status change live');
   await offer.getByRole('button', { name: 'Accept' }).click();
   await a.locator('li[data-status="ACCEPTED"]').filter({ hasText: 'Pat Driver' }).waitFor();
-  await d.getByRole('list', { name: 'Referred leads' }).locator('> li[data-status="ACCEPTED"]').waitFor();
+  // The event carries the lead as it is now: its offer accepted, not as the first event read it.
+  await d.getByRole('list', { name: 'Referred leads' }).locator('> li[data-status="ACCEPTED"]')
+    .filter({ hasText: "offered to Andy's Attorney Services (accepted)" }).waitFor();
   await shot(d, 'leads');
   await accessible(d, 'leads');
 

@@ -288,8 +288,8 @@ var e,t,n,r,i,a,o,s,c,l,u,d,f,p,m={},h=[],g=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|m
     </main>`}function cn({onSignIn:e,error:t,busy:n}){let[r,i]=B(``),[a,o]=B(!1),s=it(),c=r?rt(r.trim()):null;return P`
     <main id="main" class="signin">
       <h1>PartnerGraph console</h1>
-      <p>Sign in with a token for the API. It is kept in this tab only (sessionStorage) and sent as
-        <code>Authorization: Bearer …</code> on every request.</p>
+      <p>Sign in with a token for the API. It is kept in this tab only (sessionStorage) and sent
+        as <code>Authorization: Bearer …</code> on every request.</p>
       <form onSubmit=${t=>{t.preventDefault();let n=r.trim().replace(/^Bearer\s+/i,``);n&&e(n)}}>
         <label for="token">Token</label>
         <textarea id="token" rows="4" spellcheck=${!1} autocomplete="off" value=${r}
@@ -307,8 +307,8 @@ var e,t,n,r,i,a,o,s,c,l,u,d,f,p,m={},h=[],g=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|m
         data directory. In a terminal, in the directory the server was started from, mint one
         (give <code>token</code> the server's <code>--db</code> if it was started with one):</p>
       <pre><code>go run ./cmd/partnergraph token --sub user-andy --role member --ttl 1h</code></pre>
-      <p>The example network's owners are <code>user-dave</code>, <code>user-mike</code>,
-        <code>user-andy</code> and <code>user-<var>business id</var></code> for the others. An
+      <p>The example network's owners are <code>user-dave</code>, <code>user-mike</code>, <code>user-andy</code>
+        and <code>user-<var>business id</var></code> for the others. An
         admin (the trust graph, complements, suspicious groups):</p>
       <pre><code>go run ./cmd/partnergraph token --sub root --role admin --ttl 1h</code></pre>
       <p>Copy the printed token into the box above. A token lives at most 24 hours.</p>
