@@ -243,6 +243,12 @@ try {
   await shot(a, 'ledger');
   await accessible(a, 'ledger');
 
+  step("a revoked token signs the console out: Dave's open page returns to the sign-in");
+  await api(base, root, `mutation { revokeTokens(input: {subject: "user-dave"}) { revokedBefore } }`);
+  await d.getByRole('alert').filter({ hasText: /^Signed out: / }).waitFor();
+  await d.getByRole('textbox', { name: 'Token' }).waitFor();
+  assert.equal(await d.evaluate(() => sessionStorage.length), 0, 'the revoked token is still kept');
+
   step('the member views at phone width');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const p = await openPage(phone, console_, problems);

@@ -57,14 +57,20 @@ async function post(query, variables) {
   } catch {
     throw new APIError([{ message: `the server answered HTTP ${res.status}` }]);
   }
-  if (body.errors?.length) throw new APIError(body.errors);
+  if (body.errors?.length) {
+    const e = new APIError(body.errors);
+    // The token expired or was revoked: the shell signs out and says why.
+    if (e.code === 'UNAUTHENTICATED' && token) dispatchEvent(new CustomEvent('partnergraph:unauthenticated', { detail: e.message }));
+    throw e;
+  }
   return body.data;
 }
 
 /**
  * Starts a subscription; sink gets next(data), error(err) and onState('live'|'reconnecting').
- * Returns the function that ends it. The client reconnects by itself; the caller resumes
- * with the cursor it last saw (variables() is read again on every (re)subscribe).
+ * Returns the function that ends it. The client reconnects by itself and subscribes again
+ * with the same variables, so after a reconnect the feed is replayed from the cursor it
+ * started at: callers drop what they have seen (by id or cursor).
  */
 export function subscribe(query, variables, sink) {
   if (!ws) {
@@ -72,7 +78,8 @@ export function subscribe(query, variables, sink) {
       url: wsURL,
       connectionParams: () => (token ? { Authorization: 'Bearer ' + token } : {}),
       retryAttempts: Infinity,
-      shouldRetry: () => true,
+      // 4403: the server refused the token (bad, expired or revoked); retrying cannot help.
+      shouldRetry: (e) => !(e && typeof e.code === 'number' && e.code >= 4400 && e.code < 4500 && e.code !== 4408),
       lazy: true,
       on: {
         connected: () => listeners.forEach((l) => l('live')),
@@ -83,24 +90,21 @@ export function subscribe(query, variables, sink) {
   const onState = sink.onState || (() => {});
   listeners.add(onState);
   let stopped = false;
-  let stop = () => {};
-  const start = () => {
-    stop = ws.subscribe(
-      { query, variables: typeof variables === 'function' ? variables() : variables },
-      {
-        next: (msg) => {
-          if (msg.errors?.length) sink.error?.(new APIError(msg.errors));
-          else sink.next(msg.data);
-        },
-        error: (err) => {
-          const e = Array.isArray(err) ? new APIError(err) : new Error(closeMessage(err));
-          sink.error?.(e);
-        },
-        complete: () => {},
+  const stop = ws.subscribe(
+    { query, variables },
+    {
+      next: (msg) => {
+        if (msg.errors?.length) sink.error?.(new APIError(msg.errors));
+        else sink.next(msg.data);
       },
-    );
-  };
-  start();
+      error: (err) => {
+        if (Array.isArray(err)) return sink.error?.(new APIError(err));
+        if (err?.code === 4403 && token) dispatchEvent(new CustomEvent('partnergraph:unauthenticated', { detail: err.reason || 'the server refused the token' }));
+        sink.error?.(new Error(closeMessage(err)));
+      },
+      complete: () => {},
+    },
+  );
   return () => {
     if (stopped) return;
     stopped = true;

@@ -40,6 +40,16 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    const on = (e) => {
+      setError('Signed out: ' + e.detail);
+      saveToken('');
+      setTok('');
+    };
+    addEventListener('partnergraph:unauthenticated', on);
+    return () => removeEventListener('partnergraph:unauthenticated', on);
+  }, []);
+
+  useEffect(() => {
     setToken(token);
     setViewer(null);
     if (!token) return;

@@ -172,12 +172,10 @@ export function InboxView({ business }) {
   const [error, setError] = useState('');
   const [msg, setMsg] = useState('');
   useEffect(() => {
-    let cursor = null;
-    return subscribe(`subscription($id: ID!, $after: String) { leadOffers(businessId: $id, after: $after) { ${OFFER_FIELDS} } }`,
-      () => ({ id: business.id, after: cursor }), {
+    return subscribe(`subscription($id: ID!) { leadOffers(businessId: $id) { ${OFFER_FIELDS} } }`,
+      { id: business.id }, {
         next: (d) => {
           const o = d.leadOffers;
-          cursor = o.cursor;
           setOffers((list) => upsert(list, o));
           setState('live');
           if (o.status === 'PENDING') setMsg(`New lead offer: ${o.lead.service.name}.`);
@@ -255,13 +253,14 @@ export function LeadsView({ business }) {
   const [state, setState] = useState('connecting');
   const [error, setError] = useState('');
   useEffect(() => {
-    let cursor = null;
-    return subscribe(`subscription($id: ID!, $after: String) { leadUpdates(businessId: $id, after: $after) {
+    const seen = new Set();
+    return subscribe(`subscription($id: ID!) { leadUpdates(businessId: $id) {
         cursor status message at lead { id status createdAt service { name } offers { business { name } status } } } }`,
-      () => ({ id: business.id, after: cursor }), {
+      { id: business.id }, {
         next: (d) => {
           const ev = d.leadUpdates;
-          cursor = ev.cursor;
+          if (seen.has(ev.cursor)) return; // replayed after a reconnect
+          seen.add(ev.cursor);
           setLeads((m) => {
             const next = new Map(m);
             const prev = next.get(ev.lead.id);
