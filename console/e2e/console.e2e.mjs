@@ -312,7 +312,7 @@ try {
   assert.equal(found.businesses.edges[0].node.name, name);
   assert.equal(found.businesses.edges[0].node.verified, true, `${name} is not verified on the server`);
 
-  step('filter the drawing by town');
+  step('filter the drawing by town, then by network');
   await g.getByLabel('Town').selectOption('Shelbyville');
   // The list beside the drawing shows what the drawing shows: Shelbyville's businesses and the focus.
   await g.waitForFunction(() => {
@@ -321,6 +321,13 @@ try {
   });
   assert.equal(await g.locator('.nodelist tbody tr').filter({ hasText: 'Ledger & Line Accounting' }).count(), 1, 'the focus (the business expanded last) is hidden');
   await g.getByLabel('Town').selectOption('');
+  await g.getByLabel('Network').selectOption({ label: 'Tri-County Auto Guild' });
+  // Dave's Collision is its organizer; the tyre and attorney practices are not members.
+  await g.waitForFunction(() => {
+    const names = [...document.querySelectorAll('.nodelist tbody tr th')].map((th) => th.textContent.trim());
+    return names.includes("Dave's Collision") && !names.includes("Andy's Attorney Services");
+  });
+  await g.getByLabel('Network').selectOption('');
 
   step("override a trust edge: Dave's Collision → Andy's Attorney Services");
   await g.locator('.nodelist').getByRole('button', { name: "Dave's Collision" }).click();

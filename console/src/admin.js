@@ -61,7 +61,8 @@ export function GraphView() {
   const [rev, setRev] = useState(0);
   const [sel, setSel] = useState(null);
   const [msg, setMsg] = useState('');
-  const [filter, setFilter] = useState({ service: '', town: '' });
+  const [filter, setFilter] = useState({ service: '', town: '', network: '', members: null });
+  const networks = useQuery(`{ networks(first: 100) { edges { node { id name } } } }`, {});
   // The drawing's tap handler is made once; it reads the filter of the moment through this.
   const filterRef = useRef(filter);
   filterRef.current = filter;
@@ -110,6 +111,25 @@ export function GraphView() {
     }
   }, [filter, g]);
 
+  // A network's members are read once when it is picked (pages of 100), then matched by id.
+  const pickNetwork = async (id) => {
+    if (!id) return setFilter({ ...filter, network: '', members: null });
+    try {
+      const members = new Set();
+      let after = null;
+      for (let i = 0; i < MAX_PAGES; i++) {
+        const d = await gql(`query($n: ID!, $after: String) { businesses(filter: {networkId: $n}, first: 100, after: $after) {
+          edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { n: id, after });
+        d.businesses.edges.forEach((e) => members.add(e.node.id));
+        if (!d.businesses.pageInfo.hasNextPage) break;
+        after = d.businesses.pageInfo.endCursor;
+      }
+      setFilter({ ...filter, network: id, members });
+    } catch (e) {
+      setMsg(e.message);
+    }
+  };
+
   const nodes = g ? g.nodes() : [];
   const services = [...new Set(nodes.flatMap((n) => n.services))].sort();
   const towns = [...new Set(nodes.map((n) => n.city))].sort();
@@ -125,6 +145,10 @@ export function GraphView() {
       <label for="f-town">Town</label>
       <select id="f-town" value=${filter.town} onChange=${(e) => setFilter({ ...filter, town: e.currentTarget.value })}>
         <option value="">all</option>${towns.map((s) => html`<option value=${s}>${s}</option>`)}
+      </select>
+      <label for="f-network">Network</label>
+      <select id="f-network" value=${filter.network} onChange=${(e) => pickNetwork(e.currentTarget.value)}>
+        <option value="">all</option>${(networks.data?.networks.edges || []).map(({ node: n }) => html`<option value=${n.id}>${n.name}</option>`)}
       </select>
     </div>
     <p aria-live="polite" class="notice" data-testid="graph-status">${msg}</p>

@@ -98,12 +98,13 @@ export class TrustGraph {
     this.cy.getElementById(id).select();
   }
 
-  /** Hides the businesses that match neither filter (the focus stays). */
-  filter({ service, town }) {
+  /** Hides the businesses that fail a filter: service, town, members (a Set of ids); the focus stays. */
+  filter({ service, town, members }) {
     this.cy.batch(() => {
       this.cy.nodes().forEach((n) => {
         const d = n.data();
-        const ok = n.hasClass('focus') || ((!service || d.services.includes(service)) && (!town || d.city === town));
+        const ok = n.hasClass('focus') ||
+          ((!service || d.services.includes(service)) && (!town || d.city === town) && (!members || members.has(d.id)));
         n.toggleClass('hidden', !ok);
       });
     });
