@@ -9,6 +9,7 @@ const wsURL = httpURL.replace(/^http/, 'ws');
 
 let token = '';
 let ws = null;
+let connected = false;
 
 /** An answer with errors: message joined, the first error's extensions.code kept. */
 export class APIError extends Error {
@@ -25,6 +26,7 @@ export function setToken(t) {
   if (ws) {
     ws.dispose();
     ws = null;
+    connected = false;
   }
 }
 
@@ -82,13 +84,21 @@ export function subscribe(query, variables, sink) {
       shouldRetry: (e) => !(e && typeof e.code === 'number' && e.code >= 4400 && e.code < 4500 && e.code !== 4408),
       lazy: true,
       on: {
-        connected: () => listeners.forEach((l) => l('live')),
-        closed: () => listeners.forEach((l) => l('reconnecting')),
+        connected: () => {
+          connected = true;
+          listeners.forEach((l) => l('live'));
+        },
+        closed: () => {
+          connected = false;
+          listeners.forEach((l) => l('reconnecting'));
+        },
       },
     });
   }
   const onState = sink.onState || (() => {});
   listeners.add(onState);
+  // A subscription on a connection that is already open is live at once.
+  if (connected) onState('live');
   let stopped = false;
   const stop = ws.subscribe(
     { query, variables },
