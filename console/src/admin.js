@@ -46,9 +46,11 @@ async function expand(g, id) {
   const b = out.first.business;
   if (!b) throw new Error('no such business');
   let full = !g.addBusiness(b);
-  for (const t of out.nodes) full = !g.addBusiness(t.to) || full;
-  for (const t of inc.nodes) full = !g.addBusiness(t.from) || full;
-  for (const p of parts.nodes) full = !g.addBusiness(p.proposer) || !g.addBusiness(p.partner) || full;
+  // New neighbours start beside the business, so that the layout grows the picture from there.
+  const at = g.positionOf(id);
+  for (const t of out.nodes) full = !g.addBusiness(t.to, at) || full;
+  for (const t of inc.nodes) full = !g.addBusiness(t.from, at) || full;
+  for (const p of parts.nodes) full = !g.addBusiness(p.proposer, at) || !g.addBusiness(p.partner, at) || full;
   [...out.nodes, ...inc.nodes].forEach((t) => g.addTrust(t));
   parts.nodes.forEach((p) => g.addPartnership(p));
   return !full;
@@ -91,7 +93,7 @@ export function GraphView() {
       if (fresh) graph.clear();
       const ok = await expand(graph, id);
       graph.focus(id);
-      graph.layout();
+      graph.layout({ fresh });
       graph.filter(filterRef.current);
       const node = graph.nodes().find((n) => n.id === id);
       if (node) setSel({ kind: 'node', data: node });
@@ -426,7 +428,7 @@ function GroupDrawing({ grp }) {
         const answers = await Promise.all(people.map((b) => gql(q, { id: b.id })));
         answers.forEach((d) => d.trustEdges.edges.forEach(({ node: t }) => ids.has(t.to.id) && graph.addTrust(t)));
         if (grp.subject) graph.focus(grp.subject.id);
-        graph.layout(true);
+        graph.layout({ circle: true });
         const c = graph.counts();
         setMsg(`Drawn: ${c.nodes} businesses, ${c.trust} trust edges among them.`);
       } catch (e) {

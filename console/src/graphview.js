@@ -57,8 +57,8 @@ export class TrustGraph {
     return this.cy.nodes().length;
   }
 
-  /** Adds or updates a business; false when the drawing is full. */
-  addBusiness(b) {
+  /** Adds or updates a business, a new one placed near `at` if given; false when the drawing is full. */
+  addBusiness(b, at) {
     const data = nodeData(b);
     const n = this.cy.getElementById(b.id);
     if (n.nonempty()) {
@@ -66,8 +66,15 @@ export class TrustGraph {
       return true;
     }
     if (this.size >= MAX_NODES) return false;
-    this.cy.add({ group: 'nodes', data });
+    const position = at ? { x: at.x + (Math.random() - 0.5) * 120, y: at.y + (Math.random() - 0.5) * 120 } : undefined;
+    this.cy.add({ group: 'nodes', data, position });
     return true;
+  }
+
+  /** Where a business is drawn, or null. */
+  positionOf(id) {
+    const n = this.cy.getElementById(id);
+    return n.nonempty() ? { ...n.position() } : null;
   }
 
   /** Adds or updates a trust edge (both ends must be drawn). */
@@ -110,9 +117,12 @@ export class TrustGraph {
     });
   }
 
-  /** Lays the drawing out: a force layout, rings by trust received when it is big; circle for a group. */
-  layout(circle = false) {
-    let opts = { name: 'cose', animate: false, randomize: true, nodeRepulsion: () => 400000, nodeOverlap: 20, idealEdgeLength: () => 100, gravity: 1, numIter: 1000 };
+  /**
+   * Lays the drawing out: a force layout (from where the nodes are, unless fresh, so that an
+   * expansion keeps the picture), rings by trust received when it is big; a circle for a group.
+   */
+  layout({ circle = false, fresh = true } = {}) {
+    let opts = { name: 'cose', animate: false, randomize: fresh, nodeRepulsion: () => 400000, nodeOverlap: 20, idealEdgeLength: () => 100, gravity: 1, numIter: 1000 };
     if (circle) opts = { name: 'circle', animate: false };
     else if (this.size > 400) opts = { name: 'concentric', concentric: (n) => n.data('trustedBy'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
     this.cy.layout({ ...opts, padding: 40 }).run();
