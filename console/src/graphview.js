@@ -48,7 +48,8 @@ export class TrustGraph {
   }
 
   constructor(cytoscape, container, onSelect) {
-    this.cy = cytoscape({ container, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+    // Without a container (the unit tests, in Node) the drawing is headless.
+    this.cy = cytoscape({ container, headless: !container, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
     this.cy.on('tap', 'node', (e) => onSelect('node', e.target.data()));
     this.cy.on('tap', 'edge', (e) => onSelect('edge', e.target.data()));
   }
