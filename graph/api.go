@@ -24,13 +24,31 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	return exec.NewExecutableSchema(c)
 }
 
-// Scope gives each operation its own loaders and access cache over the store, so that
-// nothing leaks between requests. Use it as an operation middleware.
-func Scope(store partnergraph.Store) graphql.OperationMiddleware {
-	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		ctx = context.WithValue(ctx, loadersKey{}, newLoaders(store))
-		return next(withAccess(ctx, store))
-	}
+// Scope is the gqlgen extension that gives each operation, and each response of it, its own
+// loaders and access cache over the store, so that nothing leaks between requests, and a
+// subscription's every event reads the store as it is when the event is sent: with one scope
+// per operation, a later event would get the lead offers, businesses and access decisions its
+// first event read (a referrer's leadUpdates showed an accepted lead's offer still PENDING).
+// The operation's own scope serves what runs before the first response: a subscription's
+// resolver, which checks access and opens the feed.
+func Scope(store partnergraph.Store) graphql.HandlerExtension { return scope{store} }
+
+type scope struct{ store partnergraph.Store }
+
+func (scope) ExtensionName() string                          { return "Scope" }
+func (scope) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (s scope) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(s.with(ctx))
+}
+
+func (s scope) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	return next(s.with(ctx))
+}
+
+func (s scope) with(ctx context.Context) context.Context {
+	ctx = context.WithValue(ctx, loadersKey{}, newLoaders(s.store))
+	return withAccess(ctx, s.store)
 }
 
 // Charge spends cost of the caller's rate limit, or answers why it cannot (RATE_LIMITED, with

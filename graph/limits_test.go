@@ -67,7 +67,8 @@ func TestBodyLimits(t *testing.T) {
 }
 
 // TestProductionMode: without development mode there is no introspection, no field
-// suggestion in errors, and no GraphiQL.
+// suggestion in errors, and no GraphiQL; the console is served in both modes, and offers its
+// help for minting development tokens only in development.
 func TestProductionMode(t *testing.T) {
 	for _, dev := range []bool{true, false} {
 		s := newHardServer(t, func(o *server.Config) { o.Dev = dev })
@@ -86,6 +87,18 @@ func TestProductionMode(t *testing.T) {
 		res.Body.Close()
 		if graphiql := res.StatusCode == http.StatusOK; graphiql != dev {
 			t.Fatalf("dev %v: GraphiQL at / answers %d", dev, res.StatusCode)
+		}
+		res, err = http.Get(s.url + "/console")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/console/" {
+			t.Fatalf("dev %v: /console answers %d at %s", dev, res.StatusCode, res.Request.URL)
+		}
+		if marked := strings.Contains(string(page), `content="development"`); marked != dev {
+			t.Fatalf("dev %v: the console's page is marked development: %v", dev, marked)
 		}
 	}
 }

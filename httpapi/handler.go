@@ -27,6 +27,7 @@ import (
 	"github.com/partnergraph/partnergraph/leads"
 	"github.com/partnergraph/partnergraph/matching"
 	"github.com/partnergraph/partnergraph/metrics"
+	"github.com/partnergraph/partnergraph/web/console"
 	"github.com/partnergraph/partnergraph/web/graphiql"
 	"github.com/partnergraph/partnergraph/webhooks"
 )
@@ -65,7 +66,8 @@ type Options struct {
 	Poll time.Duration
 	Auth Authenticator
 	Log  *slog.Logger
-	// Dev turns on introspection, field suggestions and GraphiQL at "/".
+	// Dev turns on introspection, field suggestions, GraphiQL at "/" and the console's help for
+	// minting development tokens.
 	Dev bool
 	// AllowedOrigins may call the API from a browser (CORS and websockets). Empty means no
 	// cross-origin access at all.
@@ -113,7 +115,7 @@ type Options struct {
 }
 
 // NewHandler returns the HTTP API: POST and GET /graphql (and websockets there), /healthz,
-// /readyz, /metrics and, in development, GraphiQL at "/". Every response carries an
+// /readyz, /metrics, the console at /console and, in development, GraphiQL at "/". Every response carries an
 // X-Request-Id; every request is logged in one line, without personal data. It panics without
 // Backend.Leads, which every server has.
 func NewHandler(b Backend, cfg Options) http.Handler {
@@ -219,7 +221,7 @@ func NewHandler(b Backend, cfg Options) http.Handler {
 	srv.AroundOperations(obs.aroundOperations)
 	srv.AroundResponses(obs.aroundResponses)
 	srv.AroundFields(obs.aroundFields)
-	srv.AroundOperations(graph.Scope(b.Store))
+	srv.Use(graph.Scope(b.Store))
 
 	mux := http.NewServeMux()
 	api := limitBody(cfg.Auth.Middleware(revocations.Middleware(codeTransportErrors(srv))), cfg.MaxBodyBytes)
@@ -240,6 +242,10 @@ func NewHandler(b Backend, cfg Options) http.Handler {
 	if cfg.MetricsPath != "-" {
 		mux.Handle("GET "+cfg.MetricsPath, b.Metrics.Handler())
 	}
+	// The console in every mode: it only calls the API, so it opens nothing the API does not.
+	consoleHandler := console.Handler(cfg.Dev)
+	mux.Handle(console.Path, consoleHandler)
+	mux.Handle(console.Path+"/", consoleHandler)
 	if cfg.Dev {
 		mux.Handle("/", graphiql.Handler("/graphql"))
 	}

@@ -132,7 +132,7 @@ func serve(ctx context.Context, args []string) error {
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	srv.RegisterOnShutdown(pg.Shutdown.Begin)
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(os.Stderr, "PartnerGraph is listening on %s\n  GraphQL:  %s/graphql\n", base, base)
+	fmt.Fprintf(os.Stderr, "PartnerGraph is listening on %s\n  GraphQL:  %s/graphql\n  console:  %s/console/\n", base, base, base)
 	if *dev {
 		fmt.Fprintf(os.Stderr, "  GraphiQL: %s/\n", base)
 	}

@@ -1,0 +1,168 @@
+// The trust graph drawn with Cytoscape.js: businesses as nodes (colour by sector, size by trust
+// received, marks for verified and suspended), trust edges directed and weighted, partnerships
+// dashed. Cytoscape is loaded on first use, so the member views never download it.
+
+/** The most nodes a drawing holds; expanding stops there (the whole graph is never drawn). */
+export const MAX_NODES = 3000;
+
+// No greens: green is the verified mark.
+const SECTOR_COLORS = ['#1f5fa8', '#b3261e', '#8a4b00', '#7a3e9d', '#00727a', '#9c2a6b', '#5b5b00', '#3d4db7', '#6b4f2a', '#c2185b'];
+const sectors = new Map();
+
+/** The colour of a sector, the same for the page's life. */
+export function sectorColor(sector) {
+  if (!sectors.has(sector)) sectors.set(sector, SECTOR_COLORS[sectors.size % SECTOR_COLORS.length]);
+  return sectors.get(sector);
+}
+
+/** The sectors coloured so far, for the legend. */
+export function sectorLegend() {
+  return [...sectors.entries()];
+}
+
+const STYLE = [
+  { selector: 'node', style: {
+    'background-color': 'data(color)', label: 'data(label)', 'font-size': 10, color: '#111',
+    'text-valign': 'bottom', 'text-margin-y': 3, 'text-background-color': '#fff', 'text-background-opacity': 0.8,
+    'text-background-padding': 1, width: 'data(size)', height: 'data(size)', 'border-width': 1, 'border-color': '#fff',
+  } },
+  { selector: 'node[?verified]', style: { 'border-width': 4, 'border-color': '#1a7f37' } },
+  { selector: 'node[status = "SUSPENDED"]', style: { 'background-color': '#9e9e9e', 'border-width': 4, 'border-style': 'dashed', 'border-color': '#b3261e', shape: 'octagon' } },
+  { selector: 'node.focus', style: { 'overlay-color': '#1f5fa8', 'overlay-opacity': 0.15, 'overlay-padding': 6, 'font-weight': 'bold' } },
+  { selector: 'edge.trust', style: {
+    width: 'mapData(score, 0, 1, 0.5, 6)', 'line-color': '#7d8a99', 'target-arrow-color': '#7d8a99',
+    'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8, opacity: 0.85,
+  } },
+  { selector: 'edge.trust[source_ = "ADMIN"]', style: { 'line-color': '#c05800', 'target-arrow-color': '#c05800' } },
+  { selector: 'edge.partnership', style: { width: 2, 'line-style': 'dashed', 'line-color': '#7a3e9d', 'curve-style': 'bezier', 'target-arrow-shape': 'none' } },
+  { selector: 'edge.partnership[status = "PROPOSED"]', style: { 'line-style': 'dotted' } },
+  { selector: ':selected', style: { 'overlay-color': '#f0b400', 'overlay-opacity': 0.35, 'overlay-padding': 5 } },
+  { selector: '.hidden', style: { display: 'none' } },
+];
+
+/** A drawing on one container; onSelect(kind, data) is told of taps on nodes and edges. */
+export class TrustGraph {
+  static async create(container, onSelect) {
+    const { default: cytoscape } = await import('cytoscape');
+    return new TrustGraph(cytoscape, container, onSelect);
+  }
+
+  constructor(cytoscape, container, onSelect) {
+    // Without a container (the unit tests, in Node) the drawing is headless.
+    this.cy = cytoscape({ container, headless: !container, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+    this.cy.on('tap', 'node', (e) => onSelect('node', e.target.data()));
+    this.cy.on('tap', 'edge', (e) => onSelect('edge', e.target.data()));
+  }
+
+  get size() {
+    return this.cy.nodes().length;
+  }
+
+  /** Adds or updates a business, a new one placed near `at` if given; false when the drawing is full. */
+  addBusiness(b, at) {
+    const data = nodeData(b);
+    const n = this.cy.getElementById(b.id);
+    if (n.nonempty()) {
+      n.data(data);
+      return true;
+    }
+    if (this.size >= MAX_NODES) return false;
+    const position = at ? { x: at.x + (Math.random() - 0.5) * 120, y: at.y + (Math.random() - 0.5) * 120 } : undefined;
+    this.cy.add({ group: 'nodes', data, position });
+    return true;
+  }
+
+  /** Where a business is drawn, or null. */
+  positionOf(id) {
+    const n = this.cy.getElementById(id);
+    return n.nonempty() ? { ...n.position() } : null;
+  }
+
+  /** Adds or updates a trust edge (both ends must be drawn). */
+  addTrust(t) {
+    if (this.cy.getElementById(t.from.id).empty() || this.cy.getElementById(t.to.id).empty()) return;
+    const id = `t:${t.from.id}>${t.to.id}`;
+    const data = { id, source: t.from.id, target: t.to.id, score: t.score, source_: t.source, note: t.note, fromName: t.from.name, toName: t.to.name, kind: 'trust' };
+    const e = this.cy.getElementById(id);
+    if (e.nonempty()) e.data(data);
+    else this.cy.add({ group: 'edges', data, classes: 'trust' });
+  }
+
+  /** Adds a partnership (both ends must be drawn). */
+  addPartnership(p) {
+    if (this.cy.getElementById(p.proposer.id).empty() || this.cy.getElementById(p.partner.id).empty()) return;
+    const id = 'p:' + p.id;
+    if (this.cy.getElementById(id).nonempty()) return;
+    this.cy.add({ group: 'edges', data: { id, source: p.proposer.id, target: p.partner.id, status: p.status, fromName: p.proposer.name, toName: p.partner.name, kind: 'partnership' }, classes: 'partnership' });
+  }
+
+  focus(id) {
+    this.cy.nodes().removeClass('focus');
+    this.cy.getElementById(id).addClass('focus');
+  }
+
+  select(id) {
+    this.cy.elements().unselect();
+    this.cy.getElementById(id).select();
+  }
+
+  /** Hides the businesses that fail a filter: service, town, members (a Set of ids); the focus stays. */
+  filter({ service, town, members }) {
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((n) => {
+        const d = n.data();
+        const ok = n.hasClass('focus') ||
+          ((!service || d.services.includes(service)) && (!town || d.city === town) && (!members || members.has(d.id)));
+        n.toggleClass('hidden', !ok);
+      });
+    });
+  }
+
+  /**
+   * Lays the drawing out: a force layout (from where the nodes are, unless fresh, so that an
+   * expansion keeps the picture), rings by trust received when it is big; a circle for a group.
+   */
+  layout({ circle = false, fresh = true } = {}) {
+    let opts = { name: 'cose', animate: false, randomize: fresh, nodeRepulsion: () => 400000, nodeOverlap: 20, idealEdgeLength: () => 100, gravity: 1, numIter: 1000 };
+    if (circle) opts = { name: 'circle', animate: false };
+    else if (this.size > 400) opts = { name: 'concentric', concentric: (n) => n.data('trustedBy'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
+    this.cy.layout({ ...opts, padding: 40 }).run();
+    // A few nodes would be blown up to fill the box.
+    if (this.cy.zoom() > 1.3) {
+      this.cy.zoom(1.3);
+      this.cy.center();
+    }
+  }
+
+  clear() {
+    this.cy.elements().remove();
+  }
+
+  /** The drawn businesses' data, for the list beside the drawing. */
+  nodes() {
+    return this.cy.nodes().map((n) => ({ ...n.data(), hidden: n.hasClass('hidden') }));
+  }
+
+  /** The trust edges drawn to and from a business, for the inspector's list. */
+  trustOf(id) {
+    return this.cy.getElementById(id).connectedEdges('.trust').map((e) => e.data());
+  }
+
+  counts() {
+    return { nodes: this.size, trust: this.cy.edges('.trust').length, partnerships: this.cy.edges('.partnership').length };
+  }
+
+  destroy() {
+    this.cy.destroy();
+  }
+}
+
+function nodeData(b) {
+  const sector = b.services[0]?.sector || 'none';
+  return {
+    id: b.id, label: b.name, name: b.name, city: b.city, status: b.status, verified: b.verified, sector,
+    services: b.services.map((s) => s.slug), serviceNames: b.services.map((s) => s.name),
+    trustedBy: b.trustCounts.trustedBy, trusts: b.trustCounts.trusts,
+    color: sectorColor(sector), size: 14 + 5 * Math.sqrt(b.trustCounts.trustedBy),
+  };
+}
