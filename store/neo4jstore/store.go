@@ -56,6 +56,8 @@ type Store struct {
 	// seqs reserves the seqs of numbered writes, batching the writes that wait together
 	// (seqs.go).
 	seqs seqBatcher
+	// submits writes the lead submissions that wait together in one transaction (submit.go).
+	submits submitBatcher
 	// origin names this handle in the changes it writes (Origin).
 	origin string
 }
@@ -86,6 +88,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		origin:         partnergraph.NewID(),
 	}
 	s.seqs.s = s
+	s.submits.s = s
 	if s.database == "" {
 		s.database = DefaultDatabase
 	}
