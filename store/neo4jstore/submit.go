@@ -66,6 +66,16 @@ type submitted struct {
 	events   []partnergraph.LeadEvent
 }
 
+// newSubmission prepares a submission of l with its offers and events
+// (partnergraph.PrepareSubmission), on copies.
+func newSubmission(l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*submission, error) {
+	nl, no, ne, err := partnergraph.PrepareSubmission(l, offers, events, now())
+	if err != nil {
+		return nil, err
+	}
+	return &submission{l: nl, offers: no, events: ne, changes: leadChanges(nl.ReferrerID, nil, no, len(ne)), done: make(chan struct{})}, nil
+}
+
 // seqs is how many seqs the submission numbers: its offers, events and changes.
 func (m *submission) seqs() int { return len(m.offers) + len(m.events) + len(m.changes) }
 
@@ -133,18 +143,17 @@ func (b *submitBatcher) run() {
 // created=true, l, offers and events hold what was written (ids, Seq); on created=false or an
 // error they are left as they were (but for l.Validate's defaults).
 func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
-	nl, no, ne, err := partnergraph.PrepareSubmission(l, offers, events, now())
+	m, err := newSubmission(l, offers, events)
 	if err != nil {
 		return nil, false, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	m := &submission{l: nl, offers: no, events: ne, changes: leadChanges(nl.ReferrerID, nil, no, len(ne)), done: make(chan struct{})}
 	s.submits.submit(m)
 	err = m.err
 	if isConstraintViolation(err) {
-		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q or one of its offers already exists", nl.ID)
+		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q or one of its offers already exists", m.l.ID)
 	}
 	if err != nil {
 		return nil, false, wrap("submit lead", err)
@@ -152,7 +161,7 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	if m.res.existing != nil {
 		return m.res.existing, false, nil
 	}
-	*l = nl
+	*l = m.l
 	copy(offers, m.res.offers)
 	copy(events, m.res.events)
 	return l, true, nil
