@@ -449,32 +449,64 @@ func (s *Store) DueOffers(ctx context.Context, now time.Time, limit int) ([]part
 
 // OffersSince implements partnergraph.LeadStore. Every offer counts, whatever became of it: a
 // daily cap limits what a business is sent, not what it kept. A business with no offers is
-// absent from the map (which reads as 0); a zero since counts every offer.
+// absent from the map (which reads as 0); a zero since counts every offer. Concurrent calls
+// share one read (readGroup).
 func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error) {
-	out := make(map[string]int, len(businessIDs))
 	if len(businessIDs) == 0 {
-		return out, nil
+		return map[string]int{}, nil
 	}
-	// The zero time is 0001-01-01T00:00:00Z, before any offer.
-	params := map[string]any{"businessIds": sortedUnique(businessIDs), "since": since.UTC()}
-	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := run(ctx, tx, offerCountsSince, params)
-		if err != nil {
-			return struct{}{}, err
-		}
-		clear(out) // the driver may run this function again
-		for _, rec := range recs {
-			v := &values{m: rec.AsMap()}
-			id, n := v.str("businessId"), v.integer("offers")
-			if v.err != nil {
-				return struct{}{}, v.err
-			}
-			out[id] = int(n)
-		}
-		return struct{}{}, nil
-	})
+	out, err := s.offerCountReads.do(ctx, s, offersSince{businessIDs, since.UTC()}, s.offerCounts)
 	if err != nil {
 		return nil, wrap("count offers", err)
+	}
+	return out, nil
+}
+
+// offersSince is one question of OffersSince.
+type offersSince struct {
+	businessIDs []string
+	since       time.Time
+}
+
+// offerCounts answers the questions in one read transaction, one statement per distinct since
+// (the lead path asks them all from the start of the day).
+func (s *Store) offerCounts(ctx context.Context, qs []offersSince) ([]map[string]int, error) {
+	bySince := map[time.Time][]string{}
+	for _, q := range qs {
+		bySince[q.since] = append(bySince[q.since], q.businessIDs...)
+	}
+	counts, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[time.Time]map[string]int, error) {
+		out := map[time.Time]map[string]int{}
+		for since, ids := range bySince {
+			// The zero time is 0001-01-01T00:00:00Z, before any offer.
+			recs, err := run(ctx, tx, offerCountsSince, map[string]any{"businessIds": sortedUnique(ids), "since": since})
+			if err != nil {
+				return nil, err
+			}
+			n := map[string]int{}
+			for _, rec := range recs {
+				v := &values{m: rec.AsMap()}
+				id, k := v.str("businessId"), v.integer("offers")
+				if v.err != nil {
+					return nil, v.err
+				}
+				n[id] = int(k)
+			}
+			out[since] = n
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]int, len(qs))
+	for i, q := range qs {
+		out[i] = make(map[string]int, len(q.businessIDs))
+		for _, id := range q.businessIDs {
+			if k, ok := counts[q.since][id]; ok {
+				out[i][id] = k
+			}
+		}
 	}
 	return out, nil
 }

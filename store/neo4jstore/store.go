@@ -58,6 +58,11 @@ type Store struct {
 	seqs seqBatcher
 	// submits writes the lead submissions that wait together in one transaction (submit.go).
 	submits submitBatcher
+	// businessReads, offerCountReads and serviceReads share one read among the concurrent
+	// calls of BusinessesByID, OffersSince and Services (readgroup.go).
+	businessReads   readGroup[[]string, map[string]*partnergraph.Business]
+	offerCountReads readGroup[offersSince, map[string]int]
+	serviceReads    readGroup[struct{}, []partnergraph.Service]
 	// origin names this handle in the changes it writes (Origin).
 	origin string
 }
