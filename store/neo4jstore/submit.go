@@ -47,13 +47,15 @@ const (
 var errBatchCapped = errors.New("submissions of the batch reached a daily lead cap")
 
 // submission is one SubmitLead waiting in a batch: its lead, offers and events as prepared
-// (partnergraph.PrepareSubmission), its changes, and once done is closed, its outcome.
+// (partnergraph.PrepareSubmission), its changes, and its outcome, which its caller reads once
+// done is closed.
 type submission struct {
 	l       partnergraph.Lead
 	offers  []partnergraph.Offer
 	events  []partnergraph.LeadEvent
 	changes []change
 	done    chan struct{}
+	settled bool // res and err hold its outcome
 	res     submitted
 	err     error
 }
@@ -79,9 +81,10 @@ func newSubmission(l *partnergraph.Lead, offers []partnergraph.Offer, events []p
 // seqs is how many seqs the submission numbers: its offers, events and changes.
 func (m *submission) seqs() int { return len(m.offers) + len(m.events) + len(m.changes) }
 
-func (m *submission) finish(res submitted, err error) {
-	m.res, m.err = res, err
-	close(m.done)
+// settle records the submission's outcome; its caller learns it once the batch's reservation
+// is released (writeBatch), so that a subscriber it wakes reads past it.
+func (m *submission) settle(res submitted, err error) {
+	m.res, m.err, m.settled = res, err, true
 }
 
 // submitBatcher gathers the submissions that wait at one time into batches (Store.writeBatch).
@@ -92,7 +95,8 @@ type submitBatcher struct {
 	running int // goroutines writing batches
 }
 
-// submit writes m with the submissions waiting with it and returns once m is finished. Once
+// submit writes m with the submissions waiting with it and returns once m's outcome is known
+// and its reservation released. Once
 // queued, m runs to its end whatever its caller does, like any write whose seqs are reserved
 // (Store.numbered): each batch is bounded by the transaction timeout.
 func (b *submitBatcher) submit(m *submission) {
@@ -205,7 +209,7 @@ func (s *Store) writeBatch(ctx context.Context, ms []*submission) {
 			switch {
 			case err == nil:
 				for i, m := range live {
-					m.finish(out.res[i], out.errs[i])
+					m.settle(out.res[i], out.errs[i])
 				}
 				return nil
 			case errors.Is(err, errBatchCapped):
@@ -213,7 +217,7 @@ func (s *Store) writeBatch(ctx context.Context, ms []*submission) {
 				next := live[:0:0]
 				for i, m := range live {
 					if out.capped[i] {
-						m.finish(submitted{}, out.errs[i])
+						m.settle(submitted{}, out.errs[i])
 					} else {
 						next = append(next, m)
 					}
@@ -227,22 +231,25 @@ func (s *Store) writeBatch(ctx context.Context, ms []*submission) {
 				// second run's look-up finds its lead, and a second violation is a conflict.
 			default:
 				for _, m := range live {
-					m.finish(submitted{}, err)
+					m.settle(submitted{}, err)
 				}
 				return err
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		// The reservation failed, or the batch's error finished them all already.
-		for _, m := range batch {
-			select {
-			case <-m.done:
-			default:
-				m.finish(submitted{}, err)
-			}
+	// The reservation is released now (unless the outcome is unknown): tell the callers.
+	for _, m := range batch {
+		if slices.Contains(alone, m) {
+			continue
 		}
+		if !m.settled {
+			if err == nil {
+				err = errors.New("a submission of the batch was left undecided")
+			}
+			m.settle(submitted{}, err) // the reservation failed
+		}
+		close(m.done)
 	}
 	var wg sync.WaitGroup
 	for _, m := range alone {
