@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -383,6 +384,14 @@ func (s *Store) batchRun(ctx context.Context, tx neo4j.ManagedTransaction, r *re
 	if len(kept) == 0 {
 		return out, nil
 	}
+	// Linking a lead to its referrer and an offer to its recipient locks those businesses:
+	// rows in id order make concurrent batches lock them in one order, so they deadlock (and
+	// rerun) less often.
+	slices.SortStableFunc(leadRows, func(a, b any) int {
+		return strings.Compare(a.(map[string]any)["referrerId"].(string), b.(map[string]any)["referrerId"].(string))
+	})
+	byRecipient := slices.Clone(offers)
+	slices.SortStableFunc(byRecipient, func(a, b partnergraph.Offer) int { return strings.Compare(a.BusinessID, b.BusinessID) })
 	recs, err := run(ctx, tx, leadCreate, map[string]any{"leads": leadRows})
 	if err != nil {
 		return out, err
@@ -390,7 +399,7 @@ func (s *Store) batchRun(ctx context.Context, tx neo4j.ManagedTransaction, r *re
 	if err := wantCount(recs, "created", len(leadRows)); err != nil {
 		return out, err
 	}
-	if err := createOffersAndEvents(ctx, tx, offers, events); err != nil {
+	if err := createOffersAndEvents(ctx, tx, byRecipient, events); err != nil {
 		return out, err
 	}
 	if err := s.createChanges(ctx, tx, changes); err != nil {
