@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ func storeBenchCmd(ctx context.Context, args []string) error {
 	duration := f.duration("duration", 10*time.Second, "how long each lead rate runs")
 	workers := f.int("workers", 64, "concurrent HTTP clients of the lead path")
 	wipe := f.bool("wipe-neo4j", false, "empty the Neo4j database (NEO4J_DATABASE) first if it holds data")
+	cpuProfile := f.string("cpuprofile", "", "write a CPU profile of this process (server and clients) during the lead path to this file")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -58,7 +60,14 @@ func storeBenchCmd(ctx context.Context, args []string) error {
 				return err
 			}
 			fmt.Fprintf(os.Stderr, "%s: lead path at %s leads/s, %s each\n", kind, *rates, *duration)
-			if r.leads, err = leadBench(ctx, []partnergraph.Store{store}, *rates, *duration, *workers); err != nil {
+			stop, err := startCPUProfile(*cpuProfile, kind)
+			if err != nil {
+				store.Close()
+				return err
+			}
+			r.leads, err = leadBench(ctx, []partnergraph.Store{store}, *rates, *duration, *workers)
+			stop()
+			if err != nil {
 				store.Close()
 				return fmt.Errorf("%s: lead path: %w", kind, err)
 			}
@@ -106,6 +115,27 @@ func storeBenchCmd(ctx context.Context, args []string) error {
 		printLeadResults(os.Stdout, r.store, r.leads)
 	}
 	return nil
+}
+
+// startCPUProfile starts a CPU profile into path, with the store's kind before its extension
+// (one file per store), and returns what stops it; with an empty path it does nothing.
+func startCPUProfile(path, kind string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	ext := filepath.Ext(path)
+	f, err := os.Create(strings.TrimSuffix(path, ext) + "." + kind + ext)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // benchStore returns how to open a store of kind for the benchmark, how to empty it, and what

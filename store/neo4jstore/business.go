@@ -50,27 +50,51 @@ func (s *Store) Business(ctx context.Context, id string) (*partnergraph.Business
 	return b, nil
 }
 
-// BusinessesByID returns the businesses with these ids that exist, keyed by id.
+// BusinessesByID returns the businesses with these ids that exist, keyed by id. Concurrent
+// calls share one read (readGroup).
 func (s *Store) BusinessesByID(ctx context.Context, ids []string) (map[string]*partnergraph.Business, error) {
-	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*partnergraph.Business, error) {
-		out := make(map[string]*partnergraph.Business, len(ids))
-		if len(ids) == 0 {
-			return out, nil
-		}
+	if len(ids) == 0 {
+		return map[string]*partnergraph.Business{}, nil
+	}
+	out, err := s.businessReads.do(ctx, s, ids, s.businessesByID)
+	return out, wrap("find businesses", err)
+}
+
+// businessesByID reads the businesses of every question (a list of ids) in one statement, and
+// answers each with its own copies.
+func (s *Store) businessesByID(ctx context.Context, qs [][]string) ([]map[string]*partnergraph.Business, error) {
+	var ids []string
+	for _, q := range qs {
+		ids = append(ids, q...)
+	}
+	found, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]partnergraph.Business, error) {
 		recs, err := run(ctx, tx, businessByIDs, map[string]any{"ids": sortedUnique(ids)})
 		if err != nil {
 			return nil, err
 		}
+		out := make(map[string]partnergraph.Business, len(recs))
 		for _, rec := range recs {
 			b, err := businessOf(rec)
 			if err != nil {
 				return nil, err
 			}
-			out[b.ID] = b
+			out[b.ID] = *b
 		}
 		return out, nil
 	})
-	return out, wrap("find businesses", err)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]*partnergraph.Business, len(qs))
+	for i, q := range qs {
+		out[i] = make(map[string]*partnergraph.Business, len(q))
+		for _, id := range q {
+			if b, ok := found[id]; ok {
+				out[i][id] = &b
+			}
+		}
+	}
+	return out, nil
 }
 
 // UpdateBusiness applies the patch to the business, under its write lock, and returns the

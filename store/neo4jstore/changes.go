@@ -29,18 +29,28 @@ type change struct {
 
 // appendChanges writes the changes in tx, numbered from first on, in order.
 func (s *Store) appendChanges(ctx context.Context, tx neo4j.ManagedTransaction, first int64, changes []change) error {
-	if len(changes) == 0 {
-		return nil
-	}
-	rows := make([]any, len(changes))
+	return s.createChanges(ctx, tx, changeRows(nil, first, changes))
+}
+
+// changeRows appends change_create's rows of the changes, numbered from first on, to rows.
+func changeRows(rows []any, first int64, changes []change) []any {
 	for i, c := range changes {
-		rows[i] = map[string]any{"seq": first + int64(i), "kind": string(c.kind), "id": c.id, "to": c.to}
+		rows = append(rows, map[string]any{"seq": first + int64(i), "kind": string(c.kind), "id": c.id, "to": c.to})
+	}
+	return rows
+}
+
+// createChanges writes change_create's rows (changeRows) in tx: the changes of one write, or of
+// a batch of submissions.
+func (s *Store) createChanges(ctx context.Context, tx neo4j.ManagedTransaction, rows []any) error {
+	if len(rows) == 0 {
+		return nil
 	}
 	recs, err := run(ctx, tx, changeCreate, map[string]any{"changes": rows, "origin": s.origin, "at": now()})
 	if err != nil {
 		return err
 	}
-	return wantCount(recs, "created", len(changes))
+	return wantCount(recs, "created", len(rows))
 }
 
 // logged runs work in a write transaction that appends changes once work has succeeded,

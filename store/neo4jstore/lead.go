@@ -147,85 +147,123 @@ func eventRows(events []partnergraph.LeadEvent) []any {
 	return rows
 }
 
-// checkCaps counts each new offer, which the transaction has just written, against its
-// recipient's daily lead cap, on the offer's UTC day (partnergraph.CapDay), the offers before
-// it in the list included, and returns the first partnergraph.CheckDailyCap error. The day's
-// count is read and moved up under a lock of its own (offer_cap_take) that the transaction
-// holds until it ends, and every writer of offers takes it after writing them, so each offer
-// is counted once and no two writers to a recipient count from the same value. It must be
-// the transaction's last statement: writers to one recipient wait for each other from here
-// on. Unknown recipients are left to checkNewOffers.
-func checkCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer) error {
+// capKey names a recipient's UTC day (partnergraph.CapDay) of offers.
+type capKey struct {
+	business string
+	day      int64
+}
+
+func capKeyOf(o partnergraph.Offer) capKey {
+	return capKey{o.BusinessID, partnergraph.CapDay(o.CreatedAt).UnixNano()}
+}
+
+// dayCount is a recipient's daily lead cap and how many offers it had that day before the
+// offers counted so far.
+type dayCount struct{ limit, sent int }
+
+// takeCaps counts the new offers, which the transaction has just written, against their
+// recipients' daily lead caps, on each offer's UTC day: it returns each recipient and day's
+// cap and its offers before these (unknown recipients are absent; checkNewOffers deals with
+// them). The day's count is read and moved up under a lock of its own (offer_cap_take) that
+// the transaction holds until it ends, and every writer of offers takes it after writing
+// them, so each offer is counted once and no two writers to a recipient count from the same
+// value. It must be the transaction's last statement: writers to one recipient wait for each
+// other from here on.
+func takeCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer) (map[capKey]*dayCount, error) {
+	out := map[capKey]*dayCount{}
 	if len(offers) == 0 {
-		return nil
-	}
-	type key struct {
-		business string
-		day      int64
+		return out, nil
 	}
 	type capRow struct {
-		i        int64
 		business string
 		day      time.Time
 		n        int64
 	}
-	group := map[key]int{} // the row of each recipient and day
+	group := map[capKey]int{} // the row of each recipient and day
 	var crows []capRow
-	keys := make([]key, len(offers))
-	for i, o := range offers {
-		day := partnergraph.CapDay(o.CreatedAt)
-		k := key{o.BusinessID, day.UnixNano()}
-		keys[i] = k
+	for _, o := range offers {
+		k := capKeyOf(o)
 		if _, ok := group[k]; !ok {
 			group[k] = len(crows)
-			crows = append(crows, capRow{i: int64(len(crows)), business: o.BusinessID, day: day})
+			crows = append(crows, capRow{business: o.BusinessID, day: partnergraph.CapDay(o.CreatedAt)})
 		}
 		crows[group[k]].n++
 	}
+	keys := make([]capKey, len(crows))
+	for k, i := range group {
+		keys[i] = k
+	}
 	// By business and day, so that concurrent writers lock in one order; "i" names each row.
-	slices.SortFunc(crows, func(a, b capRow) int {
-		if c := strings.Compare(a.business, b.business); c != 0 {
+	order := make([]int, len(crows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := strings.Compare(crows[a].business, crows[b].business); c != 0 {
 			return c
 		}
-		return a.day.Compare(b.day)
+		return crows[a].day.Compare(crows[b].day)
 	})
 	rows := make([]any, len(crows))
-	for j, r := range crows {
-		rows[j] = map[string]any{"i": r.i, "businessId": r.business, "from": r.day, "to": r.day.Add(24 * time.Hour), "n": r.n}
+	for j, i := range order {
+		r := crows[i]
+		rows[j] = map[string]any{"i": int64(i), "businessId": r.business, "from": r.day, "to": r.day.Add(24 * time.Hour), "n": r.n}
 	}
 	recs, err := run(ctx, tx, offerCapTake, map[string]any{"rows": rows})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	type count struct{ limit, sent int }
-	counts := map[int]count{}
 	for _, rec := range recs {
 		v := &values{m: rec.AsMap()}
 		i, limit, sent := v.integer("i"), v.integer("cap"), v.integer("offers")
 		if v.err != nil {
-			return v.err
+			return nil, v.err
 		}
-		counts[int(i)] = count{int(limit), int(sent)}
+		if i < 0 || int(i) >= len(keys) {
+			return nil, fmt.Errorf("offer_cap_take returned row %d of %d", i, len(keys))
+		}
+		out[keys[i]] = &dayCount{int(limit), int(sent)}
 	}
-	for i, o := range offers {
-		c, ok := counts[group[keys[i]]]
+	return out, nil
+}
+
+// checkCapsOf checks offers, in order, against counts (takeCaps), the offers before each in
+// the list included, and returns the first partnergraph.CheckDailyCap error. Only when all
+// pass does it count them in counts, so that a batch can leave out a submission that fails.
+func checkCapsOf(counts map[capKey]*dayCount, offers []partnergraph.Offer) error {
+	add := map[capKey]int{}
+	for _, o := range offers {
+		k := capKeyOf(o)
+		c, ok := counts[k]
 		if !ok {
 			continue
 		}
-		if err := partnergraph.CheckDailyCap(o.BusinessID, c.limit, c.sent); err != nil {
+		if err := partnergraph.CheckDailyCap(o.BusinessID, c.limit, c.sent+add[k]); err != nil {
 			return err
 		}
-		c.sent++
-		counts[group[keys[i]]] = c
+		add[k]++
+	}
+	for k, n := range add {
+		counts[k].sent += n
 	}
 	return nil
 }
 
-// createOffersAndEvents writes a lead's new offers and events (their seqs assigned) and checks
-// that every row was written.
-func createOffersAndEvents(ctx context.Context, tx neo4j.ManagedTransaction, leadID string, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
+// checkCaps counts the new offers against their recipients' daily caps (takeCaps) and returns
+// the first partnergraph.CheckDailyCap error. It must be the transaction's last statement.
+func checkCaps(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer) error {
+	counts, err := takeCaps(ctx, tx, offers)
+	if err != nil {
+		return err
+	}
+	return checkCapsOf(counts, offers)
+}
+
+// createOffersAndEvents writes new offers and events (their seqs assigned; they may belong to
+// several leads) and checks that every row was written.
+func createOffersAndEvents(ctx context.Context, tx neo4j.ManagedTransaction, offers []partnergraph.Offer, events []partnergraph.LeadEvent) error {
 	if len(offers) > 0 {
-		recs, err := run(ctx, tx, offerCreate, map[string]any{"leadId": leadID, "offers": offerRows(offers)})
+		recs, err := run(ctx, tx, offerCreate, map[string]any{"offers": offerRows(offers)})
 		if err != nil {
 			return err
 		}
@@ -260,139 +298,6 @@ func wantCount(recs []*neo4j.Record, key string, want int) error {
 		return fmt.Errorf("%s %d of %d", key, n, want)
 	}
 	return nil
-}
-
-// submitted is what one run of SubmitLead's transaction produced: the existing lead under the
-// key, or the offers and events as written.
-type submitted struct {
-	existing *partnergraph.Lead
-	offers   []partnergraph.Offer
-	events   []partnergraph.LeadEvent
-}
-
-// SubmitLead implements partnergraph.LeadStore. It validates l (EINVALID), fills its id,
-// InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
-// lead, offers and events in one write transaction, numbered from seqs reserved for it
-// (seqs.go). The idempotency key is looked up with the referrer (keys are per referrer, so
-// another referrer's lead under the same key is neither found nor a conflict); when the same
-// key is submitted concurrently, the lead_referrer_key constraint lets one write commit and
-// fails the others, which then run again and find its lead. ECONFLICT naming
-// "idempotencyKey" if the key holds a lead of the same referrer with another input, ECONFLICT
-// naming "dailyLeadCap" if an offer would take its recipient past its daily cap (counted
-// under the recipient's lock), ECONFLICT if the lead's or an offer's id is taken; ENOTFOUND
-// naming "referrerId", "service" or "businessId" (of an offer).
-//
-// The driver may run the transaction more than once (after a deadlock or a leader change), so
-// each run starts from the prepared copies. A commit whose outcome is unknown comes back as an
-// error; the caller's retry under the same key then finds the lead if it was written. Once its
-// seqs are reserved the write runs to its end even if ctx ends (see Store.numbered). On
-// success with created=true, l, offers and events hold what was written (ids, Seq); on
-// created=false or an error they are left as they were (but for l.Validate's defaults).
-func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent) (*partnergraph.Lead, bool, error) {
-	nl, no, ne, err := partnergraph.PrepareSubmission(l, offers, events, now())
-	if err != nil {
-		return nil, false, err
-	}
-
-	var res submitted
-	changes := leadChanges(nl.ReferrerID, nil, no, len(ne))
-	err = s.numbered(ctx, len(no)+len(ne)+len(changes), func(ctx context.Context, r *reservation) error {
-		// A constraint violation means a concurrent submit of the same key (or a taken id)
-		// committed first: the second run's look-up finds its lead, and a second violation
-		// is a conflict.
-		var err error
-		for attempt := 0; attempt < 2; attempt++ {
-			res, err = write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (submitted, error) {
-				return s.submitLead(ctx, tx, r, &nl, no, ne, changes)
-			})
-			if !isConstraintViolation(err) {
-				break
-			}
-		}
-		return err
-	})
-	if isConstraintViolation(err) {
-		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q or one of its offers already exists", nl.ID)
-	}
-	if err != nil {
-		return nil, false, wrap("submit lead", err)
-	}
-	if res.existing != nil {
-		return res.existing, false, nil
-	}
-	*l = nl
-	copy(offers, res.offers)
-	copy(events, res.events)
-	return l, true, nil
-}
-
-// submitLead is one run of SubmitLead's transaction, numbered from r (nil when the lead has
-// neither offers nor events): the offers, then the events, then the changes of a new lead.
-// It changes none of its arguments.
-func (s *Store) submitLead(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, l *partnergraph.Lead, offers []partnergraph.Offer, events []partnergraph.LeadEvent, changes []change) (submitted, error) {
-	if err := r.check(ctx, tx); err != nil {
-		return submitted{}, err
-	}
-	recs, err := run(ctx, tx, leadByKey, map[string]any{"referrerId": l.ReferrerID, "key": l.IdempotencyKey})
-	if err != nil {
-		return submitted{}, err
-	}
-	if len(recs) > 0 {
-		old, err := leadOf(recs[0])
-		if err != nil {
-			return submitted{}, err
-		}
-		if old.InputHash != l.InputHash {
-			return submitted{}, &partnergraph.Error{Code: partnergraph.ECONFLICT, Field: "idempotencyKey", Message: "was already used for a lead with other input"}
-		}
-		return submitted{existing: old}, nil
-	}
-	found, err := checkRefs(ctx, tx, refs{
-		businessIDs: append([]string{l.ReferrerID}, businessIDsOf(offers)...),
-		serviceIDs:  []string{l.ServiceID},
-		leadIDs:     []string{l.ID},
-		offerIDs:    offerIDsOf(offers),
-	})
-	if err != nil {
-		return submitted{}, err
-	}
-	if !found.businesses[l.ReferrerID] {
-		return submitted{}, notFound("referrerId", "business", l.ReferrerID)
-	}
-	if !found.services[l.ServiceID] {
-		return submitted{}, notFound("service", "service", l.ServiceID)
-	}
-	if found.leadsTaken[l.ID] {
-		return submitted{}, partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q already exists", l.ID)
-	}
-	if err := checkNewOffers(offers, found); err != nil {
-		return submitted{}, err
-	}
-	// A concurrent submit of the same key waits here on the constraint, and fails once the
-	// other commits.
-	recs, err = run(ctx, tx, leadCreate, leadParams(l))
-	if err != nil {
-		return submitted{}, err
-	}
-	if len(recs) != 1 {
-		return submitted{}, fmt.Errorf("lead %q was not created", l.ID)
-	}
-	out := submitted{offers: slices.Clone(offers), events: slices.Clone(events)}
-	if r != nil {
-		assignSeqs(r.first, out.offers, out.events)
-	}
-	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
-		return submitted{}, err
-	}
-	if r != nil {
-		if err := s.appendChanges(ctx, tx, r.first+int64(len(offers)+len(events)), changes); err != nil {
-			return submitted{}, err
-		}
-	}
-	if err := checkCaps(ctx, tx, out.offers); err != nil {
-		return submitted{}, err
-	}
-	return out, nil
 }
 
 // Lead implements partnergraph.LeadStore. ENOTFOUND for an unknown id. A lead whose
@@ -544,32 +449,64 @@ func (s *Store) DueOffers(ctx context.Context, now time.Time, limit int) ([]part
 
 // OffersSince implements partnergraph.LeadStore. Every offer counts, whatever became of it: a
 // daily cap limits what a business is sent, not what it kept. A business with no offers is
-// absent from the map (which reads as 0); a zero since counts every offer.
+// absent from the map (which reads as 0); a zero since counts every offer. Concurrent calls
+// share one read (readGroup).
 func (s *Store) OffersSince(ctx context.Context, businessIDs []string, since time.Time) (map[string]int, error) {
-	out := make(map[string]int, len(businessIDs))
 	if len(businessIDs) == 0 {
-		return out, nil
+		return map[string]int{}, nil
 	}
-	// The zero time is 0001-01-01T00:00:00Z, before any offer.
-	params := map[string]any{"businessIds": sortedUnique(businessIDs), "since": since.UTC()}
-	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := run(ctx, tx, offerCountsSince, params)
-		if err != nil {
-			return struct{}{}, err
-		}
-		clear(out) // the driver may run this function again
-		for _, rec := range recs {
-			v := &values{m: rec.AsMap()}
-			id, n := v.str("businessId"), v.integer("offers")
-			if v.err != nil {
-				return struct{}{}, v.err
-			}
-			out[id] = int(n)
-		}
-		return struct{}{}, nil
-	})
+	out, err := s.offerCountReads.do(ctx, s, offersSince{businessIDs, since.UTC()}, s.offerCounts)
 	if err != nil {
 		return nil, wrap("count offers", err)
+	}
+	return out, nil
+}
+
+// offersSince is one question of OffersSince.
+type offersSince struct {
+	businessIDs []string
+	since       time.Time
+}
+
+// offerCounts answers the questions in one read transaction, one statement per distinct since
+// (the lead path asks them all from the start of the day).
+func (s *Store) offerCounts(ctx context.Context, qs []offersSince) ([]map[string]int, error) {
+	bySince := map[time.Time][]string{}
+	for _, q := range qs {
+		bySince[q.since] = append(bySince[q.since], q.businessIDs...)
+	}
+	counts, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[time.Time]map[string]int, error) {
+		out := map[time.Time]map[string]int{}
+		for since, ids := range bySince {
+			// The zero time is 0001-01-01T00:00:00Z, before any offer.
+			recs, err := run(ctx, tx, offerCountsSince, map[string]any{"businessIds": sortedUnique(ids), "since": since})
+			if err != nil {
+				return nil, err
+			}
+			n := map[string]int{}
+			for _, rec := range recs {
+				v := &values{m: rec.AsMap()}
+				id, k := v.str("businessId"), v.integer("offers")
+				if v.err != nil {
+					return nil, v.err
+				}
+				n[id] = int(k)
+			}
+			out[since] = n
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]int, len(qs))
+	for i, q := range qs {
+		out[i] = make(map[string]int, len(q.businessIDs))
+		for _, id := range q.businessIDs {
+			if k, ok := counts[q.since][id]; ok {
+				out[i][id] = k
+			}
+		}
 	}
 	return out, nil
 }

@@ -235,7 +235,7 @@ func (s *Store) returnEvent(ctx context.Context, tx neo4j.ManagedTransaction, rs
 		return err
 	}
 	assignSeqs(rs.first, nil, events)
-	if err := createOffersAndEvents(ctx, tx, l.ID, nil, events); err != nil {
+	if err := createOffersAndEvents(ctx, tx, nil, events); err != nil {
 		return err
 	}
 	changes := leadChanges(l.ReferrerID, nil, nil, 1)

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -24,9 +25,16 @@ func (s *Store) PutService(ctx context.Context, svc partnergraph.Service) error 
 	return wrap("put service", err)
 }
 
-// Services returns every service, by sector then name.
+// Services returns every service, by sector then name. Concurrent calls share one read
+// (readGroup): the lead path asks for the catalogue with every submission.
 func (s *Store) Services(ctx context.Context) ([]partnergraph.Service, error) {
-	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.Service, error) {
+	out, err := s.serviceReads.do(ctx, s, struct{}{}, s.services)
+	return out, wrap("list services", err)
+}
+
+// services reads the catalogue once and answers each of qs with its own copy.
+func (s *Store) services(ctx context.Context, qs []struct{}) ([][]partnergraph.Service, error) {
+	all, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]partnergraph.Service, error) {
 		recs, err := run(ctx, tx, serviceList, nil)
 		if err != nil {
 			return nil, err
@@ -41,7 +49,14 @@ func (s *Store) Services(ctx context.Context) ([]partnergraph.Service, error) {
 		}
 		return out, nil
 	})
-	return out, wrap("list services", err)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]partnergraph.Service, len(qs))
+	for i := range qs {
+		out[i] = slices.Clone(all)
+	}
+	return out, nil
 }
 
 // SetComplement creates or replaces the complement from c.From to c.To. EINVALID naming the

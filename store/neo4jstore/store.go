@@ -56,6 +56,13 @@ type Store struct {
 	// seqs reserves the seqs of numbered writes, batching the writes that wait together
 	// (seqs.go).
 	seqs seqBatcher
+	// submits writes the lead submissions that wait together in one transaction (submit.go).
+	submits submitBatcher
+	// businessReads, offerCountReads and serviceReads share one read among the concurrent
+	// calls of BusinessesByID, OffersSince and Services (readgroup.go).
+	businessReads   readGroup[[]string, map[string]*partnergraph.Business]
+	offerCountReads readGroup[offersSince, map[string]int]
+	serviceReads    readGroup[struct{}, []partnergraph.Service]
 	// origin names this handle in the changes it writes (Origin).
 	origin string
 }
@@ -86,6 +93,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		origin:         partnergraph.NewID(),
 	}
 	s.seqs.s = s
+	s.submits.s = s
 	if s.database == "" {
 		s.database = DefaultDatabase
 	}

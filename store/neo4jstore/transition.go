@@ -230,7 +230,7 @@ func (s *Store) applyTransition(ctx context.Context, tx neo4j.ManagedTransaction
 	if r != nil {
 		assignSeqs(r.first, out.offers, out.events)
 	}
-	if err := createOffersAndEvents(ctx, tx, l.ID, out.offers, out.events); err != nil {
+	if err := createOffersAndEvents(ctx, tx, out.offers, out.events); err != nil {
 		return applied{}, err
 	}
 	if r != nil {

@@ -1,27 +1,30 @@
-// Creates a lead and links it to its referrer. A taken id, or a key the referrer already used,
-// fails on the lead_id or lead_referrer_key constraint.
-MATCH (r:Business {id: $referrerId})
+// Creates leads ($leads: one row each, with the fields of leadParams) and links each to its
+// referrer, and returns how many it created: a batch of submissions writes all its leads in
+// one statement. A taken id, or a key the referrer already used, fails on the lead_id or
+// lead_referrer_key constraint.
+UNWIND $leads AS row
+MATCH (r:Business {id: row.referrerId})
 CREATE (l:Lead {
-  id: $id,
-  idempotencyKey: $idempotencyKey,
-  inputHash: $inputHash,
-  referrerId: $referrerId,
-  serviceId: $serviceId,
-  location: $location,
-  customerName: $customerName,
-  customerEmail: $customerEmail,
-  customerPhone: $customerPhone,
-  consentText: $consentText,
-  consentGivenAt: $consentGivenAt,
-  notes: $notes,
-  mode: $mode,
-  maxOffers: $maxOffers,
-  status: $status,
-  reason: $reason,
-  valueMinor: $valueMinor,
-  currency: $currency,
-  createdAt: $createdAt,
-  closedAt: $closedAt
+  id: row.id,
+  idempotencyKey: row.idempotencyKey,
+  inputHash: row.inputHash,
+  referrerId: row.referrerId,
+  serviceId: row.serviceId,
+  location: row.location,
+  customerName: row.customerName,
+  customerEmail: row.customerEmail,
+  customerPhone: row.customerPhone,
+  consentText: row.consentText,
+  consentGivenAt: row.consentGivenAt,
+  notes: row.notes,
+  mode: row.mode,
+  maxOffers: row.maxOffers,
+  status: row.status,
+  reason: row.reason,
+  valueMinor: row.valueMinor,
+  currency: row.currency,
+  createdAt: row.createdAt,
+  closedAt: row.closedAt
 })
 CREATE (l)-[:REFERRED_BY]->(r)
-RETURN l.id AS id
+RETURN count(l) AS created

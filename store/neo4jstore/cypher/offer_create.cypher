@@ -1,12 +1,12 @@
-// Creates a lead's new offers (each row with its seq already assigned), each linked to the
-// lead and to its recipient, and returns how many it created. A taken id fails on the
-// Offer.id constraint.
-MATCH (l:Lead {id: $leadId})
+// Creates new offers (each row with its lead's id and its seq already assigned; the offers of
+// a batch of submissions may belong to several leads), each linked to its lead and to its
+// recipient, and returns how many it created. A taken id fails on the Offer.id constraint.
 UNWIND $offers AS row
+MATCH (l:Lead {id: row.leadId})
 MATCH (b:Business {id: row.businessId})
 CREATE (l)-[:HAS_OFFER]->(o:Offer {
   id: row.id,
-  leadId: $leadId,
+  leadId: row.leadId,
   businessId: row.businessId,
   seq: row.seq,
   rank: row.rank,
