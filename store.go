@@ -156,6 +156,7 @@ type Store interface {
 
 	LeadStore
 	LeadErasure
+	LeadErasureFeed
 	ReturnStore
 	WebhookStore
 	TokenRevocations

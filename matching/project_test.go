@@ -23,7 +23,7 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"Network": read, "NetworksByID": read, "Networks": read, "Memberships": read, "MembershipsOf": read,
 		"TrustEdge": read, "TrustEdges": read, "TrustCounts": read,
 		"Partnership": read, "Partnerships": read, "Export": read,
-		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read,
+		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read, "LeadErasures": read,
 		"DueOffers": read, "OffersSince": read, "Ledger": read, "Commissions": read, "CommissionOfLead": read, "Outcomes": read,
 		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",

@@ -285,6 +285,16 @@ func testWebhookDeliveries(t *testing.T, f *leadFixture) {
 		if log.Items[0].Status != partnergraph.DeliveryFailed {
 			t.Fatalf("the disabling attempt's entry %+v", log.Items[0])
 		}
+		// The owner is told in its business's feed, in the same write: which endpoint, why.
+		es := f.events(t, f.a)
+		if len(es) == 0 {
+			t.Fatal("disabling the endpoint told its business nothing")
+		}
+		e := es[len(es)-1]
+		if e.Kind != partnergraph.EventWebhookDisabled || e.WebhookID != w.ID || e.LeadID != "" || e.ReferrerID != f.a ||
+			e.Status != "" || !strings.Contains(e.Message, "failing for 24h") || !e.At.Equal(a.At) {
+			t.Fatalf("the notice of the disabled endpoint = %+v", e)
+		}
 	})
 
 	t.Run("invalid", func(t *testing.T) {
