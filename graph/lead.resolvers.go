@@ -112,7 +112,18 @@ func (r *leadEventResolver) Cursor(ctx context.Context, obj *partnergraph.LeadEv
 
 // Lead is the resolver for the lead field.
 func (r *leadEventResolver) Lead(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.Lead, error) {
+	if obj.LeadID == "" {
+		return nil, nil // a notice about no lead
+	}
 	return r.leadByID(ctx, obj.LeadID)
+}
+
+// Status is the resolver for the status field: null for an event without a lead.
+func (r *leadEventResolver) Status(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.LeadStatus, error) {
+	if obj.Status == "" {
+		return nil, nil
+	}
+	return &obj.Status, nil
 }
 
 // Partner is the resolver for the partner field.
