@@ -159,6 +159,7 @@ type Store interface {
 	LeadErasureFeed
 	ReturnStore
 	WebhookStore
+	WebhookLeaseRelease
 	TokenRevocations
 	ChangeFeed
 

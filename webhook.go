@@ -266,8 +266,8 @@ type WebhookStore interface {
 // CheckWebhookClaim returns EINVALID unless holder has 1 to 256 bytes, ttl is between a second
 // and an hour, and limit in 1..MaxFeedSize.
 func CheckWebhookClaim(holder string, ttl time.Duration, limit int) error {
-	if holder == "" || len(holder) > 256 {
-		return Invalidf("holder", "must have 1 to 256 bytes")
+	if err := CheckWebhookRelease(holder); err != nil {
+		return err
 	}
 	if ttl < time.Second || ttl > time.Hour {
 		return Invalidf("ttl", "must be between 1s and 1h")

@@ -36,7 +36,7 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"RequestReturn":    leadWrite, "MoveReturn": leadWrite,
 		"AddOwner":     notInGraph + " (owners)",
 		"RevokeTokens": notInGraph + " (token revocations)",
-		"Webhook":      read, "Webhooks": read, "WebhookDeliveries": read, "ClaimWebhooks": notInGraph + " (webhook leases)",
+		"Webhook":      read, "Webhooks": read, "WebhookDeliveries": read, "ClaimWebhooks": notInGraph + " (webhook leases)", "ReleaseWebhooks": notInGraph + " (webhook leases)",
 		"CreateWebhook": notInGraph + " (webhooks)", "UpdateWebhook": notInGraph + " (webhooks)", "DeleteWebhook": notInGraph + " (webhooks)",
 		"RecordWebhookAttempt": notInGraph + " (webhook deliveries)", "RedeliverWebhook": notInGraph + " (webhook cursors)",
 		"Import": "bulk: the projection is built from the store after an import (matching.Build)",

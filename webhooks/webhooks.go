@@ -149,10 +149,14 @@ func (d *Deliverer) Wake() {
 }
 
 // Run claims due endpoints and delivers their events, every Poll or Wake, until ctx ends. An
-// attempt in flight when ctx ends is abandoned unrecorded: its event is delivered again.
+// attempt in flight when ctx ends is abandoned unrecorded: its event is delivered again. Once
+// its last round has returned it releases its leases, so that another server takes its
+// endpoints over at once rather than after LeaseTTL (a server that dies cannot: its leases run
+// out).
 func (d *Deliverer) Run(ctx context.Context) {
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
+	defer d.release(context.WithoutCancel(ctx))
 	for {
 		d.round(ctx)
 		select {
@@ -161,6 +165,24 @@ func (d *Deliverer) Run(ctx context.Context) {
 		case <-t.C:
 		case <-d.wake:
 		}
+	}
+}
+
+// releaseTimeout bounds the release of the leases at shutdown: a store that does not answer
+// lets the leases run out instead of holding the shutdown up.
+const releaseTimeout = 5 * time.Second
+
+// release ends this deliverer's leases.
+func (d *Deliverer) release(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, releaseTimeout)
+	defer cancel()
+	n, err := d.store.ReleaseWebhooks(ctx, d.cfg.Holder)
+	if err != nil {
+		d.cfg.Log.Warn("release webhook leases at shutdown: other servers take the endpoints over when the leases run out", "ttl", d.cfg.LeaseTTL, "err", err)
+		return
+	}
+	if n > 0 {
+		d.cfg.Log.Info("released webhook leases", "endpoints", n)
 	}
 }
 

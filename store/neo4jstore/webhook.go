@@ -19,6 +19,7 @@ var (
 	webhookList           = stmt("webhook_list")
 	webhookDelete         = stmt("webhook_delete")
 	webhookClaim          = stmt("webhook_claim")
+	webhookRelease        = stmt("webhook_release")
 	webhookDeliveryRecord = stmt("webhook_delivery_record")
 	webhookDeliveryGet    = stmt("webhook_delivery_get")
 	webhookDeliveryList   = stmt("webhook_delivery_list")
@@ -243,6 +244,26 @@ func (s *Store) ClaimWebhooks(ctx context.Context, holder string, ttl time.Durat
 		return ws, nil
 	})
 	return out, wrap("claim webhooks", err)
+}
+
+// ReleaseWebhooks implements partnergraph.WebhookLeaseRelease (webhook_release). EINVALID
+// naming "holder".
+func (s *Store) ReleaseWebhooks(ctx context.Context, holder string) (int, error) {
+	if err := partnergraph.CheckWebhookRelease(holder); err != nil {
+		return 0, err
+	}
+	n, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (int64, error) {
+		recs, err := run(ctx, tx, webhookRelease, map[string]any{"holder": holder})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) != 1 {
+			return 0, fmt.Errorf("webhook_release returned %d rows", len(recs))
+		}
+		n, _, err := neo4j.GetRecordValue[int64](recs[0], "released")
+		return n, err
+	})
+	return int(n), wrap("release webhooks", err)
 }
 
 // RecordWebhookAttempt implements partnergraph.Store.

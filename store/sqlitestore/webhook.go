@@ -322,3 +322,24 @@ func tellDisabled(ctx context.Context, tx *txn, a partnergraph.WebhookAttempt) e
 	}
 	return insertEvents(ctx, tx, []partnergraph.LeadEvent{partnergraph.WebhookDisabledEvent(w, a.Disable, a.At)})
 }
+
+// ReleaseWebhooks implements partnergraph.WebhookLeaseRelease: a lease_until of 0 has run
+// out, and sorts first for the next claim.
+func (s *Store) ReleaseWebhooks(ctx context.Context, holder string) (int, error) {
+	if err := partnergraph.CheckWebhookRelease(holder); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.write(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET lease_holder = '', lease_until = 0 WHERE lease_holder = ?`, holder)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, wrap("release webhooks", err)
+	}
+	return int(n), nil
+}
