@@ -158,6 +158,7 @@ type Store interface {
 	LeadErasure
 	LeadErasureFeed
 	ReturnStore
+	LeadReturnsByLead
 	WebhookStore
 	WebhookLeaseRelease
 	TokenRevocations

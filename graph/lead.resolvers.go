@@ -291,8 +291,13 @@ func (r *queryResolver) Inbox(ctx context.Context, businessID string, first *int
 	if len(offers) > p.First {
 		s.Items, s.HasNext = offers[:p.First], true
 	}
-	for _, o := range s.Items {
+	leadIDs := make([]string, len(s.Items))
+	for i, o := range s.Items {
 		s.Cursors = append(s.Cursors, seqCursor(o.Seq))
+		leadIDs[i] = o.LeadID
+	}
+	if selects(ctx, "edges", "node", "lead", "return") {
+		prefetchLeadReturns(ctx, leadIDs)
 	}
 	es, info := edges(s, p, func(c string, o partnergraph.Offer) model.OfferEdge { return model.OfferEdge{Cursor: c, Node: &o} })
 	return &model.OfferConnection{Edges: es, PageInfo: info}, nil

@@ -443,6 +443,11 @@ func (s *timedStore) LeadErasures(ctx context.Context, businessID string, after 
 	return s.Store.LeadErasures(ctx, businessID, after, limit)
 }
 
+func (s *timedStore) LeadReturnsOf(ctx context.Context, leadIDs []string) (map[string]*partnergraph.LeadReturn, error) {
+	defer s.m.time("LeadReturnsOf")()
+	return s.Store.LeadReturnsOf(ctx, leadIDs)
+}
+
 func (s *timedStore) Apply(ctx context.Context, t partnergraph.Transition) error {
 	defer s.m.time("Apply")()
 	err := s.Store.Apply(ctx, t)

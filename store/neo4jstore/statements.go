@@ -121,6 +121,7 @@ var (
 	commissionByLead = stmt("commission_by_lead")
 
 	returnByLead    = stmt("return_by_lead")
+	returnByLeads   = stmt("return_by_leads")
 	returnCreate    = stmt("return_create")
 	returnUpdate    = stmt("return_update")
 	returnDue       = stmt("return_due")
