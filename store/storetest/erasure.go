@@ -303,6 +303,22 @@ func testLeadEraseClosed(t *testing.T, f *leadFixture) {
 	if got, err := f.s.Lead(ctx, erased.ID); err != nil || got.Erased == nil || got.Erased.By != "admin-1" {
 		t.Fatalf("retention replaced an earlier tombstone: %+v, %v", got, err)
 	}
+	// The referrer and the recipient were told of each erasure once: the manual one, then the
+	// retention's, in that order.
+	for _, b := range []string{f.ref, f.a} {
+		es, err := f.s.LeadErasures(ctx, b, 0, 100)
+		must(t, err)
+		var got []string
+		for _, e := range es {
+			got = append(got, e.LeadID)
+		}
+		if want := []string{erased.ID, oldWon.ID, oldLost.ID}; !slices.Equal(got, want) {
+			t.Fatalf("the erasures told to %s: %v, want %v", b, got, want)
+		}
+		if !es[1].At.Equal(now) {
+			t.Fatalf("the retention's erasure event = %+v, want it at %s", es[1], now)
+		}
+	}
 }
 
 // testLeadEraseConcurrent: erasures at once, of one lead and by several retention runs, each
