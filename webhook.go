@@ -250,7 +250,9 @@ type WebhookStore interface {
 	ClaimWebhooks(ctx context.Context, holder string, ttl time.Duration, limit int) ([]*Webhook, error)
 	// RecordWebhookAttempt records an attempt in the delivery log and moves the endpoint on:
 	// after a success its cursor of the feed moves to a.Seq (never back) and its failures are
-	// forgotten; after a failure its retry state (and a.Disable) is recorded. ECONFLICT, and
+	// forgotten; after a failure its retry state (and a.Disable) is recorded. An attempt that
+	// disables the endpoint also tells its business, in the same transaction
+	// (WebhookDisabledEvent in its feed, with its LEAD_EVENT change). ECONFLICT, and
 	// nothing is written, unless holder holds the endpoint's lease. ENOTFOUND.
 	RecordWebhookAttempt(ctx context.Context, holder string, a WebhookAttempt) error
 	// WebhookDeliveries lists the endpoint's delivery log, newest first (by first attempt),

@@ -3616,7 +3616,7 @@ type Commission {
   createdAt: Time!
 }
 
-"A change of a lead's status, in its referrer's feed."
+"An event of a business's feed: a change of the status of a lead it referred, or a notice to it (kind)."
 type LeadEvent {
   cursor: String!
   "The lead the event is about; null for a notice about no lead (kind WEBHOOK_DISABLED)."
@@ -3745,7 +3745,7 @@ extend type Mutation {
 type Subscription {
   "The business's inbox: every offer after the cursor, then new ones as they are made, once each."
   leadOffers(businessId: ID!, after: String): Offer!
-  "Status changes of the leads the business referred, after the cursor."
+  "The business's feed after the cursor: the status changes of the leads it referred, and the notices to it (see LeadEvent.kind)."
   leadUpdates(businessId: ID!, after: String): LeadEvent!
 }
 `, BuiltIn: false},
