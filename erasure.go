@@ -104,13 +104,15 @@ func coarse(x float64) float64 {
 // Lead.Erase leaves it, and each of its offers as Offer.Erase leaves it.
 // storetest.Run holds its contract.
 type LeadErasure interface {
-	// EraseLead erases the lead's customer data (Lead.Erase) and returns the lead as stored.
-	// A lead erased before is returned as it is, with its first tombstone. ENOTFOUND for an
+	// EraseLead erases the lead's customer data (Lead.Erase) and returns the lead as stored;
+	// in the same transaction it tells each business that got the lead's data
+	// (LeadErasedEvents: a LEAD_ERASED event in each one's feed, with its LEAD_EVENT change).
+	// A lead erased before is returned as it is, with its first tombstone, and no one is told again. ENOTFOUND for an
 	// unknown lead, EINVALID (Erasure.Validate) for a bad tombstone.
 	EraseLead(ctx context.Context, leadID string, e Erasure) (*Lead, error)
 	// EraseClosedLeads erases the customer data of up to limit leads closed (WON or LOST)
-	// before closedBefore that are not erased yet, with the tombstone e, and returns how many
-	// it erased. Each lead is erased by a conditional write, so that servers running it at
+	// before closedBefore that are not erased yet, with the tombstone e, telling each as
+	// EraseLead does, and returns how many it erased. Each lead is erased by a conditional write, so that servers running it at
 	// once never erase one lead twice. EINVALID for a zero closedBefore, a bad tombstone, or a
 	// limit outside 1..MaxFeedSize (naming "first").
 	EraseClosedLeads(ctx context.Context, closedBefore time.Time, e Erasure, limit int) (int, error)

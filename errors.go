@@ -61,11 +61,13 @@ func ErrorCode(err error) Code {
 	return EINTERNAL
 }
 
-// WithFieldPrefix returns err with prefix prepended to its Field, so that validation done on a
-// nested value names the field as the API sees it. Other errors are returned unchanged.
+// WithFieldPrefix returns err with prefix prepended to its Field, so that a check done on a
+// nested value names the field as the API sees it: an EINVALID always (one without a field
+// names the prefix), any other error that names a field (a CONFLICT on an idempotency key is
+// about input.idempotencyKey too). Other errors are returned unchanged.
 func WithFieldPrefix(prefix string, err error) error {
 	var e *Error
-	if !errors.As(err, &e) || e.Code != EINVALID {
+	if !errors.As(err, &e) || (e.Code != EINVALID && e.Field == "") {
 		return err
 	}
 	f := prefix

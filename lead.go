@@ -181,14 +181,19 @@ type Offer struct {
 	RespondedAt   *time.Time  `json:"respondedAt,omitempty"`
 }
 
-// LeadEvent is a change of a lead's status, in its referrer's feed (Seq orders the feed, as
-// it orders an inbox).
+// LeadEvent is an entry of a business's feed (Seq orders the feed, as it orders an inbox): a
+// change of the status of a lead it referred, or a notice to it (Kind).
 type LeadEvent struct {
-	Seq        int64      `json:"seq"`
-	LeadID     string     `json:"leadId"`
+	Seq    int64         `json:"seq"`
+	Kind   LeadEventKind `json:"kind"`
+	LeadID string        `json:"leadId"` // "" for a notice about no lead (WEBHOOK_DISABLED)
+	// ReferrerID is the business whose feed holds the event: the lead's referrer for its
+	// status changes, the business told for a notice (a LEAD_ERASED event goes to the lead's
+	// recipients too). The name is the feed's key in both stores.
 	ReferrerID string     `json:"referrerId"`
-	Status     LeadStatus `json:"status"`
+	Status     LeadStatus `json:"status"` // the lead's, after the event; "" without a lead
 	Message    string     `json:"message"`
+	WebhookID  string     `json:"webhookId,omitempty"` // the endpoint of a WEBHOOK_DISABLED event
 	At         time.Time  `json:"at"`
 }
 

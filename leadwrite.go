@@ -148,6 +148,12 @@ func (e *LeadEvent) Prepare(l *Lead, at time.Time) error {
 	if e.ReferrerID != l.ReferrerID {
 		return Invalidf("event.referrerId", "is %q, not the lead's referrer %q", e.ReferrerID, l.ReferrerID)
 	}
+	if e.Kind == "" {
+		e.Kind = EventStatus
+	}
+	if !e.Kind.Valid() {
+		return Invalidf("event.kind", "is not an event kind")
+	}
 	if e.Status == "" {
 		e.Status = l.Status
 	}

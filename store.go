@@ -156,8 +156,11 @@ type Store interface {
 
 	LeadStore
 	LeadErasure
+	LeadErasureFeed
 	ReturnStore
+	LeadReturnsByLead
 	WebhookStore
+	WebhookLeaseRelease
 	TokenRevocations
 	ChangeFeed
 

@@ -250,7 +250,9 @@ type WebhookStore interface {
 	ClaimWebhooks(ctx context.Context, holder string, ttl time.Duration, limit int) ([]*Webhook, error)
 	// RecordWebhookAttempt records an attempt in the delivery log and moves the endpoint on:
 	// after a success its cursor of the feed moves to a.Seq (never back) and its failures are
-	// forgotten; after a failure its retry state (and a.Disable) is recorded. ECONFLICT, and
+	// forgotten; after a failure its retry state (and a.Disable) is recorded. An attempt that
+	// disables the endpoint also tells its business, in the same transaction
+	// (WebhookDisabledEvent in its feed, with its LEAD_EVENT change). ECONFLICT, and
 	// nothing is written, unless holder holds the endpoint's lease. ENOTFOUND.
 	RecordWebhookAttempt(ctx context.Context, holder string, a WebhookAttempt) error
 	// WebhookDeliveries lists the endpoint's delivery log, newest first (by first attempt),
@@ -266,8 +268,8 @@ type WebhookStore interface {
 // CheckWebhookClaim returns EINVALID unless holder has 1 to 256 bytes, ttl is between a second
 // and an hour, and limit in 1..MaxFeedSize.
 func CheckWebhookClaim(holder string, ttl time.Duration, limit int) error {
-	if holder == "" || len(holder) > 256 {
-		return Invalidf("holder", "must have 1 to 256 bytes")
+	if err := CheckWebhookRelease(holder); err != nil {
+		return err
 	}
 	if ttl < time.Second || ttl > time.Hour {
 		return Invalidf("ttl", "must be between 1s and 1h")

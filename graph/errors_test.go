@@ -108,7 +108,80 @@ func snapshot(t *testing.T, s *testServer) string {
 		line, _ := json.Marshal([]any{w, log.Items})
 		b.Write(append(line, '\n'))
 	}
+	snapshotLeads(t, s, &b)
 	return b.String()
+}
+
+// snapshotLeads writes what a refused lead, return, erasure or webhook operation could change
+// and Export leaves out: the feeds, inboxes, ledgers and commissions of the businesses that
+// the tests' callers act for or refer leads from (Dave's, Mike's, Andy's), and each lead found
+// there with its customer data or tombstone, offers, return, commission and reversals.
+func snapshotLeads(t *testing.T, s *testServer, b *strings.Builder) {
+	t.Helper()
+	ctx := context.Background()
+	write := func(v ...any) {
+		line, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(append(line, '\n'))
+	}
+	var leadIDs []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			leadIDs = append(leadIDs, id)
+		}
+	}
+	for _, biz := range []string{"daves-collision", "mikes-tyre", "andys-attorney"} {
+		inbox, err := s.store.Inbox(ctx, biz, 0, partnergraph.MaxFeedSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := s.store.LeadEvents(ctx, biz, 0, partnergraph.MaxFeedSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ledger, err := s.store.Ledger(ctx, biz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		commissions, err := s.store.Commissions(ctx, biz, partnergraph.Page{First: partnergraph.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(biz, inbox, events, ledger, commissions.Items)
+		for _, o := range inbox {
+			add(o.LeadID)
+		}
+		for _, e := range events {
+			add(e.LeadID)
+		}
+	}
+	returns, err := s.store.LeadReturnsOf(ctx, leadIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range leadIDs {
+		l, err := s.store.Lead(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offers, err := s.store.OffersOfLead(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.store.CommissionOfLead(ctx, id)
+		if err != nil && partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
+			t.Fatal(err)
+		}
+		reversals, err := s.store.CommissionReversals(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(l, offers, returns[id], c, reversals)
+	}
 }
 
 func TestGETRunsQueriesOnly(t *testing.T) {

@@ -112,7 +112,18 @@ func (r *leadEventResolver) Cursor(ctx context.Context, obj *partnergraph.LeadEv
 
 // Lead is the resolver for the lead field.
 func (r *leadEventResolver) Lead(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.Lead, error) {
+	if obj.LeadID == "" {
+		return nil, nil // a notice about no lead
+	}
 	return r.leadByID(ctx, obj.LeadID)
+}
+
+// Status is the resolver for the status field: null for an event without a lead.
+func (r *leadEventResolver) Status(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.LeadStatus, error) {
+	if obj.Status == "" {
+		return nil, nil
+	}
+	return &obj.Status, nil
 }
 
 // Partner is the resolver for the partner field.
@@ -280,8 +291,13 @@ func (r *queryResolver) Inbox(ctx context.Context, businessID string, first *int
 	if len(offers) > p.First {
 		s.Items, s.HasNext = offers[:p.First], true
 	}
-	for _, o := range s.Items {
+	leadIDs := make([]string, len(s.Items))
+	for i, o := range s.Items {
 		s.Cursors = append(s.Cursors, seqCursor(o.Seq))
+		leadIDs[i] = o.LeadID
+	}
+	if selects(ctx, "edges", "node", "lead", "return") {
+		prefetchLeadReturns(ctx, leadIDs)
 	}
 	es, info := edges(s, p, func(c string, o partnergraph.Offer) model.OfferEdge { return model.OfferEdge{Cursor: c, Node: &o} })
 	return &model.OfferConnection{Edges: es, PageInfo: info}, nil

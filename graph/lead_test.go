@@ -174,8 +174,10 @@ func TestLeadErrorsAndIntake(t *testing.T) {
 	dave := s.token(t, "user-dave", auth.Member)
 	changed := leadInput("web-form-0001")
 	changed["in"].(map[string]any)["notes"] = "something else"
-	if r := s.do(t, dave, submitLead, changed); r.code() != "CONFLICT" {
-		t.Fatalf("same key, other input: %+v", r.Errors)
+	// The conflict names the field as every other error of the mutation does (DESIGN.md, API
+	// conventions): by its path from the argument, input.idempotencyKey.
+	if r := s.do(t, dave, submitLead, changed); r.code() != "CONFLICT" || r.field() != "input.idempotencyKey" {
+		t.Fatalf("same key, other input: want CONFLICT on input.idempotencyKey, got %q %q %+v", r.code(), r.field(), r.Errors)
 	}
 	bad := []struct {
 		edit  func(in map[string]any)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/partnergraph/partnergraph"
@@ -21,6 +22,7 @@ type loaders struct {
 	memberships *dataloadgen.Loader[string, []partnergraph.Membership]
 	trustCounts *dataloadgen.Loader[string, partnergraph.TrustCount]
 	leadOffers  *dataloadgen.Loader[string, []partnergraph.Offer]
+	leadReturn  *dataloadgen.Loader[string, *partnergraph.LeadReturn]
 
 	servicesOnce sync.Once
 	servicesByID map[string]partnergraph.Service
@@ -46,6 +48,8 @@ func newLoaders(s partnergraph.Store) *loaders {
 		// to read them once per request (a lead's access check, customer, consent and offers
 		// all need them), and each lead's read starts at once, as before.
 		leadOffers: dataloadgen.NewLoader(eachAlone(s.OffersOfLead), dataloadgen.WithBatchCapacity(1)),
+		// nil for a lead without a return.
+		leadReturn: dataloadgen.NewMappedLoader(every(s.LeadReturnsOf), opts...),
 	}
 }
 
@@ -102,6 +106,51 @@ func loadNetwork(ctx context.Context, id string) (*partnergraph.Network, error) 
 // the slice, which every field of the lead shares.
 func loadLeadOffers(ctx context.Context, leadID string) ([]partnergraph.Offer, error) {
 	return loadersFrom(ctx).leadOffers.Load(ctx, leadID)
+}
+
+// loadLeadReturn returns the lead's return, or nil if it has none.
+func loadLeadReturn(ctx context.Context, leadID string) (*partnergraph.LeadReturn, error) {
+	return loadersFrom(ctx).leadReturn.Load(ctx, leadID)
+}
+
+// prefetchLeadReturns starts the read of the returns of a page's leads, in one batch, so that
+// each lead's return field finds its return loaded. Without it the fields' loads join a batch
+// only if they come within the loader's wait of each other, and each lead's own reads (its
+// offers, one store call per lead) spread them over more than that: a page cost a handful of
+// batches, more on a busy store. A failed read shows in the fields' loads.
+func prefetchLeadReturns(ctx context.Context, leadIDs []string) {
+	loadersFrom(ctx).leadReturn.LoadAllThunk(ctx, leadIDs)
+}
+
+// selects reports whether the query selects the path of fields below the field being
+// resolved (fragments included), so that a list resolver prefetches only what is asked.
+func selects(ctx context.Context, path ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx)
+	sel := fc.Field.Selections
+	for _, name := range path {
+		var next ast.SelectionSet
+		found := false
+		for _, f := range graphql.CollectFields(op, sel, nil) {
+			if f.Name == name {
+				next, found = append(next, f.Selections...), true
+			}
+		}
+		if !found {
+			return false
+		}
+		sel = next
+	}
+	return true
+}
+
+// forgetLeadReturn drops the lead's return from the request's loaders, as forgetLeadOffers
+// does its offers, for a mutation that changed it.
+func forgetLeadReturn(ctx context.Context, leadID string) {
+	loadersFrom(ctx).leadReturn.Clear(leadID)
 }
 
 // forgetLeadOffers drops the lead's offers from the request's loaders. A mutation that changed

@@ -38,11 +38,8 @@ func (r *commissionReversalResolver) Amount(ctx context.Context, obj *partnergra
 }
 
 func (r *leadResolver) Return(ctx context.Context, obj *partnergraph.Lead) (*partnergraph.LeadReturn, error) {
-	ret, err := r.Store.LeadReturn(ctx, obj.ID)
-	if partnergraph.ErrorCode(err) == partnergraph.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil || !accessFrom(ctx).seeReturn(ctx, ret) {
+	ret, err := loadLeadReturn(ctx, obj.ID)
+	if err != nil || ret == nil || !accessFrom(ctx).seeReturn(ctx, ret) {
 		return nil, err
 	}
 	return ret, nil
@@ -80,6 +77,7 @@ func (r *mutationResolver) ReturnLead(ctx context.Context, input model.ReturnLea
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
+	forgetLeadReturn(ctx, l.ID)
 	return &model.ReturnLeadPayload{Return: ret, Created: created}, nil
 }
 
@@ -95,6 +93,7 @@ func (r *mutationResolver) ContestReturn(ctx context.Context, input model.Contes
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
+	forgetLeadReturn(ctx, l.ID)
 	return &model.ContestReturnPayload{Return: ret}, nil
 }
 
@@ -115,6 +114,7 @@ func (r *mutationResolver) DecideReturn(ctx context.Context, input model.DecideR
 		return nil, partnergraph.WithFieldPrefix("input", err)
 	}
 	forgetLeadOffers(ctx, l.ID)
+	forgetLeadReturn(ctx, l.ID)
 	if l, err = r.Store.Lead(ctx, l.ID); err != nil {
 		return nil, err
 	}

@@ -14,10 +14,25 @@ const eraseBatch = 200
 // Erase erases the customer data of the lead now, with a tombstone naming by (the subject of
 // the caller): see partnergraph.Lead.Erase. The lead goes on as before: a pending offer can
 // still be accepted or declined, an accepted lead closed; whoever reads it sees the tombstone.
-// The caller decides who may erase. Errors: NOT_FOUND; a lead erased before is returned with
-// its first tombstone.
+// The referrer and every business offered the lead are told through their feeds
+// (partnergraph.LeadErasedEvents, written by the store). The caller decides who may erase.
+// Errors: NOT_FOUND; a lead erased before is returned with its first tombstone.
 func (s *Service) Erase(ctx context.Context, leadID, by string) (*partnergraph.Lead, error) {
-	return s.store.EraseLead(ctx, leadID, partnergraph.Erasure{At: s.now(), By: by})
+	l, err := s.store.EraseLead(ctx, leadID, partnergraph.Erasure{At: s.now(), By: by})
+	if err != nil {
+		return nil, err
+	}
+	// The store told every business that got the lead's data, in its feed: wake this
+	// server's subscribers of those feeds (the follower wakes the other servers').
+	offers, err := s.store.OffersOfLead(ctx, l.ID)
+	if err != nil {
+		s.log.Warn("read the offers of an erased lead to wake their feeds", "lead", l.ID, "err", err)
+		return l, nil
+	}
+	for _, e := range partnergraph.LeadErasedEvents(l, offers) {
+		s.hub.Notify(eventsKey(e.ReferrerID))
+	}
+	return l, nil
 }
 
 // EraseClosed erases the customer data of every lead closed (WON or LOST) more than after

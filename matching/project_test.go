@@ -23,12 +23,12 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"Network": read, "NetworksByID": read, "Networks": read, "Memberships": read, "MembershipsOf": read,
 		"TrustEdge": read, "TrustEdges": read, "TrustCounts": read,
 		"Partnership": read, "Partnerships": read, "Export": read,
-		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read,
+		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read, "LeadErasures": read,
 		"DueOffers": read, "OffersSince": read, "Ledger": read, "Commissions": read, "CommissionOfLead": read, "Outcomes": read,
 		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
-		"LeadReturn": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "CommissionReversals": read,
+		"LeadReturn": read, "LeadReturnsOf": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "CommissionReversals": read,
 
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
 		"EraseLead":        leadWrite + " (erasure keeps what outcomes teach: the service, the offers)",
@@ -36,7 +36,7 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"RequestReturn":    leadWrite, "MoveReturn": leadWrite,
 		"AddOwner":     notInGraph + " (owners)",
 		"RevokeTokens": notInGraph + " (token revocations)",
-		"Webhook":      read, "Webhooks": read, "WebhookDeliveries": read, "ClaimWebhooks": notInGraph + " (webhook leases)",
+		"Webhook":      read, "Webhooks": read, "WebhookDeliveries": read, "ClaimWebhooks": notInGraph + " (webhook leases)", "ReleaseWebhooks": notInGraph + " (webhook leases)",
 		"CreateWebhook": notInGraph + " (webhooks)", "UpdateWebhook": notInGraph + " (webhooks)", "DeleteWebhook": notInGraph + " (webhooks)",
 		"RecordWebhookAttempt": notInGraph + " (webhook deliveries)", "RedeliverWebhook": notInGraph + " (webhook cursors)",
 		"Import": "bulk: the projection is built from the store after an import (matching.Build)",

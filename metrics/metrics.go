@@ -438,6 +438,16 @@ func (s *timedStore) LeadEvents(ctx context.Context, referrerID string, after in
 	return s.Store.LeadEvents(ctx, referrerID, after, limit)
 }
 
+func (s *timedStore) LeadErasures(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
+	defer s.m.time("LeadErasures")()
+	return s.Store.LeadErasures(ctx, businessID, after, limit)
+}
+
+func (s *timedStore) LeadReturnsOf(ctx context.Context, leadIDs []string) (map[string]*partnergraph.LeadReturn, error) {
+	defer s.m.time("LeadReturnsOf")()
+	return s.Store.LeadReturnsOf(ctx, leadIDs)
+}
+
 func (s *timedStore) Apply(ctx context.Context, t partnergraph.Transition) error {
 	defer s.m.time("Apply")()
 	err := s.Store.Apply(ctx, t)

@@ -37,6 +37,11 @@ func (s *timedStore) ClaimWebhooks(ctx context.Context, holder string, ttl time.
 	return s.Store.ClaimWebhooks(ctx, holder, ttl, limit)
 }
 
+func (s *timedStore) ReleaseWebhooks(ctx context.Context, holder string) (int, error) {
+	defer s.m.time("ReleaseWebhooks")()
+	return s.Store.ReleaseWebhooks(ctx, holder)
+}
+
 func (s *timedStore) RecordWebhookAttempt(ctx context.Context, holder string, a partnergraph.WebhookAttempt) error {
 	defer s.m.time("RecordWebhookAttempt")()
 	return s.Store.RecordWebhookAttempt(ctx, holder, a)

@@ -52,7 +52,7 @@ type Config struct {
 	// EraseInterval is how often closed leads are looked for to erase (default
 	// DefaultEraseInterval).
 	EraseInterval time.Duration
-	// Webhooks configures the webhook deliverer (its Log, Observer and Notices are the
+	// Webhooks configures the webhook deliverer (its Log, Observer and Subscribers are the
 	// server's).
 	Webhooks webhooks.Config
 }
@@ -128,7 +128,7 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	timed := m.Store(store)
 	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g, Returns: cfg.Returns})
 	whc := cfg.Webhooks
-	whc.Log, whc.Observer, whc.Notices = cfg.Log, m, svc
+	whc.Log, whc.Observer, whc.Subscribers = cfg.Log, m, svc
 	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc, Webhooks: webhooks.New(timed, whc)}
 	s.Handler = httpapi.NewHandler(httpapi.Backend{
 		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -75,92 +74,3 @@ func TestWebhooksWokenByNewEvents(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
-
-// TestWebhookDisabledTellsOwner: an endpoint following LEAD_UPDATES that fails past the retry
-// horizon is disabled, and its owner finds a lead event saying so in its feed (what the
-// leadUpdates subscription streams), on the lead whose event failed.
-func TestWebhookDisabledTellsOwner(t *testing.T) {
-	ctx := context.Background()
-	store, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "pg.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.Import(ctx, seed.Example()); err != nil {
-		t.Fatal(err)
-	}
-	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("s", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := v.Mint(auth.Identity{Sub: "admin", Roles: []auth.Role{auth.Admin}}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
-	defer rcv.Close()
-	pg, err := server.New(ctx, store, server.Config{
-		Options: httpapi.Options{Auth: v, Log: slog.New(slog.DiscardHandler)},
-		Webhooks: webhooks.Config{Policy: webhooks.Policy{AllowHTTP: true, AllowLoopback: true}, Poll: 20 * time.Millisecond,
-			RetryFor: 200 * time.Millisecond, BackoffMin: 20 * time.Millisecond, BackoffMax: 50 * time.Millisecond},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	srv := httptest.NewServer(pg.Handler)
-	defer srv.Close()
-	w := &partnergraph.Webhook{BusinessID: "daves-collision", URL: rcv.URL, Events: []partnergraph.WebhookEvent{partnergraph.WebhookLeadUpdates}, Secret: partnergraph.NewWebhookSecret()}
-	if err := store.CreateWebhook(ctx, w); err != nil {
-		t.Fatal(err)
-	}
-	var submitted struct {
-		SubmitLead struct{ Lead struct{ ID string } }
-	}
-	post(t, srv.URL, admin, `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id } } }`,
-		map[string]any{"in": map[string]any{
-			"referrerId": apiID("daves-collision"), "service": "personal-injury-attorney",
-			"location":       map[string]any{"lat": 39.80, "lng": -89.65},
-			"customer":       map[string]any{"name": "Hook Customer", "email": "hook@example.com"},
-			"consent":        map[string]any{"text": "The customer agreed to be referred.", "givenAt": "2026-11-20T10:00:00Z"},
-			"idempotencyKey": "webhook-disable-1",
-		}}, &submitted)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		got, err := store.Webhook(ctx, w.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !got.Enabled {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the failing endpoint was not disabled")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	for {
-		evs, err := store.LeadEvents(ctx, "daves-collision", w.EventCursor, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var notice *partnergraph.LeadEvent
-		for i, e := range evs {
-			if strings.Contains(e.Message, "webhook") && strings.Contains(e.Message, "disabled") {
-				notice = &evs[i]
-			}
-		}
-		if notice != nil {
-			if apiLeadID(notice.LeadID) != submitted.SubmitLead.Lead.ID || !strings.Contains(notice.Message, "HTTP 502") {
-				t.Fatalf("notice %+v, want one on the lead %s naming the failure", notice, submitted.SubmitLead.Lead.ID)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the owner's feed has no notice of the disabling: %+v", evs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func apiLeadID(id string) string { return base64.RawURLEncoding.EncodeToString([]byte("Lead:" + id)) }

@@ -19,7 +19,6 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -39,10 +38,15 @@ const (
 	SignatureHeader = "PartnerGraph-Signature"
 )
 
-// Event types, in EventTypeHeader and the body's "type".
+// Event types, in EventTypeHeader and the body's "type". An endpoint that follows LEAD_UPDATES
+// gets every event of its business's feed: lead.update, webhook.disabled (another of the
+// business's endpoints was disabled) and lead.erased; one that follows only OFFERS gets
+// lead.erased too, for the leads whose offers it was sent.
 const (
-	TypeOffer      = "offer"
-	TypeLeadUpdate = "lead.update"
+	TypeOffer           = "offer"
+	TypeLeadUpdate      = "lead.update"
+	TypeWebhookDisabled = "webhook.disabled"
+	TypeLeadErased      = "lead.erased"
 )
 
 // Defaults of Config.
@@ -65,10 +69,10 @@ type Observer interface {
 	WebhookRetryQueue(n int)
 }
 
-// Notices tells a referrer something about one of its leads through the lead's events (what
-// the leadUpdates subscription streams); *leads.Service implements it.
-type Notices interface {
-	Notice(ctx context.Context, leadID, message string) error
+// Subscribers wakes this server's subscribers of a feed that a write changed (*leads.Service
+// implements it); the change feed's follower wakes those of the other servers.
+type Subscribers interface {
+	Wake(c partnergraph.Change)
 }
 
 // Config tunes a Deliverer; zero fields take the defaults.
@@ -92,11 +96,9 @@ type Config struct {
 	Holder   string
 	Log      *slog.Logger
 	Observer Observer
-	// Notices, when set, tells an endpoint's owner that the endpoint was disabled, through
-	// an event of the lead whose event it failed at (LEAD_UPDATES: the owner's own lead). An
-	// endpoint disabled at an offer has no lead of its owner's to tell it by: its state
-	// (enabled false, disabledReason) and the log say it.
-	Notices Notices
+	// Subscribers, when set, is woken for the business's feed when an attempt disabled an
+	// endpoint, whose notice the store wrote there.
+	Subscribers Subscribers
 }
 
 // Deliverer delivers events to the endpoints it claims, until Run's context ends.
@@ -147,10 +149,14 @@ func (d *Deliverer) Wake() {
 }
 
 // Run claims due endpoints and delivers their events, every Poll or Wake, until ctx ends. An
-// attempt in flight when ctx ends is abandoned unrecorded: its event is delivered again.
+// attempt in flight when ctx ends is abandoned unrecorded: its event is delivered again. Once
+// its last round has returned it releases its leases, so that another server takes its
+// endpoints over at once rather than after LeaseTTL (a server that dies cannot: its leases run
+// out).
 func (d *Deliverer) Run(ctx context.Context) {
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
+	defer d.release(context.WithoutCancel(ctx))
 	for {
 		d.round(ctx)
 		select {
@@ -159,6 +165,24 @@ func (d *Deliverer) Run(ctx context.Context) {
 		case <-t.C:
 		case <-d.wake:
 		}
+	}
+}
+
+// releaseTimeout bounds the release of the leases at shutdown: a store that does not answer
+// lets the leases run out instead of holding the shutdown up.
+const releaseTimeout = 5 * time.Second
+
+// release ends this deliverer's leases.
+func (d *Deliverer) release(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, releaseTimeout)
+	defer cancel()
+	n, err := d.store.ReleaseWebhooks(ctx, d.cfg.Holder)
+	if err != nil {
+		d.cfg.Log.Warn("release webhook leases at shutdown: other servers take the endpoints over when the leases run out", "ttl", d.cfg.LeaseTTL, "err", err)
+		return
+	}
+	if n > 0 {
+		d.cfg.Log.Info("released webhook leases", "endpoints", n)
 	}
 }
 
@@ -188,13 +212,12 @@ func (d *Deliverer) round(ctx context.Context) {
 
 // event is one item of an endpoint's feeds, ready to send.
 type event struct {
-	id     string
-	leadID string
-	kind   partnergraph.WebhookEvent
-	typ    string
-	seq    int64
-	at     time.Time
-	data   any
+	id   string
+	kind partnergraph.WebhookEvent
+	typ  string
+	seq  int64
+	at   time.Time
+	data any
 }
 
 // pending reads the events after the endpoint's cursors: each feed in seq order, the two
@@ -208,17 +231,25 @@ func (d *Deliverer) pending(ctx context.Context, w *partnergraph.Webhook) ([]eve
 			return nil, err
 		}
 		for _, o := range os {
-			offers = append(offers, event{id: "offer_" + o.ID, leadID: o.LeadID, kind: partnergraph.WebhookOffers, typ: TypeOffer, seq: o.Seq, at: o.CreatedAt, data: offerData(o)})
+			offers = append(offers, event{id: "offer_" + o.ID, kind: partnergraph.WebhookOffers, typ: TypeOffer, seq: o.Seq, at: o.CreatedAt, data: offerData(o)})
 		}
 	}
-	if w.Follows(partnergraph.WebhookLeadUpdates) {
-		es, err := d.store.LeadEvents(ctx, w.BusinessID, w.EventCursor, page)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			updates = append(updates, event{id: "leadevent_" + strconv.FormatInt(e.Seq, 10), leadID: e.LeadID, kind: partnergraph.WebhookLeadUpdates, typ: TypeLeadUpdate, seq: e.Seq, at: e.At, data: leadEventData(e)})
-		}
+	// The business's feed: all of it for an endpoint that follows it, its erasures alone for one
+	// that follows only offers (the offers it was sent carried the leads' data).
+	var es []partnergraph.LeadEvent
+	var err error
+	switch {
+	case w.Follows(partnergraph.WebhookLeadUpdates):
+		es, err = d.store.LeadEvents(ctx, w.BusinessID, w.EventCursor, page)
+	case w.Follows(partnergraph.WebhookOffers):
+		es, err = d.store.LeadErasures(ctx, w.BusinessID, w.EventCursor, page)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		typ, data := feedEvent(e)
+		updates = append(updates, event{id: "leadevent_" + strconv.FormatInt(e.Seq, 10), kind: partnergraph.WebhookLeadUpdates, typ: typ, seq: e.Seq, at: e.At, data: data})
 	}
 	out := make([]event, 0, len(offers)+len(updates))
 	for len(offers) > 0 && len(updates) > 0 {
@@ -309,29 +340,16 @@ func (d *Deliverer) attempt(ctx context.Context, w *partnergraph.Webhook, e even
 		return true
 	}
 	if a.Disable != "" {
+		// The store told the business in its feed, with the write that disabled the endpoint.
 		d.cfg.Log.Warn("webhook disabled", "webhook", w.ID, "business", w.BusinessID, "reason", a.Disable)
-		d.tellOwner(ctx, w, e, a.Disable)
+		if d.cfg.Subscribers != nil {
+			d.cfg.Subscribers.Wake(partnergraph.Change{Kind: partnergraph.ChangeLeadEvent, ID: w.BusinessID})
+		}
+		d.Wake() // the business's other endpoints
 	} else {
 		d.cfg.Log.Info("webhook delivery failed", "webhook", w.ID, "event", e.id, "attempts", w.Attempts+1, "next", a.NextAttemptAt, "err", a.Error)
 	}
 	return false
-}
-
-// tellOwner tells the owner of an endpoint disabled at a lead event, through an event of that
-// lead (its own: the endpoint follows its business's lead events).
-func (d *Deliverer) tellOwner(ctx context.Context, w *partnergraph.Webhook, e event, reason string) {
-	if d.cfg.Notices == nil || e.kind != partnergraph.WebhookLeadUpdates {
-		return
-	}
-	// The host, not the URL, whose path or query may hold a credential of the receiver's.
-	host := w.URL
-	if u, err := url.Parse(w.URL); err == nil {
-		host = u.Host
-	}
-	msg := fmt.Sprintf("your webhook to %s was disabled: %s", host, reason)
-	if err := d.cfg.Notices.Notice(ctx, e.leadID, msg); err != nil && ctx.Err() == nil {
-		d.cfg.Log.Warn("tell the owner of a disabled webhook", "webhook", w.ID, "lead", e.leadID, "err", err)
-	}
 }
 
 // observe tells the observer, and keeps the set of failing endpoints it counts.
@@ -458,9 +476,16 @@ func offerData(o partnergraph.Offer) map[string]any {
 	}
 }
 
-// leadEventData is a lead event as a delivery shows it.
-func leadEventData(e partnergraph.LeadEvent) map[string]any {
-	return map[string]any{"leadId": e.LeadID, "seq": e.Seq, "status": e.Status, "message": e.Message, "at": e.At.UTC()}
+// feedEvent is an event of a business's feed as a delivery shows it: its type, and its data.
+// A lead.erased names the lead and when, and nothing of its customer.
+func feedEvent(e partnergraph.LeadEvent) (string, map[string]any) {
+	switch e.Kind {
+	case partnergraph.EventWebhookDisabled:
+		return TypeWebhookDisabled, map[string]any{"webhookId": e.WebhookID, "seq": e.Seq, "message": e.Message, "at": e.At.UTC()}
+	case partnergraph.EventLeadErased:
+		return TypeLeadErased, map[string]any{"leadId": e.LeadID, "seq": e.Seq, "erasedAt": e.At.UTC()}
+	}
+	return TypeLeadUpdate, map[string]any{"leadId": e.LeadID, "seq": e.Seq, "status": e.Status, "message": e.Message, "at": e.At.UTC()}
 }
 
 // holderName names this process in the endpoints' leases: host and PID for whoever reads the

@@ -534,3 +534,30 @@ func testOneServerPerEndpoint(t *testing.T, f *fixture) {
 		t.Fatalf("deliveries %v, want each once in order %v", got, want)
 	}
 }
+
+func TestShutdownReleasesLeases(t *testing.T) { eachStore(t, testShutdownReleasesLeases) }
+
+// testShutdownReleasesLeases: of two deliverers on one store, the one that held the endpoint
+// stops gracefully and releases its lease, so the other delivers the next event at once, not
+// once the lease (a minute here) would have run out.
+func testShutdownReleasesLeases(t *testing.T, f *fixture) {
+	r := newReceiver(t, nil)
+	f.webhook(t, r.URL, partnergraph.WebhookOffers)
+	cfg := testConfig()
+	cfg.LeaseTTL = time.Minute
+	cfg.Holder = "server-a"
+	a := webhooks.New(f.s, cfg)
+	ctx, stop := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); a.Run(ctx) }()
+	f.offerLead(t)
+	eventually(t, "server-a delivers the first offer", func() bool { return len(r.ids()) == 1 })
+
+	cfg.Holder = "server-b"
+	run(t, f.s, cfg)
+	stop()
+	<-stopped
+	f.offerLead(t)
+	// eventually gives up after 15 s, a quarter of the lease server-a held.
+	eventually(t, "server-b delivers the next offer before server-a's lease would have run out", func() bool { return len(r.ids()) == 2 })
+}

@@ -45,6 +45,9 @@ type LeadResolver interface {
 type LeadEventResolver interface {
 	Cursor(ctx context.Context, obj *partnergraph.LeadEvent) (string, error)
 	Lead(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.Lead, error)
+	Status(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.LeadStatus, error)
+
+	Webhook(ctx context.Context, obj *partnergraph.LeadEvent) (*partnergraph.Webhook, error)
 }
 type LedgerLineResolver interface {
 	Partner(ctx context.Context, obj *partnergraph.LedgerLine) (*partnergraph.Business, error)
@@ -1119,10 +1122,10 @@ func (ec *executionContext) _LeadEvent_lead(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.Lead) graphql.Marshaler {
-			return ec.marshalNLead2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLead(ctx, selections, v)
+			return ec.marshalOLead2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLead(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_LeadEvent_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -1147,18 +1150,18 @@ func (ec *executionContext) _LeadEvent_status(ctx context.Context, field graphql
 			return ec.fieldContext_LeadEvent_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return ec.Resolvers.LeadEvent().Status(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v partnergraph.LeadStatus) graphql.Marshaler {
-			return ec.marshalNLeadStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.LeadStatus) graphql.Marshaler {
+			return ec.marshalOLeadStatus2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadStatus(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_LeadEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LeadEvent", field, false, false, "LeadStatus")
+	return graphql.NewScalarFieldContext("LeadEvent", field, true, true, "LeadStatus")
 }
 
 func (ec *executionContext) _LeadEvent_message(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LeadEvent) (ret graphql.Marshaler) {
@@ -1205,6 +1208,61 @@ func (ec *executionContext) _LeadEvent_at(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_LeadEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadEvent_kind(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v partnergraph.LeadEventKind) graphql.Marshaler {
+			return ec.marshalNLeadEventKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadEvent", field, false, false, "LeadEventKind")
+}
+
+func (ec *executionContext) _LeadEvent_webhook(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadEvent_webhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeadEvent().Webhook(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.Webhook) graphql.Marshaler {
+			return ec.marshalOWebhook2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐWebhook(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadEvent_webhook(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LedgerLine_partner(ctx context.Context, field graphql.CollectedField, obj *partnergraph.LedgerLine) (ret graphql.Marshaler) {
@@ -2888,15 +2946,16 @@ func (ec *executionContext) _LeadEvent(ctx context.Context, sel ast.SelectionSet
 				})
 		case "lead":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LeadEvent_lead(ctx, field, obj)
 				})
 		case "status":
-			out.Values[i] = ec._LeadEvent_status(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_status(ctx, field, obj)
+				})
 		case "message":
 			out.Values[i] = ec._LeadEvent_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2907,6 +2966,17 @@ func (ec *executionContext) _LeadEvent(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kind":
+			out.Values[i] = ec._LeadEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "webhook":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadEvent_webhook(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3506,6 +3576,25 @@ func (ec *executionContext) unmarshalOLeadMode2ᚖgithubᚗcomᚋpartnergraphᚋ
 }
 
 func (ec *executionContext) marshalOLeadMode2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadMode(ctx context.Context, sel ast.SelectionSet, v *partnergraph.LeadMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOLeadStatus2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadStatus(ctx context.Context, v any) (*partnergraph.LeadStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := partnergraph.LeadStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadStatus2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐLeadStatus(ctx context.Context, sel ast.SelectionSet, v *partnergraph.LeadStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -200,9 +200,11 @@ type ComplexityRoot struct {
 	LeadEvent struct {
 		At      func(childComplexity int) int
 		Cursor  func(childComplexity int) int
+		Kind    func(childComplexity int) int
 		Lead    func(childComplexity int) int
 		Message func(childComplexity int) int
 		Status  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 
 	LeadReturn struct {
@@ -1177,6 +1179,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeadEvent.Cursor(childComplexity), true
+	case "LeadEvent.kind":
+		if e.ComplexityRoot.LeadEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Kind(childComplexity), true
 	case "LeadEvent.lead":
 		if e.ComplexityRoot.LeadEvent.Lead == nil {
 			break
@@ -1195,6 +1203,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeadEvent.Status(childComplexity), true
+	case "LeadEvent.webhook":
+		if e.ComplexityRoot.LeadEvent.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEvent.Webhook(childComplexity), true
 
 	case "LeadReturn.contestBy":
 		if e.ComplexityRoot.LeadReturn.ContestBy == nil {
@@ -3481,6 +3495,27 @@ extend type Mutation {
   eraseLeadCustomer(input: EraseLeadCustomerInput!): EraseLeadCustomerPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/gaps16.graphqls", Input: `# Notices in a business's lead-updates feed (README, "Notices in the lead-updates feed").
+
+"What an event of a business's feed (leadUpdates, LEAD_UPDATES webhooks) tells."
+enum LeadEventKind {
+  "A change of the status of a lead the business referred, or a note on it."
+  STATUS
+  "One of the business's webhook endpoints was disabled after failing too long: webhook names it, message says why. No lead."
+  WEBHOOK_DISABLED
+  """
+  The customer data of a lead the business referred or was offered was erased: erase every
+  copy you keep (from webhook deliveries too). lead names it; the event carries no customer data.
+  """
+  LEAD_ERASED
+}
+
+extend type LeadEvent {
+  kind: LeadEventKind!
+  "The endpoint of a WEBHOOK_DISABLED event; null for other kinds, and once the endpoint is deleted."
+  webhook: Webhook
+}
+`, BuiltIn: false},
 	{Name: "../../schema/lead.graphqls", Input: `enum LeadMode {
   "One partner at a time; the next after a decline or an expiry."
   EXCLUSIVE
@@ -3581,11 +3616,13 @@ type Commission {
   createdAt: Time!
 }
 
-"A change of a lead's status, in its referrer's feed."
+"An event of a business's feed: a change of the status of a lead it referred, or a notice to it (kind)."
 type LeadEvent {
   cursor: String!
-  lead: Lead!
-  status: LeadStatus!
+  "The lead the event is about; null for a notice about no lead (kind WEBHOOK_DISABLED)."
+  lead: Lead
+  "The lead's status after the event; null without a lead."
+  status: LeadStatus
   message: String!
   at: Time!
 }
@@ -3708,7 +3745,7 @@ extend type Mutation {
 type Subscription {
   "The business's inbox: every offer after the cursor, then new ones as they are made, once each."
   leadOffers(businessId: ID!, after: String): Offer!
-  "Status changes of the leads the business referred, after the cursor."
+  "The business's feed after the cursor: the status changes of the leads it referred, and the notices to it (see LeadEvent.kind)."
   leadUpdates(businessId: ID!, after: String): LeadEvent!
 }
 `, BuiltIn: false},
@@ -4894,6 +4931,10 @@ func (ec *executionContext) childFields_LeadEvent(ctx context.Context, field gra
 		return ec.fieldContext_LeadEvent_message(ctx, field)
 	case "at":
 		return ec.fieldContext_LeadEvent_at(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeadEvent_kind(ctx, field)
+	case "webhook":
+		return ec.fieldContext_LeadEvent_webhook(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeadEvent", field.Name)
 }

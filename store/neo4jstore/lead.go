@@ -433,6 +433,17 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 	return out, wrap("read lead events", err)
 }
 
+// LeadErasures implements partnergraph.LeadErasureFeed, as LeadEvents does, through the
+// LeadEvent(referrerId, kind, seq) index. EINVALID naming "first".
+func (s *Store) LeadErasures(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
+	if err := partnergraph.CheckFeedLimit(limit); err != nil {
+		return nil, err
+	}
+	out, err := readFeed(ctx, s, eventErasures, map[string]any{"referrerId": businessID, "after": after, "limit": int64(limit)},
+		eventOf, func(e partnergraph.LeadEvent) int64 { return e.Seq }, nil)
+	return out, wrap("read lead erasures", err)
+}
+
 // DueOffers implements partnergraph.LeadStore: the PENDING offers that expired at or before
 // now, the longest overdue first (then by seq). EINVALID naming "now" for a zero time, and
 // "first" unless limit is in 1..partnergraph.MaxFeedSize.

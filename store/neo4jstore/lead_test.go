@@ -182,12 +182,23 @@ func TestOfferMapping(t *testing.T) {
 }
 
 func TestEventAndCommissionMapping(t *testing.T) {
-	e := partnergraph.LeadEvent{Seq: 7, LeadID: "lead-1", ReferrerID: "ref", Status: partnergraph.LeadAccepted,
+	e := partnergraph.LeadEvent{Seq: 7, Kind: partnergraph.EventStatus, LeadID: "lead-1", ReferrerID: "ref", Status: partnergraph.LeadAccepted,
 		Message: "accepted", At: time.Date(2026, 3, 1, 9, 0, 0, 9, time.UTC)}
 	row := eventRow(&e)
 	wantDriverTypes(t, "event", row)
 	if got, err := eventOf(node("e", row)); err != nil || got != e {
 		t.Errorf("event round trip = %+v, %v; want %+v", got, err, e)
+	}
+	notice := partnergraph.LeadEvent{Seq: 8, Kind: partnergraph.EventWebhookDisabled, ReferrerID: "ref", WebhookID: "w-1",
+		Message: "disabled", At: time.Date(2026, 3, 1, 9, 0, 0, 10, time.UTC)}
+	if got, err := eventOf(node("e", eventRow(&notice))); err != nil || got != notice {
+		t.Errorf("notice round trip = %+v, %v; want %+v", got, err, notice)
+	}
+	// An event written before kinds existed has none: it reads as a status change.
+	delete(row, "kind")
+	delete(row, "webhookId")
+	if got, err := eventOf(node("e", row)); err != nil || got != e {
+		t.Errorf("an event without a kind reads as %+v, %v; want %+v", got, err, e)
 	}
 
 	c := partnergraph.Commission{ID: "c-1", LeadID: "lead-1", PartnershipID: "p-1", PayerID: "b-1", PayeeID: "ref",

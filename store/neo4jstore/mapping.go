@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -468,10 +469,12 @@ func offerOf(rec *neo4j.Record) (partnergraph.Offer, error) {
 func eventRow(e *partnergraph.LeadEvent) map[string]any {
 	return map[string]any{
 		"seq":        e.Seq,
+		"kind":       string(cmp.Or(e.Kind, partnergraph.EventStatus)),
 		"leadId":     e.LeadID,
 		"referrerId": e.ReferrerID,
 		"status":     string(e.Status),
 		"message":    e.Message,
+		"webhookId":  e.WebhookID,
 		"at":         e.At.UTC(),
 	}
 }
@@ -483,11 +486,14 @@ func eventOf(rec *neo4j.Record) (partnergraph.LeadEvent, error) {
 		return partnergraph.LeadEvent{}, err
 	}
 	e := partnergraph.LeadEvent{
-		Seq:        v.integer("seq"),
+		Seq: v.integer("seq"),
+		// Events written before kinds existed have none: they are status changes.
+		Kind:       cmp.Or(partnergraph.LeadEventKind(v.str("kind")), partnergraph.EventStatus),
 		LeadID:     v.str("leadId"),
 		ReferrerID: v.str("referrerId"),
 		Status:     partnergraph.LeadStatus(v.str("status")),
 		Message:    v.str("message"),
+		WebhookID:  v.str("webhookId"),
 		At:         v.time("at"),
 	}
 	if v.err != nil {

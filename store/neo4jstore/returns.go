@@ -151,6 +151,26 @@ func (s *Store) LeadReturn(ctx context.Context, leadID string) (*partnergraph.Le
 	return &out, nil
 }
 
+// LeadReturnsOf implements partnergraph.LeadReturnsByLead (return_by_leads).
+func (s *Store) LeadReturnsOf(ctx context.Context, leadIDs []string) (map[string]*partnergraph.LeadReturn, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*partnergraph.LeadReturn, error) {
+		recs, err := run(ctx, tx, returnByLeads, map[string]any{"leadIds": leadIDs})
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*partnergraph.LeadReturn, len(recs))
+		for _, rec := range recs {
+			r, err := returnOf(rec)
+			if err != nil {
+				return nil, err
+			}
+			out[r.LeadID] = &r
+		}
+		return out, nil
+	})
+	return out, wrap("find returns", err)
+}
+
 // MoveReturn implements partnergraph.ReturnStore: under the lead's lock, the compare-and-set
 // of the return's state and, for an accepted return, the lead's close and the commission's
 // reversal, in one transaction. Each step adds an event to the referrer's feed, and an

@@ -19,6 +19,7 @@ var (
 	webhookList           = stmt("webhook_list")
 	webhookDelete         = stmt("webhook_delete")
 	webhookClaim          = stmt("webhook_claim")
+	webhookRelease        = stmt("webhook_release")
 	webhookDeliveryRecord = stmt("webhook_delivery_record")
 	webhookDeliveryGet    = stmt("webhook_delivery_get")
 	webhookDeliveryList   = stmt("webhook_delivery_list")
@@ -245,53 +246,96 @@ func (s *Store) ClaimWebhooks(ctx context.Context, holder string, ttl time.Durat
 	return out, wrap("claim webhooks", err)
 }
 
+// ReleaseWebhooks implements partnergraph.WebhookLeaseRelease (webhook_release). EINVALID
+// naming "holder".
+func (s *Store) ReleaseWebhooks(ctx context.Context, holder string) (int, error) {
+	if err := partnergraph.CheckWebhookRelease(holder); err != nil {
+		return 0, err
+	}
+	n, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (int64, error) {
+		recs, err := run(ctx, tx, webhookRelease, map[string]any{"holder": holder})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) != 1 {
+			return 0, fmt.Errorf("webhook_release returned %d rows", len(recs))
+		}
+		n, _, err := neo4j.GetRecordValue[int64](recs[0], "released")
+		return n, err
+	})
+	return int(n), wrap("release webhooks", err)
+}
+
 // RecordWebhookAttempt implements partnergraph.Store.
 func (s *Store) RecordWebhookAttempt(ctx context.Context, holder string, a partnergraph.WebhookAttempt) error {
 	if err := partnergraph.CheckWebhookAttempt(&a); err != nil {
 		return err
 	}
-	err := exec(ctx, s, func(tx neo4j.ManagedTransaction) error {
-		w, leaseHolder, leaseUntil, nowMillis, err := lockedWebhook(ctx, tx, a.WebhookID)
-		if err != nil {
-			return err
-		}
-		if leaseHolder != holder || leaseUntil < nowMillis {
-			return partnergraph.Errorf(partnergraph.ECONFLICT, "webhook %q is not leased to %s", a.WebhookID, holder)
-		}
-		status := partnergraph.DeliveryDelivered
-		at := a.At.UTC()
-		switch {
-		case a.OK:
-			if a.Event == partnergraph.WebhookOffers {
-				w.OfferCursor = max(w.OfferCursor, a.Seq)
-			} else {
-				w.EventCursor = max(w.EventCursor, a.Seq)
+	// An attempt that disables the endpoint tells its business, numbered from seqs reserved
+	// for that (writeNotices).
+	seqs := 0
+	if !a.OK && a.Disable != "" {
+		seqs = noticeSeqs(1)
+	}
+	err := s.numbered(ctx, seqs, func(ctx context.Context, r *reservation) error {
+		_, err := write(ctx, s, s.txTimeout, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			if err := r.check(ctx, tx); err != nil {
+				return struct{}{}, err
 			}
-			w.Attempts, w.FailingSince, w.NextAttemptAt = 0, nil, nil
-		default:
-			status = partnergraph.DeliveryRetrying
-			w.Attempts++
-			if w.FailingSince == nil {
-				w.FailingSince = &at
-			}
-			next := a.NextAttemptAt.UTC()
-			w.NextAttemptAt = &next
-			if a.Disable != "" {
-				status = partnergraph.DeliveryFailed
-				w.Enabled, w.DisabledReason, w.NextAttemptAt = false, a.Disable, nil
-			}
-		}
-		if err := setWebhook(ctx, tx, w); err != nil {
-			return err
-		}
-		_, err = run(ctx, tx, webhookDeliveryRecord, map[string]any{
-			"key": deliveryKey(a.WebhookID, a.EventID), "webhookId": a.WebhookID, "eventId": a.EventID, "event": string(a.Event),
-			"seq": a.Seq, "status": string(status), "statusCode": int64(a.StatusCode), "latencyNs": a.Latency.Nanoseconds(),
-			"lastError": a.Error, "response": a.Response, "at": at,
+			return struct{}{}, s.recordWebhookAttempt(ctx, tx, r, holder, a)
 		})
 		return err
 	})
 	return wrap("record webhook attempt", err)
+}
+
+// recordWebhookAttempt is one run of RecordWebhookAttempt's transaction, numbered from r (nil
+// unless the attempt disables the endpoint).
+func (s *Store) recordWebhookAttempt(ctx context.Context, tx neo4j.ManagedTransaction, r *reservation, holder string, a partnergraph.WebhookAttempt) error {
+
+	w, leaseHolder, leaseUntil, nowMillis, err := lockedWebhook(ctx, tx, a.WebhookID)
+	if err != nil {
+		return err
+	}
+	if leaseHolder != holder || leaseUntil < nowMillis {
+		return partnergraph.Errorf(partnergraph.ECONFLICT, "webhook %q is not leased to %s", a.WebhookID, holder)
+	}
+	status := partnergraph.DeliveryDelivered
+	at := a.At.UTC()
+	switch {
+	case a.OK:
+		if a.Event == partnergraph.WebhookOffers {
+			w.OfferCursor = max(w.OfferCursor, a.Seq)
+		} else {
+			w.EventCursor = max(w.EventCursor, a.Seq)
+		}
+		w.Attempts, w.FailingSince, w.NextAttemptAt = 0, nil, nil
+	default:
+		status = partnergraph.DeliveryRetrying
+		w.Attempts++
+		if w.FailingSince == nil {
+			w.FailingSince = &at
+		}
+		next := a.NextAttemptAt.UTC()
+		w.NextAttemptAt = &next
+		if a.Disable != "" {
+			status = partnergraph.DeliveryFailed
+			w.Enabled, w.DisabledReason, w.NextAttemptAt = false, a.Disable, nil
+		}
+	}
+	if err := setWebhook(ctx, tx, w); err != nil {
+		return err
+	}
+	_, err = run(ctx, tx, webhookDeliveryRecord, map[string]any{
+		"key": deliveryKey(a.WebhookID, a.EventID), "webhookId": a.WebhookID, "eventId": a.EventID, "event": string(a.Event),
+		"seq": a.Seq, "status": string(status), "statusCode": int64(a.StatusCode), "latencyNs": a.Latency.Nanoseconds(),
+		"lastError": a.Error, "response": a.Response, "at": at,
+	})
+	if err != nil || a.OK || a.Disable == "" {
+		return err
+	}
+	_, err = s.writeNotices(ctx, tx, r.first, r.first+int64(noticeSeqs(1)), []partnergraph.LeadEvent{partnergraph.WebhookDisabledEvent(w, a.Disable, a.At)})
+	return err
 }
 
 // deliveryKey is the key of an endpoint's delivery log entry for an event.

@@ -38,8 +38,9 @@ func (s *Store) EraseLead(ctx context.Context, leadID string, e partnergraph.Era
 	return out, nil
 }
 
-// eraseLead writes the erased lead l, and its offers as partnergraph.Offer.Erase leaves them.
-// The condition on erased_at keeps the first tombstone.
+// eraseLead writes the erased lead l, and its offers as partnergraph.Offer.Erase leaves them,
+// and tells each business that got the lead's data (partnergraph.LeadErasedEvents) through
+// its feed. The condition on erased_at keeps the first tombstone.
 func eraseLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 	_, err := tx.ExecContext(ctx, `UPDATE leads SET idempotency_key = NULL, input_hash = '', lat = ?, lng = ?,
 		customer_name = '', customer_email = '', customer_phone = '', notes = '', erased_at = ?, erased_by = ?
@@ -69,7 +70,7 @@ func eraseLead(ctx context.Context, tx *txn, l *partnergraph.Lead) error {
 			return err
 		}
 	}
-	return nil
+	return insertEvents(ctx, tx, partnergraph.LeadErasedEvents(l, offers))
 }
 
 // EraseClosedLeads implements partnergraph.LeadErasure: one write transaction erases the

@@ -51,12 +51,12 @@ func scanOffer(row scanner) (partnergraph.Offer, error) {
 	return o, err
 }
 
-const eventColumns = `seq, lead_id, referrer_id, status, message, at`
+const eventColumns = `seq, kind, coalesce(lead_id, ''), referrer_id, status, message, webhook_id, at`
 
 func scanEvent(row scanner) (partnergraph.LeadEvent, error) {
 	var e partnergraph.LeadEvent
 	var at int64
-	err := row.Scan(&e.Seq, &e.LeadID, &e.ReferrerID, &e.Status, &e.Message, &at)
+	err := row.Scan(&e.Seq, &e.Kind, &e.LeadID, &e.ReferrerID, &e.Status, &e.Message, &e.WebhookID, &at)
 	e.At = fromNanos(at)
 	return e, err
 }
@@ -197,10 +197,29 @@ func insertOffer(ctx context.Context, tx *txn, o *partnergraph.Offer) error {
 	return nil
 }
 
-// insertEvent writes e and sets e.Seq.
+// insertEvent writes e (of kind STATUS unless set; a notice about no lead has a NULL lead_id)
+// and sets e.Seq.
 func insertEvent(ctx context.Context, tx *txn, e *partnergraph.LeadEvent) error {
-	return tx.QueryRowContext(ctx, `INSERT INTO lead_events (lead_id, referrer_id, status, message, at) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
-		e.LeadID, e.ReferrerID, e.Status, e.Message, e.At.UnixNano()).Scan(&e.Seq)
+	if e.Kind == "" {
+		e.Kind = partnergraph.EventStatus
+	}
+	var leadID any
+	if e.LeadID != "" {
+		leadID = e.LeadID
+	}
+	return tx.QueryRowContext(ctx, `INSERT INTO lead_events (kind, lead_id, referrer_id, status, message, webhook_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		string(e.Kind), leadID, e.ReferrerID, e.Status, e.Message, e.WebhookID, e.At.UnixNano()).Scan(&e.Seq)
+}
+
+// insertEvents writes the events, each with its LEAD_EVENT change for its business's feed.
+func insertEvents(ctx context.Context, tx *txn, events []partnergraph.LeadEvent) error {
+	for i := range events {
+		if err := insertEvent(ctx, tx, &events[i]); err != nil {
+			return err
+		}
+	}
+	return leadChanges(ctx, tx, nil, nil, events)
 }
 
 func insertCommission(ctx context.Context, tx *txn, c *partnergraph.Commission) error {
@@ -312,6 +331,22 @@ func (s *Store) LeadEvents(ctx context.Context, referrerID string, after int64, 
 			return err
 		})
 	return out, wrap("read lead events", err)
+}
+
+// LeadErasures implements partnergraph.LeadErasureFeed, as LeadEvents does (the index
+// lead_events_kind_feed skips the status changes). EINVALID naming "first".
+func (s *Store) LeadErasures(ctx context.Context, businessID string, after int64, limit int) ([]partnergraph.LeadEvent, error) {
+	if err := partnergraph.CheckFeedLimit(limit); err != nil {
+		return nil, err
+	}
+	out := []partnergraph.LeadEvent{}
+	err := eachRow(ctx, s.r, `SELECT `+eventColumns+` FROM lead_events WHERE referrer_id = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		[]any{businessID, string(partnergraph.EventLeadErased), after, limit}, func(rows *sql.Rows) error {
+			e, err := scanEvent(rows)
+			out = append(out, e)
+			return err
+		})
+	return out, wrap("read lead erasures", err)
 }
 
 // Apply implements partnergraph.LeadStore: one write transaction that checks the lead's status

@@ -188,3 +188,84 @@ func TestOpenConcurrentProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestMigration0010 opens a database written before the feed had kinds (migrations 0001 to
+// 0009) and checks that the rebuild of lead_events keeps every event with its seq, reads them
+// as STATUS, keeps the references, and never gives a seq twice: the AUTOINCREMENT counter,
+// above the last row here (an event deleted by hand), carries over.
+func TestMigration0010(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		v := strings.TrimSuffix(filepath.Base(name), ".sql")
+		if v >= "0010" {
+			break
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(body))
+		exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, v)
+	}
+	created := time.Now().Add(-time.Hour).UnixNano()
+	exec(`INSERT INTO services (id, name, sector) VALUES ('tyres', 'Tyres', 'auto')`)
+	exec(`INSERT INTO businesses (id, name, lat, lng, service_radius_km, status, daily_lead_cap, created_at)
+		VALUES ('dave', 'dave', 39.8, -89.6, 50, 'ACTIVE', 100, ?)`, created)
+	exec(`INSERT INTO leads (id, input_hash, referrer_id, service_id, lat, lng, customer_name,
+		consent_text, consent_given_at, mode, max_offers, status, created_at)
+		VALUES ('lead-1', 'h', 'dave', 'tyres', 39.8, -89.6, 'Pat', 'ok', 0, 'EXCLUSIVE', 1, 'OFFERED', ?)`, created)
+	for i := range 3 {
+		exec(`INSERT INTO lead_events (lead_id, referrer_id, status, message, at) VALUES ('lead-1', 'dave', 'OFFERED', ?, ?)`, i, created)
+	}
+	exec(`DELETE FROM lead_events WHERE seq = 3`)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	es, err := s.LeadEvents(ctx, "dave", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].Seq != 1 || es[1].Seq != 2 || es[1].Message != "1" || es[0].Kind != partnergraph.EventStatus || es[0].LeadID != "lead-1" {
+		t.Fatalf("events after the migration: %+v", es)
+	}
+	var broken int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&broken); err != nil || broken != 0 {
+		t.Fatalf("foreign key check: %d broken references, %v", broken, err)
+	}
+	if ix := strings.Join(indexNames(t, s), "\n"); !strings.Contains(ix, "lead_events_feed") || !strings.Contains(ix, "lead_events_kind_feed") {
+		t.Fatalf("indexes after the migration:\n%s", ix)
+	}
+	// A new event (here a notice about no lead) takes a seq above every one given before.
+	err = s.write(ctx, func(tx *txn) error {
+		return insertEvents(ctx, tx, []partnergraph.LeadEvent{{Kind: partnergraph.EventWebhookDisabled, ReferrerID: "dave", WebhookID: "w", At: time.Now()}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err = s.LeadEvents(ctx, "dave", 2, 10)
+	if err != nil || len(es) != 1 || es[0].Seq != 4 || es[0].LeadID != "" || es[0].Kind != partnergraph.EventWebhookDisabled {
+		t.Fatalf("the first event after the migration: %+v, %v; want seq 4, a notice without a lead", es, err)
+	}
+}

@@ -108,6 +108,21 @@ func (s *Store) LeadReturn(ctx context.Context, leadID string) (*partnergraph.Le
 	return &r, nil
 }
 
+// LeadReturnsOf implements partnergraph.LeadReturnsByLead, through the primary key of
+// lead_returns (lead_id).
+func (s *Store) LeadReturnsOf(ctx context.Context, leadIDs []string) (map[string]*partnergraph.LeadReturn, error) {
+	out := make(map[string]*partnergraph.LeadReturn, len(leadIDs))
+	err := inChunks(leadIDs, func(chunk []string) error {
+		return eachRow(ctx, s.r, `SELECT `+returnColumns+` FROM lead_returns WHERE lead_id IN (`+placeholders(len(chunk))+`)`, anys(chunk),
+			func(rows *sql.Rows) error {
+				r, err := scanReturn(rows)
+				out[r.LeadID] = &r
+				return err
+			})
+	})
+	return out, wrap("find returns", err)
+}
+
 // MoveReturn implements partnergraph.ReturnStore: the compare-and-set of the state, and for
 // an accepted return the lead's close and the commission's reversal, in one transaction on
 // the one writer, so exactly one of several concurrent deciders (requests, servers' loops)

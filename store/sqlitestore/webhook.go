@@ -218,6 +218,9 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, holder string, a partn
 			status = partnergraph.DeliveryFailed
 			_, err = tx.ExecContext(ctx, `UPDATE webhooks SET enabled = 0, disabled_reason = ?, attempts = attempts + 1,
 				failing_since = coalesce(failing_since, ?), next_attempt_at = NULL WHERE id = ?`, a.Disable, a.At.UnixNano(), a.WebhookID)
+			if err == nil {
+				err = tellDisabled(ctx, tx, a)
+			}
 		default:
 			status = partnergraph.DeliveryRetrying
 			_, err = tx.ExecContext(ctx, `UPDATE webhooks SET attempts = attempts + 1, failing_since = coalesce(failing_since, ?),
@@ -308,4 +311,35 @@ func (s *Store) RedeliverWebhook(ctx context.Context, webhookID, eventID string)
 		return err
 	})
 	return wrap("redeliver webhook", err)
+}
+
+// tellDisabled tells the endpoint's business, in its feed, that the attempt disabled the
+// endpoint (partnergraph.WebhookDisabledEvent), in the transaction that disables it.
+func tellDisabled(ctx context.Context, tx *txn, a partnergraph.WebhookAttempt) error {
+	w, err := webhook(ctx, tx, a.WebhookID)
+	if err != nil {
+		return err
+	}
+	return insertEvents(ctx, tx, []partnergraph.LeadEvent{partnergraph.WebhookDisabledEvent(w, a.Disable, a.At)})
+}
+
+// ReleaseWebhooks implements partnergraph.WebhookLeaseRelease: a lease_until of 0 has run
+// out, and sorts first for the next claim.
+func (s *Store) ReleaseWebhooks(ctx context.Context, holder string) (int, error) {
+	if err := partnergraph.CheckWebhookRelease(holder); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.write(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET lease_holder = '', lease_until = 0 WHERE lease_holder = ?`, holder)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, wrap("release webhooks", err)
+	}
+	return int(n), nil
 }

@@ -122,16 +122,49 @@ func testLeadErase(t *testing.T, f *leadFixture) {
 			t.Fatalf("offer after erasure = %+v, want %+v but for its decline reason and distance", after[i], before[i])
 		}
 	}
+	// The erasure wrote no offer, and one LEAD_ERASED event in the feed of each business that
+	// got the lead's data (the referrer, and f.a and f.b, which were offered it), with the
+	// lead's id and when, and no customer data; LeadErasures reads them apart from the rest.
+	counts[4]++
 	if got := f.counts(t); got != counts {
-		t.Fatalf("erasure wrote offers or events: %v, then %v", counts, got)
+		t.Fatalf("erasure wrote offers or other events: %v, then %v", counts, got)
+	}
+	for _, b := range []string{f.ref, f.a, f.b, f.c} {
+		es, err := f.s.LeadErasures(ctx, b, 0, 100)
+		must(t, err)
+		if b == f.c {
+			if len(es) != 0 {
+				t.Fatalf("a business never offered the lead was told of its erasure: %+v", es)
+			}
+			continue
+		}
+		if len(es) != 1 {
+			t.Fatalf("LeadErasures(%s) = %+v, want the one erasure", b, es)
+		}
+		e := es[0]
+		if e.Kind != partnergraph.EventLeadErased || e.LeadID != l.ID || e.ReferrerID != b || !e.At.Equal(at) || e.Seq <= 0 || e.WebhookID != "" {
+			t.Fatalf("erasure event of %s = %+v", b, e)
+		}
+		wantNoPII(t, "erasure event", e)
+		all, err := f.s.LeadEvents(ctx, b, e.Seq-1, 1)
+		must(t, err)
+		if len(all) != 1 || all[0] != e {
+			t.Fatalf("the erasure event is not in the feed of %s: %+v", b, all)
+		}
+	}
+	if es, err := f.s.LeadErasures(ctx, f.ref, 0, 0); err == nil {
+		t.Fatalf("LeadErasures with limit 0 = %+v, want EINVALID", es)
 	}
 
-	// Again: the first tombstone stays.
+	// Again: the first tombstone stays, and no one is told twice.
 	again, err := f.s.EraseLead(ctx, l.ID, partnergraph.Erasure{At: at.Add(time.Hour), By: "someone-else"})
 	must(t, err)
 	wantErased(t, again, "admin-1")
 	if !again.Erased.At.Equal(at) {
 		t.Fatalf("a second erasure moved the tombstone to %+v", again.Erased)
+	}
+	if got := f.counts(t); got != counts {
+		t.Fatalf("a second erasure wrote events: %v, then %v", counts, got)
 	}
 
 	// The erased lead's key is free: a new submission under it is a new lead.
@@ -269,6 +302,22 @@ func testLeadEraseClosed(t *testing.T, f *leadFixture) {
 	}
 	if got, err := f.s.Lead(ctx, erased.ID); err != nil || got.Erased == nil || got.Erased.By != "admin-1" {
 		t.Fatalf("retention replaced an earlier tombstone: %+v, %v", got, err)
+	}
+	// The referrer and the recipient were told of each erasure once: the manual one, then the
+	// retention's, in that order.
+	for _, b := range []string{f.ref, f.a} {
+		es, err := f.s.LeadErasures(ctx, b, 0, 100)
+		must(t, err)
+		var got []string
+		for _, e := range es {
+			got = append(got, e.LeadID)
+		}
+		if want := []string{erased.ID, oldWon.ID, oldLost.ID}; !slices.Equal(got, want) {
+			t.Fatalf("the erasures told to %s: %v, want %v", b, got, want)
+		}
+		if !es[1].At.Equal(now) {
+			t.Fatalf("the retention's erasure event = %+v, want it at %s", es[1], now)
+		}
 	}
 }
 

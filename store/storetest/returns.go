@@ -120,6 +120,17 @@ func testReturnRequestAndFind(t *testing.T, f *leadFixture) {
 	if _, err := f.s.LeadReturn(ctx, l2.ID); partnergraph.ErrorCode(err) != partnergraph.ENOTFOUND {
 		t.Fatalf("a refused request wrote a return: %v", err)
 	}
+
+	// Many leads' returns at once: those that have one, keyed by lead.
+	byLead, err := f.s.LeadReturnsOf(ctx, []string{l.ID, l2.ID, offered.ID, "no-such-lead"})
+	must(t, err)
+	if len(byLead) != 1 || byLead[l.ID] == nil {
+		t.Fatalf("LeadReturnsOf = %v, want the return of %s alone", byLead, l.ID)
+	}
+	sameReturn(t, "LeadReturnsOf", *byLead[l.ID], r)
+	if none, err := f.s.LeadReturnsOf(ctx, nil); err != nil || len(none) != 0 {
+		t.Fatalf("LeadReturnsOf(nil) = %v, %v", none, err)
+	}
 }
 
 func testReturnAcceptWonLead(t *testing.T, f *leadFixture) {

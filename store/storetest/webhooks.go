@@ -285,6 +285,16 @@ func testWebhookDeliveries(t *testing.T, f *leadFixture) {
 		if log.Items[0].Status != partnergraph.DeliveryFailed {
 			t.Fatalf("the disabling attempt's entry %+v", log.Items[0])
 		}
+		// The owner is told in its business's feed, in the same write: which endpoint, why.
+		es := f.events(t, f.a)
+		if len(es) == 0 {
+			t.Fatal("disabling the endpoint told its business nothing")
+		}
+		e := es[len(es)-1]
+		if e.Kind != partnergraph.EventWebhookDisabled || e.WebhookID != w.ID || e.LeadID != "" || e.ReferrerID != f.a ||
+			e.Status != "" || !strings.Contains(e.Message, "failing for 24h") || !e.At.Equal(a.At) {
+			t.Fatalf("the notice of the disabled endpoint = %+v", e)
+		}
 	})
 
 	t.Run("invalid", func(t *testing.T) {
@@ -341,6 +351,29 @@ func testWebhookLeases(t *testing.T, f *leadFixture) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+
+	// A server that stops releases its leases: another takes the endpoints at once, not when
+	// the leases would have run out; the leases of other holders stay.
+	other := addWebhook(t, s, f.a, partnergraph.WebhookOffers)
+	if got, err := s.ClaimWebhooks(ctx, "server-other", time.Minute, 100); err != nil || len(got) != 1 || got[0].ID != other.ID {
+		t.Fatalf("server-other claimed %v, %v, want [%s]", got, err, other.ID)
+	}
+	n, err := s.ReleaseWebhooks(ctx, "server-late")
+	must(t, err)
+	if n != len(all) {
+		t.Fatalf("ReleaseWebhooks released %d leases, want %d", n, len(all))
+	}
+	got, err := s.ClaimWebhooks(ctx, "server-next", time.Minute, 100)
+	must(t, err)
+	if ids := webhookIDs(got); len(ids) != len(all) || slices.Contains(ids, other.ID) {
+		t.Fatalf("after the release server-next claimed %v, want the released %v and not %s", ids, all, other.ID)
+	}
+	if n, err := s.ReleaseWebhooks(ctx, "server-late"); err != nil || n != 0 {
+		t.Fatalf("a second release = %d, %v, want 0", n, err)
+	}
+	wantCode(t, s.RecordWebhookAttempt(ctx, "server-late", attempt(all[0], "offer.1", 1, true)), partnergraph.ECONFLICT, "")
+	_, err = s.ReleaseWebhooks(ctx, "")
+	wantCode(t, err, partnergraph.EINVALID, "holder")
 }
 
 // testWebhookClaimRotates: a server with more due endpoints than it claims at once gets the

@@ -1,13 +1,10 @@
-// Takes the write locks of up to $limit leads closed before $before that still hold customer
-// data, the longest closed first, and returns those that still do once locked: a concurrent
-// erasure that committed while this one waited for a lock is seen, and its lead left alone.
+// Up to $limit leads closed before $before that still hold customer data, the longest closed
+// first, with how many businesses were offered each: a read that sizes the seqs the erasure
+// reserves for its events (one per business told) before lead_erase_lock takes the locks.
 MATCH (l:Lead)
 WHERE l.closedAt < $before AND l.erasedAt IS NULL
 WITH l
 ORDER BY l.closedAt
 LIMIT $limit
-SET l._lock = true
-REMOVE l._lock
-WITH l
-WHERE l.erasedAt IS NULL
-RETURN l
+OPTIONAL MATCH (l)-[:HAS_OFFER]->(o:Offer)
+RETURN l.id AS id, count(DISTINCT o.businessId) AS recipients
