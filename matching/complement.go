@@ -104,7 +104,7 @@ func (g *Graph) wanted(mine []uint16) map[uint16]float64 {
 // putService records a service's name.
 func (g *Graph) putService(s partnergraph.Service) {
 	i := g.serviceIdx(s.ID)
-	g.svcs[i].name = s.Name
+	g.svcs[i].name, g.svcs[i].sector = s.Name, s.Sector
 }
 
 // setComplement sets one layer of the complement from → to, by its source.
