@@ -56,6 +56,27 @@ type CloseLeadPayload struct {
 	Commission *partnergraph.Commission `json:"commission,omitempty"`
 }
 
+// One pair of services in the complement matrix.
+type ComplementCell struct {
+	// Service slugs: customers of from often need to.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// 0..1, set by admins (setComplement); null when none.
+	Curated *float64 `json:"curated,omitempty"`
+	// 0..1, learned from lead outcomes (the share of accepted leads won, smoothed); null when none.
+	Learned *float64 `json:"learned,omitempty"`
+	// 0..1, the weight matching uses: the curated one, the learned one, or a blend of both.
+	Effective float64 `json:"effective"`
+}
+
+// Services × services: the complement weights, curated and learned side by side.
+type ComplementMatrix struct {
+	// Rows and columns, by sector then name (as services).
+	Services []partnergraph.Service `json:"services"`
+	// Every directed pair with a curated or a learned weight, by from then to; other pairs have none.
+	Cells []ComplementCell `json:"cells"`
+}
+
 type ConsentInput struct {
 	// The consent text the customer was shown.
 	Text    string    `json:"text"`
@@ -227,6 +248,69 @@ type NearInput struct {
 	Lat      float64 `json:"lat"`
 	Lng      float64 `json:"lng"`
 	RadiusKm float64 `json:"radiusKm"`
+}
+
+// A business's trust and partnership neighbourhood, from the server's in-memory projection.
+type Neighbourhood struct {
+	// The business the neighbourhood is drawn around, first in nodes.
+	Center string `json:"center"`
+	// In the order they were reached: by hops, and within a hop strongest link first.
+	Nodes []NeighbourhoodNode `json:"nodes"`
+	// Trust edges between the nodes.
+	Trust []NeighbourhoodTrust `json:"trust"`
+	// Partnerships between the nodes, of any status.
+	Partnerships []NeighbourhoodPartnership `json:"partnerships"`
+	// Whether maxNodes cut the neighbourhood short: more businesses lie within depth.
+	Truncated bool `json:"truncated"`
+}
+
+// Which businesses a neighbourhood keeps, besides the business it is drawn around (always kept).
+type NeighbourhoodFilter struct {
+	// Only businesses that offer this service (a slug).
+	Service *string `json:"service,omitempty"`
+	// Only businesses in this town or city (case does not matter).
+	City *string `json:"city,omitempty"`
+	// Only members of this network.
+	NetworkID *string `json:"networkId,omitempty"`
+}
+
+// A business in a neighbourhood, with what drawing it needs.
+type NeighbourhoodNode struct {
+	// The business's id (as Business.id).
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// The sector of the business's most specific service (the one fewest businesses offer), to colour by; null without services.
+	Sector *string `json:"sector,omitempty"`
+	// Service slugs.
+	Services  []string `json:"services"`
+	City      *string  `json:"city,omitempty"`
+	Verified  bool     `json:"verified"`
+	Suspended bool     `json:"suspended"`
+	// The sum of the trust scores the business receives from all businesses (not only those drawn), to size by.
+	TrustReceived float64 `json:"trustReceived"`
+	// Hops from the business the neighbourhood is drawn around: 0, 1 or 2.
+	Hops int `json:"hops"`
+}
+
+// The newest partnership of a pair of businesses, both in the neighbourhood.
+type NeighbourhoodPartnership struct {
+	// Node ids (NeighbourhoodNode.id).
+	A      string                         `json:"a"`
+	B      string                         `json:"b"`
+	Status partnergraph.PartnershipStatus `json:"status"`
+}
+
+// One business's trust in another, both in the neighbourhood. Trust is directed; mutual trust is two edges.
+type NeighbourhoodTrust struct {
+	// Node ids (NeighbourhoodNode.id).
+	From string `json:"from"`
+	To   string `json:"to"`
+	// 0..1, as the truster set it (to 1/254).
+	Score float64 `json:"score"`
+	// 0..1, what routing gives the edge: the score with the lead outcomes' nudges.
+	Weight float64 `json:"weight"`
+	// Set by an admin for a business the admin does not own (source ADMIN).
+	Overridden bool `json:"overridden"`
 }
 
 type NetworkConnection struct {
@@ -485,12 +569,16 @@ type SuspiciousGroupEvidence struct {
 	DeclineRate float64 `json:"declineRate"`
 	// expiredLeads / leads (0 without leads).
 	ExpiryRate float64 `json:"expiryRate"`
-	// Leads that went nowhere (declined or expired) over leads.
+	// Leads that went nowhere (declined, expired, or accepted and returned) over leads.
 	BadRate float64 `json:"badRate"`
 	// ONE_CLUSTER_TRUST: businesses that trust the subject; null for other kinds.
 	Trusters *int `json:"trusters,omitempty"`
 	// ONE_CLUSTER_TRUST: the share of the subject's received trust (summed scores) that comes from the members.
 	ClusterShare *float64 `json:"clusterShare,omitempty"`
+	// Leads accepted and then returned (the return accepted); counted in acceptedLeads too, and as bad.
+	ReturnedLeads int `json:"returnedLeads"`
+	// returnedLeads / leads (0 without leads).
+	ReturnRate float64 `json:"returnRate"`
 }
 
 type TrustEdgeConnection struct {
@@ -695,7 +783,7 @@ type SuspiciousGroupKind string
 const (
 	// A near-clique of mutual trust among recently registered, unverified businesses.
 	SuspiciousGroupKindDenseClique SuspiciousGroupKind = "DENSE_CLIQUE"
-	// Businesses that send each other leads round a loop, most of them declined or left to expire.
+	// Businesses that send each other leads round a loop, most of them declined, left to expire, or returned.
 	SuspiciousGroupKindLeadLoop SuspiciousGroupKind = "LEAD_LOOP"
 	// A business (the subject) whose received trust comes almost all from one tight cluster (the members) that it is not part of.
 	SuspiciousGroupKindOneClusterTrust SuspiciousGroupKind = "ONE_CLUSTER_TRUST"

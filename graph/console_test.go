@@ -1,0 +1,138 @@
+package graph_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/auth"
+)
+
+const neighbourhoodQuery = `query($id: ID!, $depth: Int, $max: Int, $filter: NeighbourhoodFilter) {
+  neighbourhood(businessId: $id, depth: $depth, maxNodes: $max, filter: $filter) {
+    center truncated
+    nodes { id name sector services city verified suspended trustReceived hops }
+    trust { from to score weight overridden }
+    partnerships { a b status }
+  }
+}`
+
+type neighbourhoodAnswer struct {
+	Neighbourhood struct {
+		Center    string
+		Truncated bool
+		Nodes     []struct {
+			ID, Name            string
+			Sector, City        *string
+			Services            []string
+			Verified, Suspended bool
+			TrustReceived       float64
+			Hops                int
+		}
+		Trust []struct {
+			From, To      string
+			Score, Weight float64
+			Overridden    bool
+		}
+		Partnerships []struct{ A, B, Status string }
+	}
+}
+
+// TestNeighbourhoodThroughTheAPI asks for Dave's neighbourhood as an admin, through the HTTP
+// handler on both stores: his partner Mike with their active partnership, an admin's override
+// of Dave's trust marked as one, the node cap, and bad input with its codes and fields.
+func TestNeighbourhoodThroughTheAPI(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open storeOpener) {
+		s := newTestServerOn(t, open)
+		admin := s.token(t, "root", auth.Admin)
+		dave, mike, metro := bizID("daves-collision"), bizID("mikes-tyre"), bizID("metro-collision")
+		ok(t, s.do(t, admin, `mutation($f: ID!, $t: ID!) { setTrust(input: {fromId: $f, toId: $t, score: 0.2}) { trust { source } } }`,
+			map[string]any{"f": dave, "t": metro}), &struct{}{})
+
+		var got neighbourhoodAnswer
+		ok(t, s.do(t, admin, neighbourhoodQuery, map[string]any{"id": dave}), &got)
+		n := got.Neighbourhood
+		if n.Center != dave || len(n.Nodes) < 3 || n.Nodes[0].ID != dave || n.Nodes[0].Hops != 0 || n.Truncated {
+			t.Fatalf("neighbourhood %+v: want Dave first, his neighbours after, not truncated", n)
+		}
+		if d := n.Nodes[0]; d.Name != "Dave's Collision" || d.Sector == nil || !slices.Contains(d.Services, "collision-repair") || d.City == nil || d.TrustReceived <= 0 {
+			t.Errorf("Dave's node %+v", d)
+		}
+		if !slices.ContainsFunc(n.Partnerships, func(p struct{ A, B, Status string }) bool {
+			return p.Status == "ACTIVE" && ((p.A == dave && p.B == mike) || (p.A == mike && p.B == dave))
+		}) {
+			t.Errorf("no active partnership of Dave and Mike in %+v", n.Partnerships)
+		}
+		overrides := 0
+		for _, e := range n.Trust {
+			if e.Overridden {
+				overrides++
+				if e.From != dave || e.To != metro || math.Abs(e.Score-0.2) > 1.0/254 {
+					t.Errorf("override %+v: want Dave → Metro at 0.2", e)
+				}
+			}
+		}
+		if overrides != 1 {
+			t.Errorf("%d overridden edges, want 1 (the admin's): %+v", overrides, n.Trust)
+		}
+
+		ok(t, s.do(t, admin, neighbourhoodQuery, map[string]any{"id": dave, "depth": 2, "max": 2}), &got)
+		if len(got.Neighbourhood.Nodes) != 2 || !got.Neighbourhood.Truncated {
+			t.Errorf("capped at 2: %d nodes, truncated %v", len(got.Neighbourhood.Nodes), got.Neighbourhood.Truncated)
+		}
+
+		for _, c := range []struct {
+			name       string
+			vars       map[string]any
+			code, fild string
+		}{
+			{"depth 3", map[string]any{"id": dave, "depth": 3}, "BAD_USER_INPUT", "depth"},
+			{"too many nodes", map[string]any{"id": dave, "max": 5001}, "BAD_USER_INPUT", "maxNodes"},
+			{"unknown service", map[string]any{"id": dave, "filter": map[string]any{"service": "no-such"}}, "BAD_USER_INPUT", "filter.service"},
+			{"a network id that is not one", map[string]any{"id": dave, "filter": map[string]any{"networkId": mike}}, "BAD_USER_INPUT", "filter.networkId"},
+			{"not a business id", map[string]any{"id": gid("Network", "springfield-chamber")}, "BAD_USER_INPUT", "businessId"},
+			{"no such business", map[string]any{"id": bizID("nobody")}, "NOT_FOUND", ""},
+		} {
+			if r := s.do(t, admin, neighbourhoodQuery, c.vars); r.code() != c.code || r.field() != c.fild {
+				t.Errorf("%s: got %s %q, want %s %q", c.name, r.code(), r.field(), c.code, c.fild)
+			}
+		}
+	})
+}
+
+// TestComplementMatrixThroughTheAPI: an admin's setComplement shows as the curated weight of
+// its cell, beside the learned one, on both stores.
+func TestComplementMatrixThroughTheAPI(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open storeOpener) {
+		s := newTestServerOn(t, open)
+		admin := s.token(t, "root", auth.Admin)
+		ok(t, s.do(t, admin, `mutation { setComplement(input: {from: "tyres", to: "towing", weight: 0.3}) { complement { weight } } }`, nil), &struct{}{})
+		var got struct {
+			ComplementMatrix struct {
+				Services []struct{ Slug string }
+				Cells    []struct {
+					From, To         string
+					Curated, Learned *float64
+					Effective        float64
+				}
+			}
+		}
+		ok(t, s.do(t, admin, `{ complementMatrix { services { slug } cells { from to curated learned effective } } }`, nil), &got)
+		m := got.ComplementMatrix
+		if !slices.ContainsFunc(m.Services, func(s struct{ Slug string }) bool { return s.Slug == "towing" }) {
+			t.Errorf("services %+v: no towing", m.Services)
+		}
+		found := false
+		for _, c := range m.Cells {
+			if c.Curated == nil && c.Learned == nil {
+				t.Errorf("cell %+v has no weight", c)
+			}
+			if c.From == "tyres" && c.To == "towing" {
+				found = c.Curated != nil && *c.Curated == 0.3 && (c.Learned != nil || c.Effective == 0.3)
+			}
+		}
+		if !found {
+			t.Errorf("no tyres → towing cell with the curated 0.3 in %+v", m.Cells)
+		}
+	})
+}
