@@ -157,7 +157,7 @@ type Graph struct {
 
 type serviceInfo struct {
 	id, name, sector string
-	count    int32 // businesses offering it, to find the most specific service of a business
+	count            int32 // businesses offering it, to find the most specific service of a business
 }
 
 // complement is one directed complement weight; a layer is NaN when the graph has not seen it.
