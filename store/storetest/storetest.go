@@ -31,6 +31,9 @@ func Run(t *testing.T, open func(t *testing.T) partnergraph.Store) {
 	for _, tc := range returnTests {
 		t.Run("Return"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
 	}
+	for _, tc := range healthTests {
+		t.Run("Health"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
+	}
 }
 
 // storeTests are the contract of the graph part of partnergraph.Store and of its token

@@ -87,6 +87,8 @@ const propertyKeys = [
   'commissionId',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY
   'weight', 'source', 'role', 'since', 'score', 'note', 'updatedAt',
+  // accessors of temporal values, not stored properties (health_leads buckets by createdAt)
+  'epochMillis',
 ];
 
 // Neo4j's built-in functions and procedures, keyed by Cypher version, as the package's own
