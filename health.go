@@ -99,7 +99,7 @@ func UnroutableKindOf(reason string) UnroutableKind {
 
 // LeadBucket counts the leads created in one bucket, by their status now.
 type LeadBucket struct {
-	Start                                      time.Time
+	Start                                    time.Time
 	Offered, Accepted, Unroutable, Won, Lost int
 }
 

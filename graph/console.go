@@ -1,8 +1,13 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
+	"time"
+
+	"github.com/partnergraph/partnergraph"
 
 	"github.com/partnergraph/partnergraph/graph/model"
 	"github.com/partnergraph/partnergraph/matching"
@@ -86,4 +91,50 @@ func orNil(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// networkHealth reads the health of the network from the store. BAD_USER_INPUT naming from,
+// to or top.
+func (r *Resolver) networkHealth(ctx context.Context, from, to time.Time, bucket *model.HealthBucket, top *int) (*model.NetworkHealth, error) {
+	q := partnergraph.HealthQuery{From: from.UTC(), To: to.UTC(), Bucket: partnergraph.BucketDay, Top: 10}
+	b := model.HealthBucketDay
+	if bucket != nil {
+		b = *bucket
+	}
+	if b == model.HealthBucketHour {
+		q.Bucket = partnergraph.BucketHour
+	}
+	if top != nil {
+		q.Top = *top
+	}
+	h, err := r.Store.NetworkHealth(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.NetworkHealth{From: q.From, To: q.To, Bucket: b, Leads: make([]model.LeadStatusBucket, len(h.Leads)),
+		TopReferrers: h.Referrers, TopRecipients: h.Recipients}
+	for i, l := range h.Leads {
+		out.Leads[i] = model.LeadStatusBucket{Start: l.Start, Total: l.Total(), Offered: l.Offered, Accepted: l.Accepted,
+			Unroutable: l.Unroutable, Won: l.Won, Lost: l.Lost}
+	}
+	out.RoutingFailures = []model.RoutingFailureCount{}
+	for k, n := range h.Unroutable {
+		out.RoutingFailures = append(out.RoutingFailures, model.RoutingFailureCount{Kind: model.RoutingFailureKind(k), Count: n})
+	}
+	slices.SortFunc(out.RoutingFailures, func(a, b model.RoutingFailureCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Kind, b.Kind))
+	})
+	o := h.Offers
+	out.Offers = &model.OfferAcceptance{Made: o.Made, Pending: o.Pending, Accepted: o.Accepted, Declined: o.Declined, Expired: o.Expired, Withdrawn: o.Withdrawn}
+	if answered := o.Accepted + o.Declined + o.Expired; answered > 0 {
+		rate := float64(o.Accepted) / float64(answered)
+		out.Offers.AcceptanceRate = &rate
+	}
+	if out.TopReferrers == nil {
+		out.TopReferrers = []partnergraph.ReferrerCount{}
+	}
+	if out.TopRecipients == nil {
+		out.TopRecipients = []partnergraph.RecipientCount{}
+	}
+	return out, nil
 }

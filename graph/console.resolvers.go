@@ -7,7 +7,10 @@ package graph
 
 import (
 	"context"
+	"time"
 
+	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/graph/exec"
 	"github.com/partnergraph/partnergraph/graph/model"
 )
 
@@ -19,6 +22,14 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, businessID string, de
 	return r.neighbourhood(businessID, depth, filter, maxNodes)
 }
 
+// NetworkHealth is the resolver for the networkHealth field.
+func (r *queryResolver) NetworkHealth(ctx context.Context, from time.Time, to time.Time, bucket *model.HealthBucket, top *int) (*model.NetworkHealth, error) {
+	if err := accessFrom(ctx).curate(ctx); err != nil {
+		return nil, err
+	}
+	return r.networkHealth(ctx, from, to, bucket, top)
+}
+
 // ComplementMatrix is the resolver for the complementMatrix field.
 func (r *queryResolver) ComplementMatrix(ctx context.Context) (*model.ComplementMatrix, error) {
 	if err := accessFrom(ctx).curate(ctx); err != nil {
@@ -26,3 +37,22 @@ func (r *queryResolver) ComplementMatrix(ctx context.Context) (*model.Complement
 	}
 	return r.complementMatrix(ctx)
 }
+
+// Business is the resolver for the business field.
+func (r *recipientCountResolver) Business(ctx context.Context, obj *partnergraph.RecipientCount) (*partnergraph.Business, error) {
+	return loadBusiness(ctx, obj.BusinessID)
+}
+
+// Business is the resolver for the business field.
+func (r *referrerCountResolver) Business(ctx context.Context, obj *partnergraph.ReferrerCount) (*partnergraph.Business, error) {
+	return loadBusiness(ctx, obj.BusinessID)
+}
+
+func (r *Resolver) RecipientCount() exec.RecipientCountResolver { return &recipientCountResolver{r} }
+
+func (r *Resolver) ReferrerCount() exec.ReferrerCountResolver { return &referrerCountResolver{r} }
+
+type (
+	recipientCountResolver struct{ *Resolver }
+	referrerCountResolver  struct{ *Resolver }
+)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/partnergraph/partnergraph/auth"
 )
@@ -133,6 +134,114 @@ func TestComplementMatrixThroughTheAPI(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no tyres → towing cell with the curated 0.3 in %+v", m.Cells)
+		}
+	})
+}
+
+const healthQuery = `query($from: Time!, $to: Time!, $bucket: HealthBucket, $top: Int) {
+  networkHealth(from: $from, to: $to, bucket: $bucket, top: $top) {
+    from to bucket
+    leads { start total offered accepted unroutable won lost }
+    routingFailures { kind count }
+    offers { made pending accepted declined expired withdrawn acceptanceRate }
+    topReferrers { business { id name } leads won }
+    topRecipients { business { id name } offers accepted }
+  }
+}`
+
+type healthAnswer struct {
+	NetworkHealth struct {
+		From, To time.Time
+		Bucket   string
+		Leads    []struct {
+			Start                                           time.Time
+			Total, Offered, Accepted, Unroutable, Won, Lost int
+		}
+		RoutingFailures []struct {
+			Kind  string
+			Count int
+		}
+		Offers struct {
+			Made, Pending, Accepted, Declined, Expired, Withdrawn int
+			AcceptanceRate                                        *float64
+		}
+		TopReferrers []struct {
+			Business   struct{ ID, Name string }
+			Leads, Won int
+		}
+		TopRecipients []struct {
+			Business         struct{ ID, Name string }
+			Offers, Accepted int
+		}
+	}
+}
+
+// TestNetworkHealthThroughTheAPI: leads that Dave submits through the API, one accepted by its
+// recipient, show in the health of the hour around now, on both stores; bad ranges are
+// BAD_USER_INPUT naming the argument.
+func TestNetworkHealthThroughTheAPI(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open storeOpener) {
+		s := newTestServerOn(t, open)
+		admin := s.token(t, "root", auth.Admin)
+		now := time.Now().UTC()
+		vars := map[string]any{"from": now.Add(-time.Hour).Truncate(time.Hour), "to": now.Add(2 * time.Hour).Truncate(time.Hour), "bucket": "HOUR", "top": 3}
+		var before healthAnswer
+		ok(t, s.do(t, admin, healthQuery, vars), &before)
+
+		var first struct {
+			SubmitLead struct {
+				Lead struct {
+					Offers []struct{ ID string }
+				}
+			}
+		}
+		ok(t, s.do(t, s.callerToken(t, owner), submitLead, leadInput("health-0001")), &first)
+		ok(t, s.do(t, s.callerToken(t, owner), submitLead, leadInput("health-0002")), &struct{}{})
+		if len(first.SubmitLead.Lead.Offers) != 1 {
+			t.Fatalf("the first lead has offers %+v, want one", first.SubmitLead.Lead.Offers)
+		}
+		ok(t, s.do(t, s.token(t, "user-andy", auth.Member), `mutation($id: ID!) { acceptLead(input: {offerId: $id}) { offer { status } } }`,
+			map[string]any{"id": first.SubmitLead.Lead.Offers[0].ID}), &struct{}{})
+
+		var after healthAnswer
+		ok(t, s.do(t, admin, healthQuery, vars), &after)
+		a, b := after.NetworkHealth, before.NetworkHealth
+		if len(a.Leads) != 3 || a.Bucket != "HOUR" || !a.Leads[0].Start.Equal(vars["from"].(time.Time)) {
+			t.Fatalf("buckets %+v, want 3 hours from %v", a.Leads, vars["from"])
+		}
+		sum := func(h healthAnswer) (total, offered, accepted int) {
+			for _, l := range h.NetworkHealth.Leads {
+				total, offered, accepted = total+l.Total, offered+l.Offered, accepted+l.Accepted
+			}
+			return
+		}
+		at, ao, aa := sum(after)
+		bt, bo, ba := sum(before)
+		if at-bt != 2 || ao-bo != 1 || aa-ba != 1 {
+			t.Errorf("leads %d→%d, offered %d→%d, accepted %d→%d: want two more, one offered and one accepted", bt, at, bo, ao, ba, aa)
+		}
+		if a.Offers.Made-b.Offers.Made != 2 || a.Offers.Accepted-b.Offers.Accepted != 1 || a.Offers.AcceptanceRate == nil {
+			t.Errorf("offers %+v then %+v: want two more made, one more accepted", b.Offers, a.Offers)
+		}
+		if len(a.TopReferrers) == 0 || a.TopReferrers[0].Business.ID != bizID("daves-collision") || a.TopReferrers[0].Business.Name != "Dave's Collision" {
+			t.Errorf("top referrers %+v: want Dave's first", a.TopReferrers)
+		}
+		if len(a.TopRecipients) == 0 || a.TopRecipients[0].Accepted < 1 || a.TopRecipients[0].Business.Name == "" {
+			t.Errorf("top recipients %+v: want one that accepted first", a.TopRecipients)
+		}
+
+		for _, c := range []struct {
+			name  string
+			vars  map[string]any
+			field string
+		}{
+			{"to before from", map[string]any{"from": now, "to": now.Add(-time.Hour)}, "to"},
+			{"too many buckets", map[string]any{"from": now, "to": now.Add(2000 * time.Hour), "bucket": "HOUR"}, "to"},
+			{"top 0", map[string]any{"from": now, "to": now.Add(time.Hour), "top": 0}, "top"},
+		} {
+			if r := s.do(t, admin, healthQuery, c.vars); r.code() != "BAD_USER_INPUT" || r.field() != c.field {
+				t.Errorf("%s: got %s %q, want BAD_USER_INPUT %q", c.name, r.code(), r.field(), c.field)
+			}
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph"
@@ -15,6 +16,13 @@ import (
 )
 
 // region    ************************** generated!.gotpl **************************
+
+type RecipientCountResolver interface {
+	Business(ctx context.Context, obj *partnergraph.RecipientCount) (*partnergraph.Business, error)
+}
+type ReferrerCountResolver interface {
+	Business(ctx context.Context, obj *partnergraph.ReferrerCount) (*partnergraph.Business, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -201,6 +209,167 @@ func (ec *executionContext) fieldContext_ComplementMatrix_cells(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LeadStatusBucket_start(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadStatusBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadStatusBucket_offered(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_offered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_offered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadStatusBucket_accepted(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadStatusBucket_unroutable(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_unroutable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unroutable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_unroutable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadStatusBucket_won(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_won(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Won, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_won(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadStatusBucket_lost(ctx context.Context, field graphql.CollectedField, obj *model.LeadStatusBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadStatusBucket_lost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadStatusBucket_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadStatusBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Neighbourhood_center(ctx context.Context, field graphql.CollectedField, obj *model.Neighbourhood) (ret graphql.Marshaler) {
@@ -736,6 +905,598 @@ func (ec *executionContext) fieldContext_NeighbourhoodTrust_overridden(_ context
 	return graphql.NewScalarFieldContext("NeighbourhoodTrust", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _NetworkHealth_from(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkHealth", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NetworkHealth_to(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkHealth", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NetworkHealth_bucket(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_bucket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bucket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.HealthBucket) graphql.Marshaler {
+			return ec.marshalNHealthBucket2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐHealthBucket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_bucket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkHealth", field, false, false, "HealthBucket")
+}
+
+func (ec *executionContext) _NetworkHealth_leads(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_leads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LeadStatusBucket) graphql.Marshaler {
+			return ec.marshalNLeadStatusBucket2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐLeadStatusBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_leads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadStatusBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkHealth_routingFailures(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_routingFailures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingFailures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RoutingFailureCount) graphql.Marshaler {
+			return ec.marshalNRoutingFailureCount2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_routingFailures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingFailureCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkHealth_offers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OfferAcceptance) graphql.Marshaler {
+			return ec.marshalNOfferAcceptance2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐOfferAcceptance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferAcceptance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkHealth_topReferrers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_topReferrers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopReferrers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []partnergraph.ReferrerCount) graphql.Marshaler {
+			return ec.marshalNReferrerCount2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚐReferrerCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_topReferrers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReferrerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkHealth_topRecipients(ctx context.Context, field graphql.CollectedField, obj *model.NetworkHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkHealth_topRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []partnergraph.RecipientCount) graphql.Marshaler {
+			return ec.marshalNRecipientCount2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚐRecipientCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkHealth_topRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecipientCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferAcceptance_made(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_made(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Made, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_made(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferAcceptance_pending(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferAcceptance_accepted(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferAcceptance_declined(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_declined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_declined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferAcceptance_expired(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_expired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferAcceptance_withdrawn(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferAcceptance_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *model.OfferAcceptance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferAcceptance_acceptanceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptanceRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferAcceptance_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferAcceptance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RecipientCount_business(ctx context.Context, field graphql.CollectedField, obj *partnergraph.RecipientCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecipientCount_business(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RecipientCount().Business(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.Business) graphql.Marshaler {
+			return ec.marshalNBusiness2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐBusiness(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecipientCount_business(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecipientCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Business(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecipientCount_offers(ctx context.Context, field graphql.CollectedField, obj *partnergraph.RecipientCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecipientCount_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecipientCount_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecipientCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecipientCount_accepted(ctx context.Context, field graphql.CollectedField, obj *partnergraph.RecipientCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecipientCount_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecipientCount_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecipientCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReferrerCount_business(ctx context.Context, field graphql.CollectedField, obj *partnergraph.ReferrerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferrerCount_business(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReferrerCount().Business(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.Business) graphql.Marshaler {
+			return ec.marshalNBusiness2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐBusiness(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferrerCount_business(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferrerCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Business(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferrerCount_leads(ctx context.Context, field graphql.CollectedField, obj *partnergraph.ReferrerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferrerCount_leads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferrerCount_leads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferrerCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReferrerCount_won(ctx context.Context, field graphql.CollectedField, obj *partnergraph.ReferrerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferrerCount_won(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Won, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferrerCount_won(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferrerCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoutingFailureCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.RoutingFailureCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingFailureCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RoutingFailureKind) graphql.Marshaler {
+			return ec.marshalNRoutingFailureKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingFailureCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingFailureCount", field, false, false, "RoutingFailureKind")
+}
+
+func (ec *executionContext) _RoutingFailureCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RoutingFailureCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingFailureCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingFailureCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingFailureCount", field, false, false, "Int")
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -875,6 +1636,69 @@ func (ec *executionContext) _ComplementMatrix(ctx context.Context, sel ast.Selec
 			}
 		case "cells":
 			out.Values[i] = ec._ComplementMatrix_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadStatusBucketImplementors = []string{"LeadStatusBucket"}
+
+func (ec *executionContext) _LeadStatusBucket(ctx context.Context, sel ast.SelectionSet, obj *model.LeadStatusBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadStatusBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadStatusBucket")
+		case "start":
+			out.Values[i] = ec._LeadStatusBucket_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LeadStatusBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offered":
+			out.Values[i] = ec._LeadStatusBucket_offered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._LeadStatusBucket_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unroutable":
+			out.Values[i] = ec._LeadStatusBucket_unroutable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "won":
+			out.Values[i] = ec._LeadStatusBucket_won(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lost":
+			out.Values[i] = ec._LeadStatusBucket_lost(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -1117,6 +1941,263 @@ func (ec *executionContext) _NeighbourhoodTrust(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var networkHealthImplementors = []string{"NetworkHealth"}
+
+func (ec *executionContext) _NetworkHealth(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkHealth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkHealthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkHealth")
+		case "from":
+			out.Values[i] = ec._NetworkHealth_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._NetworkHealth_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bucket":
+			out.Values[i] = ec._NetworkHealth_bucket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leads":
+			out.Values[i] = ec._NetworkHealth_leads(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routingFailures":
+			out.Values[i] = ec._NetworkHealth_routingFailures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offers":
+			out.Values[i] = ec._NetworkHealth_offers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topReferrers":
+			out.Values[i] = ec._NetworkHealth_topReferrers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topRecipients":
+			out.Values[i] = ec._NetworkHealth_topRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offerAcceptanceImplementors = []string{"OfferAcceptance"}
+
+func (ec *executionContext) _OfferAcceptance(ctx context.Context, sel ast.SelectionSet, obj *model.OfferAcceptance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerAcceptanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferAcceptance")
+		case "made":
+			out.Values[i] = ec._OfferAcceptance_made(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._OfferAcceptance_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._OfferAcceptance_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declined":
+			out.Values[i] = ec._OfferAcceptance_declined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expired":
+			out.Values[i] = ec._OfferAcceptance_expired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawn":
+			out.Values[i] = ec._OfferAcceptance_withdrawn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptanceRate":
+			out.Values[i] = ec._OfferAcceptance_acceptanceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recipientCountImplementors = []string{"RecipientCount"}
+
+func (ec *executionContext) _RecipientCount(ctx context.Context, sel ast.SelectionSet, obj *partnergraph.RecipientCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recipientCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecipientCount")
+		case "business":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecipientCount_business(ctx, field, obj)
+				})
+		case "offers":
+			out.Values[i] = ec._RecipientCount_offers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accepted":
+			out.Values[i] = ec._RecipientCount_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var referrerCountImplementors = []string{"ReferrerCount"}
+
+func (ec *executionContext) _ReferrerCount(ctx context.Context, sel ast.SelectionSet, obj *partnergraph.ReferrerCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referrerCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReferrerCount")
+		case "business":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReferrerCount_business(ctx, field, obj)
+				})
+		case "leads":
+			out.Values[i] = ec._ReferrerCount_leads(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "won":
+			out.Values[i] = ec._ReferrerCount_won(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingFailureCountImplementors = []string{"RoutingFailureCount"}
+
+func (ec *executionContext) _RoutingFailureCount(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingFailureCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingFailureCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingFailureCount")
+		case "kind":
+			out.Values[i] = ec._RoutingFailureCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._RoutingFailureCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -1147,6 +2228,36 @@ func (ec *executionContext) marshalNComplementMatrix2ᚖgithubᚗcomᚋpartnergr
 		return graphql.Null
 	}
 	return ec._ComplementMatrix(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHealthBucket2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐHealthBucket(ctx context.Context, v any) (model.HealthBucket, error) {
+	var res model.HealthBucket
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHealthBucket2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐHealthBucket(ctx context.Context, sel ast.SelectionSet, v model.HealthBucket) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLeadStatusBucket2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐLeadStatusBucket(ctx context.Context, sel ast.SelectionSet, v model.LeadStatusBucket) graphql.Marshaler {
+	return ec._LeadStatusBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLeadStatusBucket2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐLeadStatusBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LeadStatusBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadStatusBucket2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐLeadStatusBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNeighbourhood2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐNeighbourhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighbourhood) graphql.Marshaler {
@@ -1215,6 +2326,108 @@ func (ec *executionContext) marshalNNeighbourhoodTrust2ᚕgithubᚗcomᚋpartner
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNetworkHealth2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐNetworkHealth(ctx context.Context, sel ast.SelectionSet, v *model.NetworkHealth) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkHealth!")
+		return graphql.Null
+	}
+	return ec._NetworkHealth(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferAcceptance2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐOfferAcceptance(ctx context.Context, sel ast.SelectionSet, v *model.OfferAcceptance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferAcceptance!")
+		return graphql.Null
+	}
+	return ec._OfferAcceptance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecipientCount2githubᚗcomᚋpartnergraphᚋpartnergraphᚐRecipientCount(ctx context.Context, sel ast.SelectionSet, v partnergraph.RecipientCount) graphql.Marshaler {
+	return ec._RecipientCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecipientCount2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚐRecipientCountᚄ(ctx context.Context, sel ast.SelectionSet, v []partnergraph.RecipientCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecipientCount2githubᚗcomᚋpartnergraphᚋpartnergraphᚐRecipientCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReferrerCount2githubᚗcomᚋpartnergraphᚋpartnergraphᚐReferrerCount(ctx context.Context, sel ast.SelectionSet, v partnergraph.ReferrerCount) graphql.Marshaler {
+	return ec._ReferrerCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReferrerCount2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚐReferrerCountᚄ(ctx context.Context, sel ast.SelectionSet, v []partnergraph.ReferrerCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReferrerCount2githubᚗcomᚋpartnergraphᚋpartnergraphᚐReferrerCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoutingFailureCount2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureCount(ctx context.Context, sel ast.SelectionSet, v model.RoutingFailureCount) graphql.Marshaler {
+	return ec._RoutingFailureCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRoutingFailureCount2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RoutingFailureCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoutingFailureCount2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRoutingFailureKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureKind(ctx context.Context, v any) (model.RoutingFailureKind, error) {
+	var res model.RoutingFailureKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRoutingFailureKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐRoutingFailureKind(ctx context.Context, sel ast.SelectionSet, v model.RoutingFailureKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOHealthBucket2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐHealthBucket(ctx context.Context, v any) (*model.HealthBucket, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.HealthBucket)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHealthBucket2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐHealthBucket(ctx context.Context, sel ast.SelectionSet, v *model.HealthBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalONeighbourhoodFilter2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋmodelᚐNeighbourhoodFilter(ctx context.Context, v any) (*model.NeighbourhoodFilter, error) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph"
@@ -39,6 +40,8 @@ type ResolverRoot interface {
 	PartnerSuggestion() PartnerSuggestionResolver
 	Partnership() PartnershipResolver
 	Query() QueryResolver
+	RecipientCount() RecipientCountResolver
+	ReferrerCount() ReferrerCountResolver
 	RoutedCandidate() RoutedCandidateResolver
 	Service() ServiceResolver
 	ServiceComplement() ServiceComplementResolver
@@ -247,6 +250,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LeadStatusBucket struct {
+		Accepted   func(childComplexity int) int
+		Lost       func(childComplexity int) int
+		Offered    func(childComplexity int) int
+		Start      func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Unroutable func(childComplexity int) int
+		Won        func(childComplexity int) int
+	}
+
 	LeaveNetworkPayload struct {
 		Business func(childComplexity int) int
 		Network  func(childComplexity int) int
@@ -369,6 +382,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NetworkHealth struct {
+		Bucket          func(childComplexity int) int
+		From            func(childComplexity int) int
+		Leads           func(childComplexity int) int
+		Offers          func(childComplexity int) int
+		RoutingFailures func(childComplexity int) int
+		To              func(childComplexity int) int
+		TopRecipients   func(childComplexity int) int
+		TopReferrers    func(childComplexity int) int
+	}
+
 	NetworkSuggestion struct {
 		Components func(childComplexity int) int
 		Members    func(childComplexity int) int
@@ -392,6 +416,16 @@ type ComplexityRoot struct {
 		RespondedAt   func(childComplexity int) int
 		Score         func(childComplexity int) int
 		Status        func(childComplexity int) int
+	}
+
+	OfferAcceptance struct {
+		AcceptanceRate func(childComplexity int) int
+		Accepted       func(childComplexity int) int
+		Declined       func(childComplexity int) int
+		Expired        func(childComplexity int) int
+		Made           func(childComplexity int) int
+		Pending        func(childComplexity int) int
+		Withdrawn      func(childComplexity int) int
 	}
 
 	OfferConnection struct {
@@ -454,6 +488,7 @@ type ComplexityRoot struct {
 		Ledger             func(childComplexity int, businessID string) int
 		Neighbourhood      func(childComplexity int, businessID string, depth *int, filter *model.NeighbourhoodFilter, maxNodes *int) int
 		Network            func(childComplexity int, id string) int
+		NetworkHealth      func(childComplexity int, from time.Time, to time.Time, bucket *model.HealthBucket, top *int) int
 		NetworkSuggestions func(childComplexity int, businessID string, first *int) int
 		Networks           func(childComplexity int, first *int, after *string) int
 		Node               func(childComplexity int, id string) int
@@ -467,6 +502,18 @@ type ComplexityRoot struct {
 		Webhook            func(childComplexity int, id string) int
 		Webhooks           func(childComplexity int, businessID *string, first *int, after *string) int
 		WhyNotRouted       func(childComplexity int, input model.WhyNotRoutedInput) int
+	}
+
+	RecipientCount struct {
+		Accepted func(childComplexity int) int
+		Business func(childComplexity int) int
+		Offers   func(childComplexity int) int
+	}
+
+	ReferrerCount struct {
+		Business func(childComplexity int) int
+		Leads    func(childComplexity int) int
+		Won      func(childComplexity int) int
 	}
 
 	RegisterBusinessPayload struct {
@@ -511,6 +558,11 @@ type ComplexityRoot struct {
 		Rank        func(childComplexity int) int
 		Rule        func(childComplexity int) int
 		Score       func(childComplexity int) int
+	}
+
+	RoutingFailureCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	ScoreComponent struct {
@@ -1414,6 +1466,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeadReturnEdge.Node(childComplexity), true
 
+	case "LeadStatusBucket.accepted":
+		if e.ComplexityRoot.LeadStatusBucket.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Accepted(childComplexity), true
+	case "LeadStatusBucket.lost":
+		if e.ComplexityRoot.LeadStatusBucket.Lost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Lost(childComplexity), true
+	case "LeadStatusBucket.offered":
+		if e.ComplexityRoot.LeadStatusBucket.Offered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Offered(childComplexity), true
+	case "LeadStatusBucket.start":
+		if e.ComplexityRoot.LeadStatusBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Start(childComplexity), true
+	case "LeadStatusBucket.total":
+		if e.ComplexityRoot.LeadStatusBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Total(childComplexity), true
+	case "LeadStatusBucket.unroutable":
+		if e.ComplexityRoot.LeadStatusBucket.Unroutable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Unroutable(childComplexity), true
+	case "LeadStatusBucket.won":
+		if e.ComplexityRoot.LeadStatusBucket.Won == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Won(childComplexity), true
+
 	case "LeaveNetworkPayload.business":
 		if e.ComplexityRoot.LeaveNetworkPayload.Business == nil {
 			break
@@ -2080,6 +2175,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
 
+	case "NetworkHealth.bucket":
+		if e.ComplexityRoot.NetworkHealth.Bucket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.Bucket(childComplexity), true
+	case "NetworkHealth.from":
+		if e.ComplexityRoot.NetworkHealth.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.From(childComplexity), true
+	case "NetworkHealth.leads":
+		if e.ComplexityRoot.NetworkHealth.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.Leads(childComplexity), true
+	case "NetworkHealth.offers":
+		if e.ComplexityRoot.NetworkHealth.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.Offers(childComplexity), true
+	case "NetworkHealth.routingFailures":
+		if e.ComplexityRoot.NetworkHealth.RoutingFailures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.RoutingFailures(childComplexity), true
+	case "NetworkHealth.to":
+		if e.ComplexityRoot.NetworkHealth.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.To(childComplexity), true
+	case "NetworkHealth.topRecipients":
+		if e.ComplexityRoot.NetworkHealth.TopRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.TopRecipients(childComplexity), true
+	case "NetworkHealth.topReferrers":
+		if e.ComplexityRoot.NetworkHealth.TopReferrers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.TopReferrers(childComplexity), true
+
 	case "NetworkSuggestion.components":
 		if e.ComplexityRoot.NetworkSuggestion.Components == nil {
 			break
@@ -2195,6 +2339,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.Status(childComplexity), true
+
+	case "OfferAcceptance.acceptanceRate":
+		if e.ComplexityRoot.OfferAcceptance.AcceptanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.AcceptanceRate(childComplexity), true
+	case "OfferAcceptance.accepted":
+		if e.ComplexityRoot.OfferAcceptance.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Accepted(childComplexity), true
+	case "OfferAcceptance.declined":
+		if e.ComplexityRoot.OfferAcceptance.Declined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Declined(childComplexity), true
+	case "OfferAcceptance.expired":
+		if e.ComplexityRoot.OfferAcceptance.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Expired(childComplexity), true
+	case "OfferAcceptance.made":
+		if e.ComplexityRoot.OfferAcceptance.Made == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Made(childComplexity), true
+	case "OfferAcceptance.pending":
+		if e.ComplexityRoot.OfferAcceptance.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Pending(childComplexity), true
+	case "OfferAcceptance.withdrawn":
+		if e.ComplexityRoot.OfferAcceptance.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Withdrawn(childComplexity), true
 
 	case "OfferConnection.edges":
 		if e.ComplexityRoot.OfferConnection.Edges == nil {
@@ -2450,6 +2637,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Network(childComplexity, args["id"].(string)), true
+	case "Query.networkHealth":
+		if e.ComplexityRoot.Query.NetworkHealth == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkHealth_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkHealth(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.HealthBucket), args["top"].(*int)), true
 	case "Query.networkSuggestions":
 		if e.ComplexityRoot.Query.NetworkSuggestions == nil {
 			break
@@ -2584,6 +2782,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.WhyNotRouted(childComplexity, args["input"].(model.WhyNotRoutedInput)), true
 
+	case "RecipientCount.accepted":
+		if e.ComplexityRoot.RecipientCount.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientCount.Accepted(childComplexity), true
+	case "RecipientCount.business":
+		if e.ComplexityRoot.RecipientCount.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientCount.Business(childComplexity), true
+	case "RecipientCount.offers":
+		if e.ComplexityRoot.RecipientCount.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientCount.Offers(childComplexity), true
+
+	case "ReferrerCount.business":
+		if e.ComplexityRoot.ReferrerCount.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferrerCount.Business(childComplexity), true
+	case "ReferrerCount.leads":
+		if e.ComplexityRoot.ReferrerCount.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferrerCount.Leads(childComplexity), true
+	case "ReferrerCount.won":
+		if e.ComplexityRoot.ReferrerCount.Won == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferrerCount.Won(childComplexity), true
+
 	case "RegisterBusinessPayload.business":
 		if e.ComplexityRoot.RegisterBusinessPayload.Business == nil {
 			break
@@ -2711,6 +2947,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoutedCandidate.Score(childComplexity), true
+
+	case "RoutingFailureCount.count":
+		if e.ComplexityRoot.RoutingFailureCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingFailureCount.Count(childComplexity), true
+	case "RoutingFailureCount.kind":
+		if e.ComplexityRoot.RoutingFailureCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingFailureCount.Kind(childComplexity), true
 
 	case "ScoreComponent.signal":
 		if e.ComplexityRoot.ScoreComponent.Signal == nil {
@@ -3797,6 +4046,86 @@ type ComplementMatrix {
   cells: [ComplementCell!]!
 }
 
+"How long each bucket of networkHealth is."
+enum HealthBucket {
+  HOUR
+  "A day from from (UTC days when from is a UTC midnight)."
+  DAY
+}
+
+"What kind of routing failure left a lead UNROUTABLE, told from the reason routing gave."
+enum RoutingFailureKind {
+  "No business offers the lead's service."
+  NO_PROVIDER
+  "No business that offers it is reachable along trust from the referrer, or serves the customer's place."
+  NO_TRUSTED_PATH
+  "The candidates had reached their daily lead cap."
+  DAILY_CAP
+  OTHER
+}
+
+"The leads created in one bucket, by their status now."
+type LeadStatusBucket {
+  start: Time!
+  total: Int!
+  offered: Int!
+  accepted: Int!
+  unroutable: Int!
+  won: Int!
+  lost: Int!
+}
+
+type RoutingFailureCount {
+  kind: RoutingFailureKind!
+  "UNROUTABLE leads created in the range."
+  count: Int!
+}
+
+"The offers made in the range, by their status now."
+type OfferAcceptance {
+  made: Int!
+  pending: Int!
+  accepted: Int!
+  declined: Int!
+  expired: Int!
+  "Offers of a SHARED lead that another recipient accepted first."
+  withdrawn: Int!
+  "accepted / (accepted + declined + expired); null before any is answered."
+  acceptanceRate: Float
+}
+
+type ReferrerCount {
+  business: Business!
+  "Leads it referred in the range."
+  leads: Int!
+  "Of those, leads now WON."
+  won: Int!
+}
+
+type RecipientCount {
+  business: Business!
+  "Offers it received in the range."
+  offers: Int!
+  "Of those, offers it accepted."
+  accepted: Int!
+}
+
+"The network's health between from and to, read from the store (every server agrees)."
+type NetworkHealth {
+  from: Time!
+  to: Time!
+  bucket: HealthBucket!
+  "One per bucket from from, in order, empty ones included; the last may be cut short by to."
+  leads: [LeadStatusBucket!]!
+  "Kinds with at least one UNROUTABLE lead, most first."
+  routingFailures: [RoutingFailureCount!]!
+  offers: OfferAcceptance!
+  "The businesses that referred the most leads, then by id."
+  topReferrers: [ReferrerCount!]!
+  "The businesses that accepted the most offers, then received the most, then by id."
+  topRecipients: [RecipientCount!]!
+}
+
 extend type SuspiciousGroupEvidence {
   "Leads accepted and then returned (the return accepted); counted in acceptedLeads too, and as bad."
   returnedLeads: Int!
@@ -3814,6 +4143,13 @@ extend type Query {
   or network; BAD_USER_INPUT naming depth, maxNodes or filter.service.
   """
   neighbourhood(businessId: ID!, depth: Int = 1, filter: NeighbourhoodFilter, maxNodes: Int = 500): Neighbourhood!
+  """
+  Admin only. The leads and offers created from from (inclusive) to to (exclusive): leads per
+  status per bucket (at most 1,000 buckets), routing failures by kind, what became of the
+  offers, and the top referrers and recipients (top 1..100). Read from the store with range
+  queries on creation times. BAD_USER_INPUT naming from, to or top.
+  """
+  networkHealth(from: Time!, to: Time!, bucket: HealthBucket = DAY, top: Int = 10): NetworkHealth!
   "Admin only. The complement weights of every pair of services that has one, curated and learned."
   complementMatrix: ComplementMatrix!
 }
@@ -5351,6 +5687,26 @@ func (ec *executionContext) childFields_LeadReturnEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type LeadReturnEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LeadStatusBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_LeadStatusBucket_start(ctx, field)
+	case "total":
+		return ec.fieldContext_LeadStatusBucket_total(ctx, field)
+	case "offered":
+		return ec.fieldContext_LeadStatusBucket_offered(ctx, field)
+	case "accepted":
+		return ec.fieldContext_LeadStatusBucket_accepted(ctx, field)
+	case "unroutable":
+		return ec.fieldContext_LeadStatusBucket_unroutable(ctx, field)
+	case "won":
+		return ec.fieldContext_LeadStatusBucket_won(ctx, field)
+	case "lost":
+		return ec.fieldContext_LeadStatusBucket_lost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadStatusBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_LeaveNetworkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "business":
@@ -5529,6 +5885,28 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_NetworkHealth_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkHealth_to(ctx, field)
+	case "bucket":
+		return ec.fieldContext_NetworkHealth_bucket(ctx, field)
+	case "leads":
+		return ec.fieldContext_NetworkHealth_leads(ctx, field)
+	case "routingFailures":
+		return ec.fieldContext_NetworkHealth_routingFailures(ctx, field)
+	case "offers":
+		return ec.fieldContext_NetworkHealth_offers(ctx, field)
+	case "topReferrers":
+		return ec.fieldContext_NetworkHealth_topReferrers(ctx, field)
+	case "topRecipients":
+		return ec.fieldContext_NetworkHealth_topRecipients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkHealth", field.Name)
+}
+
 func (ec *executionContext) childFields_NetworkSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "network":
@@ -5577,6 +5955,26 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_respondedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Offer", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferAcceptance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "made":
+		return ec.fieldContext_OfferAcceptance_made(ctx, field)
+	case "pending":
+		return ec.fieldContext_OfferAcceptance_pending(ctx, field)
+	case "accepted":
+		return ec.fieldContext_OfferAcceptance_accepted(ctx, field)
+	case "declined":
+		return ec.fieldContext_OfferAcceptance_declined(ctx, field)
+	case "expired":
+		return ec.fieldContext_OfferAcceptance_expired(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_OfferAcceptance_withdrawn(ctx, field)
+	case "acceptanceRate":
+		return ec.fieldContext_OfferAcceptance_acceptanceRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferAcceptance", field.Name)
 }
 
 func (ec *executionContext) childFields_OfferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5681,6 +6079,30 @@ func (ec *executionContext) childFields_ProposePartnershipPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type ProposePartnershipPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RecipientCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_RecipientCount_business(ctx, field)
+	case "offers":
+		return ec.fieldContext_RecipientCount_offers(ctx, field)
+	case "accepted":
+		return ec.fieldContext_RecipientCount_accepted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecipientCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ReferrerCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_ReferrerCount_business(ctx, field)
+	case "leads":
+		return ec.fieldContext_ReferrerCount_leads(ctx, field)
+	case "won":
+		return ec.fieldContext_ReferrerCount_won(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReferrerCount", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterBusinessPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "business":
@@ -5767,6 +6189,16 @@ func (ec *executionContext) childFields_RoutedCandidate(ctx context.Context, fie
 		return ec.fieldContext_RoutedCandidate_rule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoutedCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingFailureCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RoutingFailureCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_RoutingFailureCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingFailureCount", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoreComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -220,6 +220,17 @@ type LeadReturnEdge struct {
 	Node   *partnergraph.LeadReturn `json:"node"`
 }
 
+// The leads created in one bucket, by their status now.
+type LeadStatusBucket struct {
+	Start      time.Time `json:"start"`
+	Total      int       `json:"total"`
+	Offered    int       `json:"offered"`
+	Accepted   int       `json:"accepted"`
+	Unroutable int       `json:"unroutable"`
+	Won        int       `json:"won"`
+	Lost       int       `json:"lost"`
+}
+
 type LeaveNetworkInput struct {
 	BusinessID string `json:"businessId"`
 	NetworkID  string `json:"networkId"`
@@ -321,6 +332,35 @@ type NetworkConnection struct {
 type NetworkEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *partnergraph.Network `json:"node"`
+}
+
+// The network's health between from and to, read from the store (every server agrees).
+type NetworkHealth struct {
+	From   time.Time    `json:"from"`
+	To     time.Time    `json:"to"`
+	Bucket HealthBucket `json:"bucket"`
+	// One per bucket from from, in order, empty ones included; the last may be cut short by to.
+	Leads []LeadStatusBucket `json:"leads"`
+	// Kinds with at least one UNROUTABLE lead, most first.
+	RoutingFailures []RoutingFailureCount `json:"routingFailures"`
+	Offers          *OfferAcceptance      `json:"offers"`
+	// The businesses that referred the most leads, then by id.
+	TopReferrers []partnergraph.ReferrerCount `json:"topReferrers"`
+	// The businesses that accepted the most offers, then received the most, then by id.
+	TopRecipients []partnergraph.RecipientCount `json:"topRecipients"`
+}
+
+// The offers made in the range, by their status now.
+type OfferAcceptance struct {
+	Made     int `json:"made"`
+	Pending  int `json:"pending"`
+	Accepted int `json:"accepted"`
+	Declined int `json:"declined"`
+	Expired  int `json:"expired"`
+	// Offers of a SHARED lead that another recipient accepted first.
+	Withdrawn int `json:"withdrawn"`
+	// accepted / (accepted + declined + expired); null before any is answered.
+	AcceptanceRate *float64 `json:"acceptanceRate,omitempty"`
 }
 
 type OfferConnection struct {
@@ -446,6 +486,12 @@ type RotateWebhookSecretPayload struct {
 	Webhook *partnergraph.Webhook `json:"webhook"`
 	// The new signing secret, shown this once.
 	Secret string `json:"secret"`
+}
+
+type RoutingFailureCount struct {
+	Kind RoutingFailureKind `json:"kind"`
+	// UNROUTABLE leads created in the range.
+	Count int `json:"count"`
 }
 
 type SetBusinessServicesInput struct {
@@ -667,6 +713,63 @@ type WhyNotRoutedInput struct {
 	Hypothetical *HypotheticalLeadInput `json:"hypothetical,omitempty"`
 }
 
+// How long each bucket of networkHealth is.
+type HealthBucket string
+
+const (
+	HealthBucketHour HealthBucket = "HOUR"
+	// A day from from (UTC days when from is a UTC midnight).
+	HealthBucketDay HealthBucket = "DAY"
+)
+
+var AllHealthBucket = []HealthBucket{
+	HealthBucketHour,
+	HealthBucketDay,
+}
+
+func (e HealthBucket) IsValid() bool {
+	switch e {
+	case HealthBucketHour, HealthBucketDay:
+		return true
+	}
+	return false
+}
+
+func (e HealthBucket) String() string {
+	return string(e)
+}
+
+func (e *HealthBucket) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HealthBucket(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HealthBucket", str)
+	}
+	return nil
+}
+
+func (e HealthBucket) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HealthBucket) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HealthBucket) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type LeadOutcome string
 
 const (
@@ -772,6 +875,69 @@ func (e *ReturnDecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReturnDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What kind of routing failure left a lead UNROUTABLE, told from the reason routing gave.
+type RoutingFailureKind string
+
+const (
+	// No business offers the lead's service.
+	RoutingFailureKindNoProvider RoutingFailureKind = "NO_PROVIDER"
+	// No business that offers it is reachable along trust from the referrer, or serves the customer's place.
+	RoutingFailureKindNoTrustedPath RoutingFailureKind = "NO_TRUSTED_PATH"
+	// The candidates had reached their daily lead cap.
+	RoutingFailureKindDailyCap RoutingFailureKind = "DAILY_CAP"
+	RoutingFailureKindOther    RoutingFailureKind = "OTHER"
+)
+
+var AllRoutingFailureKind = []RoutingFailureKind{
+	RoutingFailureKindNoProvider,
+	RoutingFailureKindNoTrustedPath,
+	RoutingFailureKindDailyCap,
+	RoutingFailureKindOther,
+}
+
+func (e RoutingFailureKind) IsValid() bool {
+	switch e {
+	case RoutingFailureKindNoProvider, RoutingFailureKindNoTrustedPath, RoutingFailureKindDailyCap, RoutingFailureKindOther:
+		return true
+	}
+	return false
+}
+
+func (e RoutingFailureKind) String() string {
+	return string(e)
+}
+
+func (e *RoutingFailureKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoutingFailureKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoutingFailureKind", str)
+	}
+	return nil
+}
+
+func (e RoutingFailureKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RoutingFailureKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RoutingFailureKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
