@@ -91,6 +91,7 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"private network by node", "private network", `query($id: ID!) { node(id: $id) { ... on Network { name } } }`, map[string]any{"id": gid("Network", "main-street-referral-club")}},
 		{"businesses of a private network", "private network", `query($id: ID!) { businesses(filter: {networkId: $id}) { edges { node { name } } } }`, map[string]any{"id": gid("Network", "main-street-referral-club")}},
 		{"trustEdges", public, `query($id: ID!) { trustEdges(businessId: $id, direction: INCOMING) { edges { node { score } } } }`, map[string]any{"id": dave}},
+		{"trust edge's setBy (null but for admins)", public, `query($id: ID!) { trustEdges(businessId: $id) { edges { node { setBy source updatedAt } } } }`, map[string]any{"id": dave}},
 		{"partnerships", ownerOnly, `query($id: ID!) { partnerships(businessId: $id) { edges { node { status terms { amount percent } } } } }`, map[string]any{"id": dave}},
 		{"partnership by node", "party", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": gid("Partnership", "p-daves-mikes")}},
 		{"registerBusiness", "register", `mutation { registerBusiness(input: {name: "X", location: {lat: 1, lng: 1}}) { business { id } } }`, nil},

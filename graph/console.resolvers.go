@@ -48,6 +48,14 @@ func (r *referrerCountResolver) Business(ctx context.Context, obj *partnergraph.
 	return loadBusiness(ctx, obj.BusinessID)
 }
 
+// SetBy is the resolver for the setBy field.
+func (r *trustEdgeResolver) SetBy(ctx context.Context, obj *partnergraph.Trust) (*string, error) {
+	if !accessFrom(ctx).seeTrustAudit(ctx) {
+		return nil, nil
+	}
+	return orNil(obj.SetBy), nil
+}
+
 func (r *Resolver) RecipientCount() exec.RecipientCountResolver { return &recipientCountResolver{r} }
 
 func (r *Resolver) ReferrerCount() exec.ReferrerCountResolver { return &referrerCountResolver{r} }

@@ -245,3 +245,56 @@ func TestNetworkHealthThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestTrustOverrideAudit: an admin's setTrust on a business the admin does not own is an
+// override (source ADMIN) that records who made it and when; admins read that back on the
+// edge, members get null; the owner setting the edge again takes the override back. Both
+// stores.
+func TestTrustOverrideAudit(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open storeOpener) {
+		s := newTestServerOn(t, open)
+		admin, owner := s.token(t, "root", auth.Admin), s.callerToken(t, owner)
+		dave, metro := bizID("daves-collision"), bizID("metro-collision")
+		const set = `mutation($f: ID!, $t: ID!, $score: Float!) { setTrust(input: {fromId: $f, toId: $t, score: $score}) { trust { source setBy updatedAt } } }`
+		const read = `query($id: ID!) { trustEdges(businessId: $id) { edges { node { to { id } score source setBy updatedAt } } } }`
+		type edge struct {
+			To        struct{ ID string }
+			Score     float64
+			Source    string
+			SetBy     *string
+			UpdatedAt time.Time
+		}
+		var answer struct {
+			TrustEdges struct{ Edges []struct{ Node edge } }
+		}
+		find := func(token string) edge {
+			t.Helper()
+			ok(t, s.do(t, token, read, map[string]any{"id": dave}), &answer)
+			for _, e := range answer.TrustEdges.Edges {
+				if e.Node.To.ID == metro {
+					return e.Node
+				}
+			}
+			t.Fatalf("no edge from Dave to Metro in %+v", answer.TrustEdges.Edges)
+			return edge{}
+		}
+		before := time.Now().Add(-time.Second)
+		var set1 struct {
+			SetTrust struct{ Trust edge }
+		}
+		ok(t, s.do(t, admin, set, map[string]any{"f": dave, "t": metro, "score": 0.15}), &set1)
+		if tr := set1.SetTrust.Trust; tr.Source != "ADMIN" || tr.SetBy == nil || *tr.SetBy != "root" || tr.UpdatedAt.Before(before) {
+			t.Errorf("the override's payload %+v: want source ADMIN set by root now", tr)
+		}
+		if e := find(admin); e.Source != "ADMIN" || e.SetBy == nil || *e.SetBy != "root" || e.Score != 0.15 {
+			t.Errorf("as an admin: %+v, want the override by root", e)
+		}
+		if e := find(owner); e.Source != "ADMIN" || e.SetBy != nil {
+			t.Errorf("as Dave's owner: %+v, want the override without who made it", e)
+		}
+		ok(t, s.do(t, owner, set, map[string]any{"f": dave, "t": metro, "score": 0.5}), &struct{}{})
+		if e := find(admin); e.Source != "MEMBER" || e.SetBy == nil || *e.SetBy != "user-dave" || e.Score != 0.5 {
+			t.Errorf("after the owner set it: %+v, want MEMBER by user-dave", e)
+		}
+	})
+}

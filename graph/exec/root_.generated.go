@@ -661,6 +661,7 @@ type ComplexityRoot struct {
 		From      func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Score     func(childComplexity int) int
+		SetBy     func(childComplexity int) int
 		Source    func(childComplexity int) int
 		To        func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
@@ -3303,6 +3304,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrustEdge.Score(childComplexity), true
+	case "TrustEdge.setBy":
+		if e.ComplexityRoot.TrustEdge.SetBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustEdge.SetBy(childComplexity), true
 	case "TrustEdge.source":
 		if e.ComplexityRoot.TrustEdge.Source == nil {
 			break
@@ -4124,6 +4131,15 @@ type NetworkHealth {
   topReferrers: [ReferrerCount!]!
   "The businesses that accepted the most offers, then received the most, then by id."
   topRecipients: [RecipientCount!]!
+}
+
+extend type TrustEdge {
+  """
+  Admins only (null for everyone else): the subject (sub) of the token that last set the
+  edge. With source ADMIN and updatedAt, who overrode the edge and when. Null too for edges
+  set before it was recorded, or imported without it.
+  """
+  setBy: String
 }
 
 extend type SuspiciousGroupEvidence {
@@ -6391,6 +6407,8 @@ func (ec *executionContext) childFields_TrustEdge(ctx context.Context, field gra
 		return ec.fieldContext_TrustEdge_source(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_TrustEdge_updatedAt(ctx, field)
+	case "setBy":
+		return ec.fieldContext_TrustEdge_setBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrustEdge", field.Name)
 }
