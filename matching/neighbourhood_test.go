@@ -3,9 +3,12 @@ package matching
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/partnergraph/partnergraph"
 	"github.com/partnergraph/partnergraph/seed"
@@ -256,4 +259,36 @@ func sortedCopy(xs []string) []string {
 	out := slices.Clone(xs)
 	slices.Sort(out)
 	return out
+}
+
+// BenchmarkNeighbourhood draws depth-2 neighbourhoods of random businesses of the synthetic
+// network of PG_BENCH_N businesses, at the default cap and the largest, and reports the
+// median and 99th percentile latency and the nodes and edges returned, e.g.
+//
+//	PG_BENCH_N=1000000 go test ./matching/ -run '^$' -bench Neighbourhood -benchtime 200x
+func BenchmarkNeighbourhood(b *testing.B) {
+	g, _, _ := syntheticGraph(b)
+	for _, max := range []int{DefaultNeighbourhoodNodes, MaxNeighbourhoodNodes} {
+		b.Run(fmt.Sprintf("max%d", max), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			var lat []time.Duration
+			nodes, edges := 0, 0
+			for b.Loop() {
+				id := g.ids[rng.IntN(len(g.ids))]
+				t0 := time.Now()
+				n, err := g.Neighbourhood(id, NeighbourhoodOptions{Depth: 2, MaxNodes: max})
+				lat = append(lat, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+				nodes += len(n.Nodes)
+				edges += len(n.Trust) + len(n.Partnerships)
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(nodes)/float64(len(lat)), "nodes")
+			b.ReportMetric(float64(edges)/float64(len(lat)), "edges")
+		})
+	}
 }
