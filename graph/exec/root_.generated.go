@@ -4156,7 +4156,8 @@ extend type Query {
   (default 500, at most 5,000; truncated says when more were left out), with the trust edges
   and partnerships between them. Businesses that the filter leaves out are neither shown nor
   passed through. Answered from the in-memory projection. NOT_FOUND for an unknown business
-  or network; BAD_USER_INPUT naming depth, maxNodes or filter.service.
+  or network; BAD_USER_INPUT naming businessId, depth, maxNodes, filter.service or
+  filter.networkId.
   """
   neighbourhood(businessId: ID!, depth: Int = 1, filter: NeighbourhoodFilter, maxNodes: Int = 500): Neighbourhood!
   """
