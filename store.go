@@ -159,6 +159,7 @@ type Store interface {
 	LeadErasureFeed
 	ReturnStore
 	LeadReturnsByLead
+	HealthStore
 	WebhookStore
 	WebhookLeaseRelease
 	TokenRevocations
