@@ -150,6 +150,8 @@ func TestPagePlans(t *testing.T) {
 			{"afterFrom": "", "afterTo": ""}, {"afterFrom": "m", "afterTo": "x"}}},
 		{"membership_list_all", membershipListAll, grouped, []map[string]any{
 			{"afterNetworkId": "", "afterBusinessId": ""}, {"afterNetworkId": "m", "afterBusinessId": "x"}}},
+		{"trust_export", trustExport, ordered, []map[string]any{
+			{"afterFrom": ""}, {"afterFrom": "m"}}},
 		{"network_list", networkList, ordered, []map[string]any{
 			{"afterName": "", "afterId": ""}, {"afterName": "m", "afterId": "x"}}},
 		{"business_list_by_name", businessListByName, ordered, []map[string]any{
