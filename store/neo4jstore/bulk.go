@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -18,6 +20,9 @@ import (
 const (
 	importBatchSize = 5000
 	exportPageSize  = 10000
+	// trustExportBusinesses is how many businesses a page of trust edges reads (a row each,
+	// with all the edges it gives).
+	trustExportBusinesses = 1000
 )
 
 // importKinds is the order in which a batch writes its kinds: each after the kinds it refers
@@ -254,28 +259,30 @@ func importBusinesses(ctx context.Context, tx neo4j.ManagedTransaction, records 
 	return err
 }
 
-// exportPage is one page of an export: its records, and the keyset parameters that resume
-// after its last record.
+// exportPage is one page of an export: its records, how many result rows they came from, and
+// the keyset parameters that resume after its last row.
 type exportPage struct {
 	records []partnergraph.Record
+	rows    int
 	next    map[string]any
 }
 
-// exportStep pages through one kind: st with the keyset parameters of the first page, and
-// decode, which turns a result record into an interchange record and the keyset after it.
+// exportStep pages through one kind: st with the keyset parameters of the first page, rows per
+// page, and decode, which adds the interchange records of one result row and returns the
+// keyset after it.
 type exportStep struct {
 	op     string
 	st     statement
 	first  map[string]any
-	decode func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error)
+	rows   int
+	decode func(rec *neo4j.Record, add func(partnergraph.Record)) (map[string]any, error)
 }
 
 // Export calls yield for every object, in an order Import accepts: services, complements,
 // businesses (with their services and owners), networks, memberships, trust edges and
-// partnerships (oldest first). Each page of exportPageSize records is read in a read
-// transaction of its own and handed to yield outside it, so the export never holds the whole
-// graph, and a slow yield holds no transaction open. An error from yield stops the export and
-// is returned as it is.
+// partnerships (oldest first). Each page of rows is read in a read transaction of its own and
+// handed to yield outside it, so the export never holds the whole graph, and a slow yield
+// holds no transaction open. An error from yield stops the export and is returned as it is.
 //
 // Neo4j keeps no snapshot across transactions (nor across the statements of one: its reads
 // are read-committed), so writes made during an export may or may not appear in it. What does
@@ -286,29 +293,39 @@ type exportStep struct {
 // businesses were read (issue 12). What was left out is what a later write brought, which
 // the server then learns as it learns any write.
 func (s *Store) Export(ctx context.Context, yield func(partnergraph.Record) error) error {
+	return s.export(ctx, exportSteps(), yield)
+}
+
+// exportAhead is how many pages each step of an export reads ahead of the caller.
+const exportAhead = 2
+
+// export is Export through the given steps. Each step reads its pages on a goroutine of its
+// own, up to exportAhead pages ahead of yield, so the server reads the next pages (and the
+// next kinds' first pages) while the caller takes the current one: read one after the other,
+// a projection build from Neo4j mostly waited on each page's round trip. Records are still
+// yielded kind by kind, and kept or left out in that order, so what an export yields is
+// closed under references whenever each of its pages was read.
+func (s *Store) export(ctx context.Context, steps []exportStep, yield func(partnergraph.Record) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	var readers sync.WaitGroup
+	defer func() { // a reader still running after an error ends on the cancelled context
+		cancel()
+		readers.Wait()
+	}()
+	pages := make([]chan exportPage, len(steps))
+	errs := make([]error, len(steps)) // errs[i] is written before pages[i] is closed
+	for i, step := range steps {
+		pages[i] = make(chan exportPage, exportAhead)
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			defer close(pages[i])
+			errs[i] = s.readStep(ctx, step, pages[i])
+		}()
+	}
 	seen := exportedSet{service: map[string]bool{}, business: map[string]bool{}, network: map[string]bool{}}
-	for _, step := range exportSteps() {
-		params := step.first
-		for {
-			params["limit"] = int64(exportPageSize)
-			pg, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (exportPage, error) {
-				recs, err := run(ctx, tx, step.st, params)
-				if err != nil {
-					return exportPage{}, err
-				}
-				var pg exportPage
-				for _, rec := range recs {
-					r, next, err := step.decode(rec)
-					if err != nil {
-						return exportPage{}, err
-					}
-					pg.records, pg.next = append(pg.records, r), next
-				}
-				return pg, nil
-			})
-			if err != nil {
-				return wrap("export "+step.op, err)
-			}
+	for i, step := range steps {
+		for pg := range pages[i] {
 			for _, r := range pg.records {
 				if !seen.keep(&r) {
 					continue
@@ -317,13 +334,47 @@ func (s *Store) Export(ctx context.Context, yield func(partnergraph.Record) erro
 					return err
 				}
 			}
-			if len(pg.records) < exportPageSize {
-				break
-			}
-			params = pg.next
+		}
+		if errs[i] != nil {
+			return wrap("export "+step.op, errs[i])
 		}
 	}
 	return nil
+}
+
+// readStep sends the pages of step to out, in order, each read in a read transaction of its
+// own, until a page is not full.
+func (s *Store) readStep(ctx context.Context, step exportStep, out chan<- exportPage) error {
+	params := step.first
+	for {
+		params["limit"] = int64(step.rows)
+		pg, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (exportPage, error) {
+			recs, err := run(ctx, tx, step.st, params)
+			if err != nil {
+				return exportPage{}, err
+			}
+			pg := exportPage{rows: len(recs)}
+			add := func(r partnergraph.Record) { pg.records = append(pg.records, r) }
+			for _, rec := range recs {
+				if pg.next, err = step.decode(rec, add); err != nil {
+					return exportPage{}, err
+				}
+			}
+			return pg, nil
+		})
+		if err != nil {
+			return err
+		}
+		select {
+		case out <- pg:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if pg.rows < step.rows {
+			return nil
+		}
+		params = pg.next
+	}
 }
 
 // exportedSet holds the ids of the services, businesses and networks an export has yielded.
@@ -357,16 +408,26 @@ func (x exportedSet) keep(r *partnergraph.Record) bool {
 }
 
 func exportSteps() []exportStep {
+	// one turns a decoder of one record per row into a step's decode.
+	one := func(decode func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error)) func(*neo4j.Record, func(partnergraph.Record)) (map[string]any, error) {
+		return func(rec *neo4j.Record, add func(partnergraph.Record)) (map[string]any, error) {
+			r, next, err := decode(rec)
+			if err == nil {
+				add(r)
+			}
+			return next, err
+		}
+	}
 	return []exportStep{
-		{"services", serviceExport, map[string]any{"afterId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		{"services", serviceExport, map[string]any{"afterId": ""}, exportPageSize, one(func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			svc, err := serviceOf(rec)
 			return partnergraph.Record{Service: &svc}, map[string]any{"afterId": svc.ID}, err
-		}},
-		{"complements", complementExport, map[string]any{"afterFrom": "", "afterTo": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		})},
+		{"complements", complementExport, map[string]any{"afterFrom": "", "afterTo": ""}, exportPageSize, one(func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			c, err := complementOf(rec)
 			return partnergraph.Record{Complement: &c}, map[string]any{"afterFrom": c.From, "afterTo": c.To}, err
-		}},
-		{"businesses", businessExport, map[string]any{"afterId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		})},
+		{"businesses", businessExport, map[string]any{"afterId": ""}, exportPageSize, one(func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			b, err := businessOf(rec)
 			if err != nil {
 				return partnergraph.Record{}, nil, err
@@ -381,30 +442,59 @@ func exportSteps() []exportStep {
 			}
 			br := &partnergraph.BusinessRecord{Business: *b, Services: services, Owners: owners}
 			return partnergraph.Record{Business: br}, map[string]any{"afterId": b.ID}, nil
-		}},
-		{"networks", networkExport, map[string]any{"afterId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		})},
+		{"networks", networkExport, map[string]any{"afterId": ""}, exportPageSize, one(func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			n, err := networkOf(rec)
 			if err != nil {
 				return partnergraph.Record{}, nil, err
 			}
 			return partnergraph.Record{Network: n}, map[string]any{"afterId": n.ID}, nil
-		}},
-		{"memberships", membershipListAll, map[string]any{"afterNetworkId": "", "afterBusinessId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		})},
+		{"memberships", membershipListAll, map[string]any{"afterNetworkId": "", "afterBusinessId": ""}, exportPageSize, one(func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			m, err := membershipOf(rec)
 			return partnergraph.Record{Membership: &m}, map[string]any{"afterNetworkId": m.NetworkID, "afterBusinessId": m.BusinessID}, err
-		}},
-		{"trust", trustListAll, map[string]any{"afterFrom": "", "afterTo": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
-			t, err := trustOf(rec)
-			return partnergraph.Record{Trust: &t}, map[string]any{"afterFrom": t.From, "afterTo": t.To}, err
-		}},
-		{"partnerships", partnershipExport, map[string]any{"afterCreatedAt": time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "afterId": ""}, func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
+		})},
+		// A row per business, with its edges: trustExportBusinesses rows are about as many
+		// edges as exportPageSize rows of the other kinds.
+		{"trust", trustExport, map[string]any{"afterFrom": ""}, trustExportBusinesses, decodeTrustExport},
+		{"partnerships", partnershipExport, map[string]any{"afterCreatedAt": time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "afterId": ""}, exportPageSize, one(func(rec *neo4j.Record) (partnergraph.Record, map[string]any, error) {
 			p, err := partnershipOf(rec)
 			if err != nil {
 				return partnergraph.Record{}, nil, err
 			}
 			return partnergraph.Record{Partnership: p}, map[string]any{"afterCreatedAt": p.CreatedAt, "afterId": p.ID}, nil
-		}},
+		})},
 	}
+}
+
+// decodeTrustExport adds the edges of one trust_export row, by to, so that the export lists
+// trust by from then to as before.
+func decodeTrustExport(rec *neo4j.Record, add func(partnergraph.Record)) (map[string]any, error) {
+	from, _, err := neo4j.GetRecordValue[string](rec, "from")
+	if err != nil {
+		return nil, err
+	}
+	edges, _, err := neo4j.GetRecordValue[[]any](rec, "edges")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]partnergraph.Trust, 0, len(edges))
+	for _, raw := range edges {
+		e, ok := raw.([]any)
+		if !ok || len(e) != 6 {
+			return nil, fmt.Errorf("trust edge of %q is %v, not [to, score, note, source, updatedAt, setBy]", from, raw)
+		}
+		t, err := trustFrom(&values{m: map[string]any{"from": from, "to": e[0], "score": e[1], "note": e[2], "source": e[3], "updatedAt": e[4], "setBy": e[5]}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(x, y partnergraph.Trust) int { return strings.Compare(x.To, y.To) })
+	for i := range out {
+		add(partnergraph.Record{Trust: &out[i]})
+	}
+	return map[string]any{"afterFrom": from}, nil
 }
 
 // sortedStrings reads the list of strings under key, sorted; nil when it is empty, as the

@@ -110,3 +110,36 @@ func TestBatchRecordsErrors(t *testing.T) {
 		t.Errorf("reader error = %v, want %v", err, broken)
 	}
 }
+
+// TestExportKeepsClosed: the export yields a record only if what it refers to was yielded
+// before it, whatever order its pages were read in (each kind is read on a goroutine of its
+// own, so a trust edge may be read before, or after, the business it leaves was created).
+func TestExportKeepsClosed(t *testing.T) {
+	biz := func(id string, services ...string) partnergraph.Record {
+		return partnergraph.Record{Business: &partnergraph.BusinessRecord{Business: partnergraph.Business{ID: id}, Services: services}}
+	}
+	seen := exportedSet{service: map[string]bool{}, business: map[string]bool{}, network: map[string]bool{}}
+	for _, c := range []struct {
+		name string
+		r    partnergraph.Record
+		want bool
+	}{
+		{"service", service("tyres"), true},
+		{"complement to a service not exported", partnergraph.Record{Complement: &partnergraph.Complement{From: "tyres", To: "paint"}}, false},
+		{"business", biz("b1", "tyres", "paint"), true},
+		{"business", biz("b2"), true},
+		{"membership of a network not exported", partnergraph.Record{Membership: &partnergraph.Membership{BusinessID: "b1", NetworkID: "n"}}, false},
+		{"trust between exported businesses", trust("b1", "b2"), true},
+		{"trust from a business created after the businesses were read", trust("a-late", "b1"), false},
+		{"trust to one", trust("b2", "a-late"), false},
+		{"partnership with one", partnership("p", "a-late", "b1"), false},
+		{"partnership between exported businesses", partnership("p2", "b2", "b1"), true},
+	} {
+		if got := seen.keep(&c.r); got != c.want {
+			t.Errorf("%s: kept %v, want %v", c.name, got, c.want)
+		}
+		if c.r.Business != nil && c.r.Business.ID == "b1" && strings.Join(c.r.Business.Services, ",") != "tyres" {
+			t.Errorf("b1 exported with services %v, want only tyres (paint was not exported)", c.r.Business.Services)
+		}
+	}
+}

@@ -72,6 +72,11 @@ func (c cursor) time() time.Time {
 	return t
 }
 
+// newestFirstStart is the keyset time of a newest-first listing's first page: after every
+// stored time, so that the first page seeks its index like every later one (a null there made
+// the planner scan and sort every node of the label).
+var newestFirstStart = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
 func newestCursor(t time.Time, id string) cursor {
 	return cursor{Kind: byNewest, S: t.UTC().Format(time.RFC3339Nano), ID: id}
 }

@@ -222,7 +222,11 @@ func trustRow(t partnergraph.Trust) map[string]any {
 }
 
 func trustOf(rec *neo4j.Record) (partnergraph.Trust, error) {
-	v := &values{m: rec.AsMap()}
+	return trustFrom(&values{m: rec.AsMap()})
+}
+
+// trustFrom reads an edge from its values: from, to, score, note, source and updatedAt.
+func trustFrom(v *values) (partnergraph.Trust, error) {
 	t := partnergraph.Trust{
 		From:      v.str("from"),
 		To:        v.str("to"),

@@ -172,7 +172,7 @@ func (s *Store) Partnerships(ctx context.Context, f partnergraph.PartnershipFilt
 	if err != nil {
 		return zero, err
 	}
-	params := map[string]any{"status": nil, "afterCreatedAt": nil, "afterId": after.ID, "limit": int64(p.First + 1)}
+	params := map[string]any{"status": nil, "afterCreatedAt": newestFirstStart, "afterId": after.ID, "limit": int64(p.First + 1)}
 	if f.Status != "" {
 		params["status"] = string(f.Status)
 	}

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,105 @@ func TestPartnershipExportPlan(t *testing.T) {
 		if strings.Contains(joined, "Sort") || strings.Contains(joined, "Top") || strings.Contains(joined, "LabelScan") || !strings.Contains(joined, "IndexSeek") {
 			t.Fatalf("partnership export plan %v scans or sorts", ops)
 		}
+	}
+}
+
+// TestPagePlans: every paged listing reads its page from an index in the page's order, so a
+// page costs its own size, not a scan and sort of every node of its label. Each keyset's
+// tie-break is a CASE, not an OR (`a > $x OR (a = $x AND b > $y)`): a planner may split the OR
+// into a union with a label scan and a sort of every row (Neo4j 2026.08.1 did so for the
+// outcome replay, in CI). Each statement is planned for a first page and for a later one.
+// How much of a sort a statement may keep depends on where it starts:
+//   - ordered: an index gives the whole order; no sort at all;
+//   - grouped: an index gives the first key, a relationship's far end the second, so only a
+//     partial sort (within one first key) is left;
+//   - anchored: the page starts from one node found by its unique id, and sorts only that
+//     node's relationships;
+//   - searched: the full-text index gives the matches in score order, and only the matches
+//     are sorted.
+func TestPagePlans(t *testing.T) {
+	s := contractStores(t)(t)
+	first, later := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Now().UTC()
+	newest := newestFirstStart
+	type shape int
+	const (
+		ordered shape = iota
+		grouped
+		anchored
+		searched
+	)
+	filters := map[string]any{"statuses": nil, "networkId": nil, "services": nil}
+	with := func(m map[string]any, extra map[string]any) map[string]any {
+		out := map[string]any{"limit": int64(101)}
+		for k, v := range m {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		st     statement
+		shape  shape
+		params []map[string]any
+	}{
+		{"trust_list_all", trustListAll, grouped, []map[string]any{
+			{"afterFrom": "", "afterTo": ""}, {"afterFrom": "m", "afterTo": "x"}}},
+		{"complement_export", complementExport, grouped, []map[string]any{
+			{"afterFrom": "", "afterTo": ""}, {"afterFrom": "m", "afterTo": "x"}}},
+		{"membership_list_all", membershipListAll, grouped, []map[string]any{
+			{"afterNetworkId": "", "afterBusinessId": ""}, {"afterNetworkId": "m", "afterBusinessId": "x"}}},
+		{"trust_export", trustExport, ordered, []map[string]any{
+			{"afterFrom": ""}, {"afterFrom": "m"}}},
+		{"network_list", networkList, ordered, []map[string]any{
+			{"afterName": "", "afterId": ""}, {"afterName": "m", "afterId": "x"}}},
+		{"business_list_by_name", businessListByName, ordered, []map[string]any{
+			with(filters, map[string]any{"afterName": "", "afterId": ""}),
+			with(filters, map[string]any{"afterName": "m", "afterId": "x"}),
+			with(filters, map[string]any{"afterName": "m", "afterId": "x", "statuses": []any{"ACTIVE"}})}},
+		{"partnership_list_all", partnershipListAll, ordered, []map[string]any{
+			{"status": nil, "afterCreatedAt": newest, "afterId": ""},
+			{"status": nil, "afterCreatedAt": later, "afterId": "x"},
+			{"status": "ACTIVE", "afterCreatedAt": first, "afterId": "x"}}},
+		{"partnership_list_by_business", partnershipListByBusiness, anchored, []map[string]any{
+			{"businessId": "b", "status": nil, "afterCreatedAt": newest, "afterId": ""},
+			{"businessId": "b", "status": "ACTIVE", "afterCreatedAt": later, "afterId": "x"}}},
+		{"membership_list_by_business", membershipListByBusiness, anchored, []map[string]any{
+			{"businessId": "b", "networkId": nil, "afterNetworkId": ""},
+			{"businessId": "b", "networkId": "n", "afterNetworkId": "m"}}},
+		{"business_search_by_name", businessSearchByName, searched, []map[string]any{
+			with(filters, map[string]any{"query": "cafe", "afterName": "", "afterId": ""}),
+			with(filters, map[string]any{"query": "cafe", "afterName": "m", "afterId": "x"})}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, params := range c.params {
+				if _, ok := params["limit"]; !ok {
+					params["limit"] = int64(101)
+				}
+				ops := planOperators(t, s, c.st, params)
+				joined := strings.Join(ops, " ")
+				scans := strings.Contains(joined, "LabelScan") || strings.Contains(joined, "AllNodesScan") || strings.Contains(joined, "Union")
+				sorts := slices.Contains(ops, "Sort") || slices.Contains(ops, "Top")
+				partial := strings.Contains(joined, "Partial")
+				seeks := strings.Contains(joined, "IndexSeek") || strings.Contains(joined, "IndexScan")
+				var bad bool
+				switch c.shape {
+				case ordered:
+					bad = scans || sorts || partial || !seeks
+				case grouped:
+					bad = scans || sorts || !seeks
+				case anchored:
+					bad = scans || !strings.Contains(joined, "NodeUniqueIndexSeek")
+				case searched:
+					bad = scans || !strings.Contains(joined, "ProcedureCall")
+				}
+				t.Logf("params %v: plan %v", params, ops)
+				if bad {
+					t.Errorf("params %v: plan %v", params, ops)
+				}
+			}
+		})
 	}
 }

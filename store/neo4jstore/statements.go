@@ -74,6 +74,7 @@ var (
 	trustDelete       = stmt("trust_delete")
 	trustGet          = stmt("trust_get")
 	trustListAll      = stmt("trust_list_all")
+	trustExport       = stmt("trust_export")
 	trustListOutgoing = stmt("trust_list_outgoing")
 	trustListIncoming = stmt("trust_list_incoming")
 	trustCounts       = stmt("trust_counts")
