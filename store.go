@@ -157,6 +157,7 @@ type Store interface {
 	LeadStore
 	LeadErasure
 	ReturnStore
+	HealthStore
 	WebhookStore
 	TokenRevocations
 	ChangeFeed

@@ -10,6 +10,10 @@ type Trust struct {
 	Note      string    `json:"note,omitempty"` // visible only to From's owners and admins
 	Source    Source    `json:"source"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// SetBy is the subject (sub) of the token that last set the edge through the API, so that
+	// an admin's override (SourceAdmin) says who made it and, with UpdatedAt, when; empty for
+	// edges set before it was recorded, imported without it, or set by the server itself.
+	SetBy string `json:"setBy,omitempty"`
 }
 
 // Validate fills a missing source with MEMBER and returns EINVALID naming the field at fault.
@@ -31,6 +35,9 @@ func (t *Trust) Validate() error {
 	}
 	if t.Source != SourceMember && t.Source != SourceAdmin && t.Source != SourceOutcome {
 		return Invalidf("source", "must be MEMBER, ADMIN or OUTCOME")
+	}
+	if err := checkText("setBy", t.SetBy, 0, 500); err != nil {
+		return err
 	}
 	return checkText("note", t.Note, 0, 500)
 }

@@ -146,6 +146,13 @@ func (a *access) seeTrustNote(ctx context.Context, t *partnergraph.Trust) bool {
 	return a.mayActFor(ctx, t.From)
 }
 
+// seeTrustAudit allows admins: who set a trust edge is an account's subject, not the
+// business's public record.
+func (a *access) seeTrustAudit(ctx context.Context) bool {
+	id := auth.FromContext(ctx)
+	return id != nil && id.Has(auth.Admin)
+}
+
 // Partnership.
 
 // seePartnerships allows the business's owners and admins: terms are commercial and private.

@@ -122,6 +122,7 @@ func groupModel(s matching.SuspiciousGroup, byID map[string]*partnergraph.Busine
 			RecentMembers: e.Recent, UnverifiedMembers: e.Unverified,
 			Leads: e.Leads, AcceptedLeads: e.Accepted, DeclinedLeads: e.Declined, ExpiredLeads: e.Expired, WonLeads: e.Won,
 			DeclineRate: e.DeclineRate(), ExpiryRate: e.ExpiryRate(), BadRate: e.BadRate(),
+			ReturnedLeads: e.Returned, ReturnRate: e.ReturnRate(),
 		},
 		Members: make([]partnergraph.Business, 0, len(s.Members)),
 	}

@@ -16,6 +16,7 @@ const suspiciousQuery = `query($first: Int, $after: String, $kind: SuspiciousGro
     edges { cursor node { id kind score members { id name verified } subject { id name }
       evidence { size density mutualTrustPairs trustEdges recentMembers unverifiedMembers
         leads acceptedLeads declinedLeads expiredLeads wonLeads declineRate expiryRate badRate
+        returnedLeads returnRate
         trusters clusterShare } } }
     pageInfo { hasNextPage hasPreviousPage endCursor }
   }
@@ -33,7 +34,8 @@ type suspiciousAnswer struct {
 				Evidence struct {
 					Size, MutualTrustPairs, TrustEdges, RecentMembers, UnverifiedMembers int
 					Leads, AcceptedLeads, DeclinedLeads, ExpiredLeads, WonLeads          int
-					Density, DeclineRate, ExpiryRate, BadRate                            float64
+					ReturnedLeads                                                        int
+					Density, DeclineRate, ExpiryRate, BadRate, ReturnRate                float64
 					Trusters                                                             *int
 					ClusterShare                                                         *float64
 				}
@@ -102,7 +104,8 @@ func TestSuspiciousGroupsThroughTheAPI(t *testing.T) {
 		e.UnverifiedMembers != 5 || e.Leads != 40 || e.DeclinedLeads+e.ExpiredLeads != 40 || e.BadRate != 1 || e.Trusters != nil || e.ClusterShare != nil {
 		t.Errorf("clique evidence %+v", e)
 	}
-	if m := sorted(ids(loop.Members)); !slices.Equal(m, gids(p.RingIDs())) || loop.Evidence.Leads != 40 || loop.Evidence.DeclineRate+loop.Evidence.ExpiryRate != 1 {
+	if m := sorted(ids(loop.Members)); !slices.Equal(m, gids(p.RingIDs())) || loop.Evidence.Leads != 40 || loop.Evidence.DeclineRate+loop.Evidence.ExpiryRate != 1 ||
+		loop.Evidence.ReturnedLeads != 0 || loop.Evidence.ReturnRate != 0 {
 		t.Errorf("loop members %v evidence %+v, want the ring with 40 leads that went nowhere", m, loop.Evidence)
 	}
 	if m := sorted(ids(cluster.Members)); !slices.Equal(m, gids(p.ClusterIDs())) || cluster.Subject == nil || cluster.Subject.ID != bizID(p.BoostedID()) {

@@ -38,8 +38,10 @@ func (r *mutationResolver) SetTrust(ctx context.Context, input model.SetTrustInp
 	if err != nil {
 		return nil, err
 	}
-	t := partnergraph.Trust{From: from.ID, To: to.ID, Score: input.Score, Note: deref(input.Note)}
-	asAdmin := auth.FromContext(ctx).Has(auth.Admin) && !accessFrom(ctx).owns(ctx, from.ID)
+	// trustArgs let only a signed-in caller through, so there is an identity to record.
+	id := auth.FromContext(ctx)
+	t := partnergraph.Trust{From: from.ID, To: to.ID, Score: input.Score, Note: deref(input.Note), SetBy: id.Sub}
+	asAdmin := id.Has(auth.Admin) && !accessFrom(ctx).owns(ctx, from.ID)
 	t, err = r.trustGraph().SetTrust(ctx, t, asAdmin)
 	if err != nil {
 		return nil, partnergraph.WithFieldPrefix("input", err)

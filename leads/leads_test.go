@@ -398,3 +398,20 @@ func TestNearTiesGoToTheLessLoaded(t *testing.T) {
 		t.Fatalf("tied candidates got %v, want them taking turns %v", got, want)
 	}
 }
+
+// TestDailyCapUnroutableKind: a lead whose only candidate is capped is UNROUTABLE with a reason
+// that the health view counts as DAILY_CAP (partnergraph.UnroutableKinds).
+func TestDailyCapUnroutableKind(t *testing.T) {
+	s := seeded(t, sqlitestore.Memory)
+	one := 1
+	_, err := s.UpdateBusiness(ctx, "andys-attorney", partnergraph.BusinessPatch{DailyLeadCap: &one})
+	must(t, err)
+	svc := newService(s, listRouter{"andys-attorney"}, &clock{t: time.Now().UTC()})
+	_, _, err = svc.Submit(ctx, newLead("key-capkind-1"))
+	must(t, err)
+	l, _, err := svc.Submit(ctx, newLead("key-capkind-2"))
+	must(t, err)
+	if l.Status != partnergraph.LeadUnroutable || partnergraph.UnroutableKindOf(l.Reason) != partnergraph.UnroutableDailyCap {
+		t.Errorf("lead %s %q: want UNROUTABLE of kind DAILY_CAP", l.Status, l.Reason)
+	}
+}

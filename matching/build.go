@@ -105,6 +105,7 @@ type trustRec struct {
 	from, to int32
 	t        uint32 // UpdatedAt, Unix seconds
 	q        uint8
+	admin    bool // source ADMIN
 }
 
 type pairRec struct {
@@ -188,7 +189,7 @@ func (b *builder) add(r partnergraph.Record) error {
 		if err != nil {
 			return err
 		}
-		b.trust.add(trustRec{from: u, to: v, t: unixSeconds(t.UpdatedAt), q: quantize(t.Score)})
+		b.trust.add(trustRec{from: u, to: v, t: unixSeconds(t.UpdatedAt), q: quantize(t.Score), admin: t.Source == partnergraph.SourceAdmin})
 	case r.Partnership != nil:
 		p := r.Partnership
 		st, ok := pairStatus(p.Status)
@@ -248,8 +249,8 @@ func (b *builder) buildLinks(n int) {
 		pos[v]++
 	}
 	for t := range b.trust.drain {
-		put(t.from, link{to: t.to, out: t.q})
-		put(t.to, link{to: t.from, in: t.q})
+		put(t.from, link{to: t.to, out: t.q, fl: setFlag(0, flagOutAdmin, t.admin)})
+		put(t.to, link{to: t.from, in: t.q, fl: setFlag(0, flagInAdmin, t.admin)})
 	}
 	for _, p := range b.pairs {
 		put(p.a, link{to: p.b, st: p.st})
@@ -266,10 +267,10 @@ func (b *builder) buildLinks(n int) {
 			m := link{to: seg[i].to}
 			for ; i < len(seg) && seg[i].to == m.to; i++ {
 				if seg[i].out != 0 {
-					m.out = seg[i].out
+					m.out, m.fl = seg[i].out, setFlag(m.fl, flagOutAdmin, seg[i].fl&flagOutAdmin != 0)
 				}
 				if seg[i].in != 0 {
-					m.in = seg[i].in
+					m.in, m.fl = seg[i].in, setFlag(m.fl, flagInAdmin, seg[i].fl&flagInAdmin != 0)
 				}
 				if seg[i].st != pairNone {
 					m.st = seg[i].st

@@ -1,7 +1,9 @@
 package matching
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/partnergraph/partnergraph"
 )
@@ -104,7 +106,7 @@ func (g *Graph) wanted(mine []uint16) map[uint16]float64 {
 // putService records a service's name.
 func (g *Graph) putService(s partnergraph.Service) {
 	i := g.serviceIdx(s.ID)
-	g.svcs[i].name = s.Name
+	g.svcs[i].name, g.svcs[i].sector = s.Name, s.Sector
 }
 
 // setComplement sets one layer of the complement from → to, by its source.
@@ -145,4 +147,28 @@ func (g *Graph) removeComplement(from, to string) error {
 		}
 	}
 	return partnergraph.Errorf(partnergraph.ENOTFOUND, "complement %s → %s not found", from, to)
+}
+
+// ComplementWeights are the two layers of one directed complement: Curated (by admins) and
+// Learned (from lead outcomes), each NaN when the pair has none, and Effective, the weight
+// matching uses.
+type ComplementWeights struct {
+	From, To                    string
+	Curated, Learned, Effective float64
+}
+
+// Complements returns every directed complement with a weight in either layer, by from then to
+// (service slugs), for the console's matrix. The catalogue of services is curated and small,
+// so the answer is too.
+func (g *Graph) Complements() []ComplementWeights {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var out []ComplementWeights
+	for from, cs := range g.comp {
+		for _, c := range cs {
+			out = append(out, ComplementWeights{From: g.svcs[from].id, To: g.svcs[c.to].id, Curated: c.curated, Learned: c.learned, Effective: g.effective(c)})
+		}
+	}
+	slices.SortFunc(out, func(a, b ComplementWeights) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
+	return out
 }

@@ -38,15 +38,23 @@ const (
 )
 
 // link is everything between a business and one neighbour, seen from the business: the trust
-// it gives, the trust it receives (each 0 for none, else 1 + score·254) and the status of
-// their partnership. Eight bytes, so 20M edges take ~170 MB counting both directions.
+// it gives, the trust it receives (each 0 for none, else 1 + score·254), the status of
+// their partnership, and which of the two trust edges an admin set. Eight bytes, so 20M edges
+// take ~170 MB counting both directions.
 type link struct {
 	to  int32
 	out uint8 // trust this business gives the neighbour
 	in  uint8 // trust the neighbour gives this business
 	st  uint8 // partnership status (pair*)
-	_   uint8
+	fl  uint8 // flag* bits
 }
+
+// Link flags: the trust edge out of (or into) the business is an admin's override (source
+// ADMIN), for the console's drawing of the graph. They fill what was the link's padding.
+const (
+	flagOutAdmin uint8 = 1 << iota
+	flagInAdmin
+)
 
 // quantize stores a trust score in [0,1] as 1..255; 0 means no trust edge. The step of 1/254
 // is below the two decimals members give scores with.
@@ -148,8 +156,8 @@ type Graph struct {
 }
 
 type serviceInfo struct {
-	id, name string
-	count    int32 // businesses offering it, to find the most specific service of a business
+	id, name, sector string
+	count            int32 // businesses offering it, to find the most specific service of a business
 }
 
 // complement is one directed complement weight; a layer is NaN when the graph has not seen it.

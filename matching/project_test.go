@@ -28,7 +28,7 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
-		"LeadReturn": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "CommissionReversals": read,
+		"LeadReturn": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "NetworkHealth": read, "CommissionReversals": read,
 
 		"SubmitLead": leadWrite, "Apply": leadWrite, "PurgeIdempotencyKeys": leadWrite,
 		"EraseLead":        leadWrite + " (erasure keeps what outcomes teach: the service, the offers)",

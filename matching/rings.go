@@ -131,8 +131,11 @@ type GroupEvidence struct {
 	// pending are not counted; lead outcomes are known for the last year (the replay at start).
 	Leads, Accepted, Declined, Expired int
 	Won                                int // leads among them won
-	Trusters                           int // businesses trusting the subject (OneClusterTrust)
-	ClusterShare                       float64
+	// Returned are accepted offers whose lead was returned, the return accepted: counted in
+	// Accepted too, and as bad (the lead went nowhere, like a declined one).
+	Returned     int
+	Trusters     int // businesses trusting the subject (OneClusterTrust)
+	ClusterShare float64
 }
 
 // DeclineRate is the share of the answered offers that were declined (0 without offers).
@@ -141,8 +144,14 @@ func (e GroupEvidence) DeclineRate() float64 { return rate(e.Declined, e.Leads) 
 // ExpiryRate is the share of the answered offers left to expire.
 func (e GroupEvidence) ExpiryRate() float64 { return rate(e.Expired, e.Leads) }
 
-// BadRate is the share of answered offers that did not lead anywhere: declined or expired.
-func (e GroupEvidence) BadRate() float64 { return rate(e.Declined+e.Expired, e.Leads) }
+// ReturnRate is the share of the answered offers that were accepted and then returned.
+func (e GroupEvidence) ReturnRate() float64 { return rate(e.Returned, e.Leads) }
+
+// BadRate is the share of answered offers that did not lead anywhere: declined, expired, or
+// accepted and then returned.
+func (e GroupEvidence) BadRate() float64 {
+	return rate(min(e.Leads, e.Declined+e.Expired+e.Returned), e.Leads)
+}
 
 func rate(n, of int) float64 {
 	if of == 0 {
@@ -151,14 +160,17 @@ func rate(n, of int) float64 {
 	return float64(n) / float64(of)
 }
 
-// leadCounts are the answered offers from one business to another, by outcome. A returned
-// lead (issue 16 §2) is meant to be counted here as well, once Learn hears of returns, and to
-// count as bad.
+// leadCounts are the answered offers from one business to another, by outcome. returned
+// counts accepted offers whose lead was then returned (the return accepted; issue 16 §2):
+// they went nowhere, so they are bad like declines and expiries.
 type leadCounts struct {
-	answered, accepted, declined, expired, won int32
+	answered, accepted, declined, expired, won, returned int32
 }
 
-func (c leadCounts) bad() int32 { return c.declined + c.expired }
+// bad is how many of the answered offers went nowhere. A return whose acceptance was learned
+// before the projection's memory (a year at start) has no accepted offer counted, so the sum
+// is bounded by the answers.
+func (c leadCounts) bad() int32 { return min(c.answered, c.declined+c.expired+c.returned) }
 
 // countLeadPair counts an outcome of an offer from the referrer to the recipient; called by
 // Learn under the write lock, once per (offer, outcome).
@@ -183,6 +195,8 @@ func (g *Graph) countLeadPair(referrer, recipient int32, outcome string) {
 		c.expired++
 	case string(partnergraph.LeadWon):
 		c.won++
+	case partnergraph.OutcomeReturned:
+		c.returned++
 	default:
 		return
 	}
@@ -550,6 +564,7 @@ func (g *Graph) suspicious(kind GroupKind, members []int32, subject int32, opts 
 			e.Declined += int(c.declined)
 			e.Expired += int(c.expired)
 			e.Won += int(c.won)
+			e.Returned += int(c.returned)
 		}
 	}
 	if m := len(members); m > 1 {

@@ -394,3 +394,31 @@ func TestSuspiciousGroupsWhileWriting(t *testing.T) {
 	}
 	<-done
 }
+
+// TestSuspiciousGroupsReturnLoop: a ring whose members accept each other's leads and then
+// return them (each return accepted) is a lead loop: a returned lead went nowhere, like a
+// declined one. Accepting alone (the "accepted leads" case above) is not.
+func TestSuspiciousGroupsReturnLoop(t *testing.T) {
+	p := testPlant()
+	p.Prefix = "ret"
+	g, err := BuildRecords(context.Background(), concat(seed.Synthetic(300, 1), p.Records()), nil)
+	must(t, err)
+	for _, o := range p.Outcomes() {
+		o.Offer.Status = partnergraph.OfferAccepted
+		g.Learn(o.Offer, o.Lead, string(partnergraph.OfferAccepted), o.At)
+		g.Learn(o.Offer, o.Lead, partnergraph.OutcomeReturned, o.At.Add(time.Hour))
+	}
+	opts := DefaultRingOptions
+	opts.Now, opts.Kinds = plantAt.AddDate(0, 0, 10), []GroupKind{LeadLoop}
+	got, err := g.SuspiciousGroups(opts)
+	must(t, err)
+	if len(got) != 1 || !slices.Equal(got[0].Members, p.RingIDs()) {
+		t.Fatalf("want the ring as the one lead loop, got:%s", describeGroups(got))
+	}
+	k := len(p.RingIDs())
+	leads := k * (k - 1) * p.LeadsPerPair
+	e := got[0].Evidence
+	if e.Leads != leads || e.Accepted != leads || e.Returned != leads || e.ReturnRate() != 1 || e.BadRate() != 1 || got[0].Score != 1 {
+		t.Errorf("loop evidence %+v score %v: want %d leads, all accepted and returned, bad rate 1, score 1", e, got[0].Score, leads)
+	}
+}

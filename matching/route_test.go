@@ -324,3 +324,26 @@ func TestRouteTrace(t *testing.T) {
 		t.Fatalf("a far customer: %+v", tr)
 	}
 }
+
+// TestUnroutableKinds: the reasons routing gives for no candidate fall under the kinds the
+// health view counts them by (partnergraph.UnroutableKinds).
+func TestUnroutableKinds(t *testing.T) {
+	g := exampleGraph(t)
+	nobody := attorneyLead()
+	nobody.ServiceID = "no-such-service"
+	g.PutBusiness(partnergraph.Business{ID: "loner", Name: "Loner", Location: partnergraph.Point{Lat: 39.8, Lng: -89.65}, Status: partnergraph.BusinessActive, ServiceRadiusKm: 40}, []string{"collision-repair"})
+	island := attorneyLead()
+	island.ReferrerID = "loner"
+	for _, c := range []struct {
+		lead *partnergraph.Lead
+		want partnergraph.UnroutableKind
+	}{
+		{nobody, partnergraph.UnroutableNoProvider},
+		{island, partnergraph.UnroutableNoTrustedPath},
+	} {
+		cands, reason, err := g.Route(c.lead, nil, 3, nil)
+		if err != nil || len(cands) != 0 || partnergraph.UnroutableKindOf(reason) != c.want {
+			t.Errorf("%s from %s: %d candidates, %q (%v), want none of kind %s", c.lead.ServiceID, c.lead.ReferrerID, len(cands), reason, err, c.want)
+		}
+	}
+}

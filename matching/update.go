@@ -161,7 +161,7 @@ func (g *Graph) SetTrust(t partnergraph.Trust) error {
 		if err != nil {
 			return err
 		}
-		g.setTrust(u, v, quantize(t.Score))
+		g.setTrust(u, v, quantize(t.Score), t.Source == partnergraph.SourceAdmin)
 		return nil
 	})
 }
@@ -176,7 +176,7 @@ func (g *Graph) RemoveTrust(from, to string) error {
 		if l, ok := g.linkTo(u, v); !ok || l.out == 0 {
 			return partnergraph.Errorf(partnergraph.ENOTFOUND, "no trust edge from %q to %q", from, to)
 		}
-		g.setTrust(u, v, 0)
+		g.setTrust(u, v, 0, false)
 		return nil
 	})
 }
@@ -424,18 +424,26 @@ func (g *Graph) editLink(u, v int32, fn func(*link)) {
 	}
 }
 
-// setTrust sets u's trust in v (q = 0 removes it).
-func (g *Graph) setTrust(u, v int32, q uint8) {
+// setTrust sets u's trust in v (q = 0 removes it), admin saying that an admin set it.
+func (g *Graph) setTrust(u, v int32, q uint8, admin bool) {
 	old := uint8(0)
 	if l, ok := g.linkTo(u, v); ok {
 		old = l.out
 	}
-	g.editLink(u, v, func(l *link) { l.out = q })
-	g.editLink(v, u, func(l *link) { l.in = q })
+	g.editLink(u, v, func(l *link) { l.out, l.fl = q, setFlag(l.fl, flagOutAdmin, admin && q != 0) })
+	g.editLink(v, u, func(l *link) { l.in, l.fl = q, setFlag(l.fl, flagInAdmin, admin && q != 0) })
 	g.inTrust[v] += float32(trustScore(q) - trustScore(old))
 }
 
 func (g *Graph) setPair(u, v int32, st uint8) {
 	g.editLink(u, v, func(l *link) { l.st = st })
 	g.editLink(v, u, func(l *link) { l.st = st })
+}
+
+// setFlag returns flags with the flag set or cleared.
+func setFlag(flags, flag uint8, on bool) uint8 {
+	if on {
+		return flags | flag
+	}
+	return flags &^ flag
 }

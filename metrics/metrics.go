@@ -526,6 +526,11 @@ func (s *timedStore) ReturnStats(ctx context.Context, referrerIDs []string) (map
 	return s.Store.ReturnStats(ctx, referrerIDs)
 }
 
+func (s *timedStore) NetworkHealth(ctx context.Context, q partnergraph.HealthQuery) (partnergraph.Health, error) {
+	defer s.m.time("NetworkHealth")()
+	return s.Store.NetworkHealth(ctx, q)
+}
+
 func (s *timedStore) CommissionReversals(ctx context.Context, leadID string) ([]partnergraph.CommissionReversal, error) {
 	defer s.m.time("CommissionReversals")()
 	return s.Store.CommissionReversals(ctx, leadID)

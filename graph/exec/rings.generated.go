@@ -676,6 +676,52 @@ func (ec *executionContext) fieldContext_SuspiciousGroupEvidence_clusterShare(_ 
 	return graphql.NewScalarFieldContext("SuspiciousGroupEvidence", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SuspiciousGroupEvidence_returnedLeads(ctx context.Context, field graphql.CollectedField, obj *model.SuspiciousGroupEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuspiciousGroupEvidence_returnedLeads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnedLeads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuspiciousGroupEvidence_returnedLeads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuspiciousGroupEvidence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuspiciousGroupEvidence_returnRate(ctx context.Context, field graphql.CollectedField, obj *model.SuspiciousGroupEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuspiciousGroupEvidence_returnRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuspiciousGroupEvidence_returnRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuspiciousGroupEvidence", field, false, false, "Float")
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -911,6 +957,16 @@ func (ec *executionContext) _SuspiciousGroupEvidence(ctx context.Context, sel as
 		case "clusterShare":
 			out.Values[i] = ec._SuspiciousGroupEvidence_clusterShare(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "returnedLeads":
+			out.Values[i] = ec._SuspiciousGroupEvidence_returnedLeads(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returnRate":
+			out.Values[i] = ec._SuspiciousGroupEvidence_returnRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph"
@@ -39,6 +40,8 @@ type ResolverRoot interface {
 	PartnerSuggestion() PartnerSuggestionResolver
 	Partnership() PartnershipResolver
 	Query() QueryResolver
+	RecipientCount() RecipientCountResolver
+	ReferrerCount() ReferrerCountResolver
 	RoutedCandidate() RoutedCandidateResolver
 	Service() ServiceResolver
 	ServiceComplement() ServiceComplementResolver
@@ -112,6 +115,19 @@ type ComplexityRoot struct {
 		Payee     func(childComplexity int) int
 		Payer     func(childComplexity int) int
 		Reason    func(childComplexity int) int
+	}
+
+	ComplementCell struct {
+		Curated   func(childComplexity int) int
+		Effective func(childComplexity int) int
+		From      func(childComplexity int) int
+		Learned   func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	ComplementMatrix struct {
+		Cells    func(childComplexity int) int
+		Services func(childComplexity int) int
 	}
 
 	ConsentRecord struct {
@@ -234,6 +250,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LeadStatusBucket struct {
+		Accepted   func(childComplexity int) int
+		Lost       func(childComplexity int) int
+		Offered    func(childComplexity int) int
+		Start      func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Unroutable func(childComplexity int) int
+		Won        func(childComplexity int) int
+	}
+
 	LeaveNetworkPayload struct {
 		Business func(childComplexity int) int
 		Network  func(childComplexity int) int
@@ -303,6 +329,40 @@ type ComplexityRoot struct {
 		VerifyBusiness       func(childComplexity int, input model.VerifyBusinessInput) int
 	}
 
+	Neighbourhood struct {
+		Center       func(childComplexity int) int
+		Nodes        func(childComplexity int) int
+		Partnerships func(childComplexity int) int
+		Truncated    func(childComplexity int) int
+		Trust        func(childComplexity int) int
+	}
+
+	NeighbourhoodNode struct {
+		City          func(childComplexity int) int
+		Hops          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Sector        func(childComplexity int) int
+		Services      func(childComplexity int) int
+		Suspended     func(childComplexity int) int
+		TrustReceived func(childComplexity int) int
+		Verified      func(childComplexity int) int
+	}
+
+	NeighbourhoodPartnership struct {
+		A      func(childComplexity int) int
+		B      func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
+	NeighbourhoodTrust struct {
+		From       func(childComplexity int) int
+		Overridden func(childComplexity int) int
+		Score      func(childComplexity int) int
+		To         func(childComplexity int) int
+		Weight     func(childComplexity int) int
+	}
+
 	Network struct {
 		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -320,6 +380,17 @@ type ComplexityRoot struct {
 	NetworkEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NetworkHealth struct {
+		Bucket          func(childComplexity int) int
+		From            func(childComplexity int) int
+		Leads           func(childComplexity int) int
+		Offers          func(childComplexity int) int
+		RoutingFailures func(childComplexity int) int
+		To              func(childComplexity int) int
+		TopRecipients   func(childComplexity int) int
+		TopReferrers    func(childComplexity int) int
 	}
 
 	NetworkSuggestion struct {
@@ -345,6 +416,16 @@ type ComplexityRoot struct {
 		RespondedAt   func(childComplexity int) int
 		Score         func(childComplexity int) int
 		Status        func(childComplexity int) int
+	}
+
+	OfferAcceptance struct {
+		AcceptanceRate func(childComplexity int) int
+		Accepted       func(childComplexity int) int
+		Declined       func(childComplexity int) int
+		Expired        func(childComplexity int) int
+		Made           func(childComplexity int) int
+		Pending        func(childComplexity int) int
+		Withdrawn      func(childComplexity int) int
 	}
 
 	OfferConnection struct {
@@ -401,10 +482,13 @@ type ComplexityRoot struct {
 	Query struct {
 		Business           func(childComplexity int, id string) int
 		Businesses         func(childComplexity int, filter *model.BusinessFilterInput, first *int, after *string) int
+		ComplementMatrix   func(childComplexity int) int
 		Inbox              func(childComplexity int, businessID string, first *int, after *string) int
 		Lead               func(childComplexity int, id string) int
 		Ledger             func(childComplexity int, businessID string) int
+		Neighbourhood      func(childComplexity int, businessID string, depth *int, filter *model.NeighbourhoodFilter, maxNodes *int) int
 		Network            func(childComplexity int, id string) int
+		NetworkHealth      func(childComplexity int, from time.Time, to time.Time, bucket *model.HealthBucket, top *int) int
 		NetworkSuggestions func(childComplexity int, businessID string, first *int) int
 		Networks           func(childComplexity int, first *int, after *string) int
 		Node               func(childComplexity int, id string) int
@@ -418,6 +502,18 @@ type ComplexityRoot struct {
 		Webhook            func(childComplexity int, id string) int
 		Webhooks           func(childComplexity int, businessID *string, first *int, after *string) int
 		WhyNotRouted       func(childComplexity int, input model.WhyNotRoutedInput) int
+	}
+
+	RecipientCount struct {
+		Accepted func(childComplexity int) int
+		Business func(childComplexity int) int
+		Offers   func(childComplexity int) int
+	}
+
+	ReferrerCount struct {
+		Business func(childComplexity int) int
+		Leads    func(childComplexity int) int
+		Won      func(childComplexity int) int
 	}
 
 	RegisterBusinessPayload struct {
@@ -462,6 +558,11 @@ type ComplexityRoot struct {
 		Rank        func(childComplexity int) int
 		Rule        func(childComplexity int) int
 		Score       func(childComplexity int) int
+	}
+
+	RoutingFailureCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	ScoreComponent struct {
@@ -542,6 +643,8 @@ type ComplexityRoot struct {
 		Leads             func(childComplexity int) int
 		MutualTrustPairs  func(childComplexity int) int
 		RecentMembers     func(childComplexity int) int
+		ReturnRate        func(childComplexity int) int
+		ReturnedLeads     func(childComplexity int) int
 		Size              func(childComplexity int) int
 		TrustEdges        func(childComplexity int) int
 		Trusters          func(childComplexity int) int
@@ -558,6 +661,7 @@ type ComplexityRoot struct {
 		From      func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Score     func(childComplexity int) int
+		SetBy     func(childComplexity int) int
 		Source    func(childComplexity int) int
 		To        func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
@@ -904,6 +1008,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommissionReversal.Reason(childComplexity), true
+
+	case "ComplementCell.curated":
+		if e.ComplexityRoot.ComplementCell.Curated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementCell.Curated(childComplexity), true
+	case "ComplementCell.effective":
+		if e.ComplexityRoot.ComplementCell.Effective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementCell.Effective(childComplexity), true
+	case "ComplementCell.from":
+		if e.ComplexityRoot.ComplementCell.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementCell.From(childComplexity), true
+	case "ComplementCell.learned":
+		if e.ComplexityRoot.ComplementCell.Learned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementCell.Learned(childComplexity), true
+	case "ComplementCell.to":
+		if e.ComplexityRoot.ComplementCell.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementCell.To(childComplexity), true
+
+	case "ComplementMatrix.cells":
+		if e.ComplexityRoot.ComplementMatrix.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementMatrix.Cells(childComplexity), true
+	case "ComplementMatrix.services":
+		if e.ComplexityRoot.ComplementMatrix.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplementMatrix.Services(childComplexity), true
 
 	case "ConsentRecord.givenAt":
 		if e.ComplexityRoot.ConsentRecord.GivenAt == nil {
@@ -1318,6 +1466,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeadReturnEdge.Node(childComplexity), true
+
+	case "LeadStatusBucket.accepted":
+		if e.ComplexityRoot.LeadStatusBucket.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Accepted(childComplexity), true
+	case "LeadStatusBucket.lost":
+		if e.ComplexityRoot.LeadStatusBucket.Lost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Lost(childComplexity), true
+	case "LeadStatusBucket.offered":
+		if e.ComplexityRoot.LeadStatusBucket.Offered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Offered(childComplexity), true
+	case "LeadStatusBucket.start":
+		if e.ComplexityRoot.LeadStatusBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Start(childComplexity), true
+	case "LeadStatusBucket.total":
+		if e.ComplexityRoot.LeadStatusBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Total(childComplexity), true
+	case "LeadStatusBucket.unroutable":
+		if e.ComplexityRoot.LeadStatusBucket.Unroutable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Unroutable(childComplexity), true
+	case "LeadStatusBucket.won":
+		if e.ComplexityRoot.LeadStatusBucket.Won == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStatusBucket.Won(childComplexity), true
 
 	case "LeaveNetworkPayload.business":
 		if e.ComplexityRoot.LeaveNetworkPayload.Business == nil {
@@ -1781,6 +1972,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.VerifyBusiness(childComplexity, args["input"].(model.VerifyBusinessInput)), true
 
+	case "Neighbourhood.center":
+		if e.ComplexityRoot.Neighbourhood.Center == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Center(childComplexity), true
+	case "Neighbourhood.nodes":
+		if e.ComplexityRoot.Neighbourhood.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Nodes(childComplexity), true
+	case "Neighbourhood.partnerships":
+		if e.ComplexityRoot.Neighbourhood.Partnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Partnerships(childComplexity), true
+	case "Neighbourhood.truncated":
+		if e.ComplexityRoot.Neighbourhood.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Truncated(childComplexity), true
+	case "Neighbourhood.trust":
+		if e.ComplexityRoot.Neighbourhood.Trust == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Trust(childComplexity), true
+
+	case "NeighbourhoodNode.city":
+		if e.ComplexityRoot.NeighbourhoodNode.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.City(childComplexity), true
+	case "NeighbourhoodNode.hops":
+		if e.ComplexityRoot.NeighbourhoodNode.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Hops(childComplexity), true
+	case "NeighbourhoodNode.id":
+		if e.ComplexityRoot.NeighbourhoodNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.ID(childComplexity), true
+	case "NeighbourhoodNode.name":
+		if e.ComplexityRoot.NeighbourhoodNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Name(childComplexity), true
+	case "NeighbourhoodNode.sector":
+		if e.ComplexityRoot.NeighbourhoodNode.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Sector(childComplexity), true
+	case "NeighbourhoodNode.services":
+		if e.ComplexityRoot.NeighbourhoodNode.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Services(childComplexity), true
+	case "NeighbourhoodNode.suspended":
+		if e.ComplexityRoot.NeighbourhoodNode.Suspended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Suspended(childComplexity), true
+	case "NeighbourhoodNode.trustReceived":
+		if e.ComplexityRoot.NeighbourhoodNode.TrustReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.TrustReceived(childComplexity), true
+	case "NeighbourhoodNode.verified":
+		if e.ComplexityRoot.NeighbourhoodNode.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Verified(childComplexity), true
+
+	case "NeighbourhoodPartnership.a":
+		if e.ComplexityRoot.NeighbourhoodPartnership.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodPartnership.A(childComplexity), true
+	case "NeighbourhoodPartnership.b":
+		if e.ComplexityRoot.NeighbourhoodPartnership.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodPartnership.B(childComplexity), true
+	case "NeighbourhoodPartnership.status":
+		if e.ComplexityRoot.NeighbourhoodPartnership.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodPartnership.Status(childComplexity), true
+
+	case "NeighbourhoodTrust.from":
+		if e.ComplexityRoot.NeighbourhoodTrust.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodTrust.From(childComplexity), true
+	case "NeighbourhoodTrust.overridden":
+		if e.ComplexityRoot.NeighbourhoodTrust.Overridden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodTrust.Overridden(childComplexity), true
+	case "NeighbourhoodTrust.score":
+		if e.ComplexityRoot.NeighbourhoodTrust.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodTrust.Score(childComplexity), true
+	case "NeighbourhoodTrust.to":
+		if e.ComplexityRoot.NeighbourhoodTrust.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodTrust.To(childComplexity), true
+	case "NeighbourhoodTrust.weight":
+		if e.ComplexityRoot.NeighbourhoodTrust.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodTrust.Weight(childComplexity), true
+
 	case "Network.createdAt":
 		if e.ComplexityRoot.Network.CreatedAt == nil {
 			break
@@ -1848,6 +2175,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
+
+	case "NetworkHealth.bucket":
+		if e.ComplexityRoot.NetworkHealth.Bucket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.Bucket(childComplexity), true
+	case "NetworkHealth.from":
+		if e.ComplexityRoot.NetworkHealth.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.From(childComplexity), true
+	case "NetworkHealth.leads":
+		if e.ComplexityRoot.NetworkHealth.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.Leads(childComplexity), true
+	case "NetworkHealth.offers":
+		if e.ComplexityRoot.NetworkHealth.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.Offers(childComplexity), true
+	case "NetworkHealth.routingFailures":
+		if e.ComplexityRoot.NetworkHealth.RoutingFailures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.RoutingFailures(childComplexity), true
+	case "NetworkHealth.to":
+		if e.ComplexityRoot.NetworkHealth.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.To(childComplexity), true
+	case "NetworkHealth.topRecipients":
+		if e.ComplexityRoot.NetworkHealth.TopRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.TopRecipients(childComplexity), true
+	case "NetworkHealth.topReferrers":
+		if e.ComplexityRoot.NetworkHealth.TopReferrers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkHealth.TopReferrers(childComplexity), true
 
 	case "NetworkSuggestion.components":
 		if e.ComplexityRoot.NetworkSuggestion.Components == nil {
@@ -1964,6 +2340,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.Status(childComplexity), true
+
+	case "OfferAcceptance.acceptanceRate":
+		if e.ComplexityRoot.OfferAcceptance.AcceptanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.AcceptanceRate(childComplexity), true
+	case "OfferAcceptance.accepted":
+		if e.ComplexityRoot.OfferAcceptance.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Accepted(childComplexity), true
+	case "OfferAcceptance.declined":
+		if e.ComplexityRoot.OfferAcceptance.Declined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Declined(childComplexity), true
+	case "OfferAcceptance.expired":
+		if e.ComplexityRoot.OfferAcceptance.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Expired(childComplexity), true
+	case "OfferAcceptance.made":
+		if e.ComplexityRoot.OfferAcceptance.Made == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Made(childComplexity), true
+	case "OfferAcceptance.pending":
+		if e.ComplexityRoot.OfferAcceptance.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Pending(childComplexity), true
+	case "OfferAcceptance.withdrawn":
+		if e.ComplexityRoot.OfferAcceptance.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferAcceptance.Withdrawn(childComplexity), true
 
 	case "OfferConnection.edges":
 		if e.ComplexityRoot.OfferConnection.Edges == nil {
@@ -2157,6 +2576,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Businesses(childComplexity, args["filter"].(*model.BusinessFilterInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.complementMatrix":
+		if e.ComplexityRoot.Query.ComplementMatrix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ComplementMatrix(childComplexity), true
 	case "Query.inbox":
 		if e.ComplexityRoot.Query.Inbox == nil {
 			break
@@ -2191,6 +2616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ledger(childComplexity, args["businessId"].(string)), true
+	case "Query.neighbourhood":
+		if e.ComplexityRoot.Query.Neighbourhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighbourhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["businessId"].(string), args["depth"].(*int), args["filter"].(*model.NeighbourhoodFilter), args["maxNodes"].(*int)), true
 	case "Query.network":
 		if e.ComplexityRoot.Query.Network == nil {
 			break
@@ -2202,6 +2638,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Network(childComplexity, args["id"].(string)), true
+	case "Query.networkHealth":
+		if e.ComplexityRoot.Query.NetworkHealth == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkHealth_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkHealth(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["bucket"].(*model.HealthBucket), args["top"].(*int)), true
 	case "Query.networkSuggestions":
 		if e.ComplexityRoot.Query.NetworkSuggestions == nil {
 			break
@@ -2336,6 +2783,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.WhyNotRouted(childComplexity, args["input"].(model.WhyNotRoutedInput)), true
 
+	case "RecipientCount.accepted":
+		if e.ComplexityRoot.RecipientCount.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientCount.Accepted(childComplexity), true
+	case "RecipientCount.business":
+		if e.ComplexityRoot.RecipientCount.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientCount.Business(childComplexity), true
+	case "RecipientCount.offers":
+		if e.ComplexityRoot.RecipientCount.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientCount.Offers(childComplexity), true
+
+	case "ReferrerCount.business":
+		if e.ComplexityRoot.ReferrerCount.Business == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferrerCount.Business(childComplexity), true
+	case "ReferrerCount.leads":
+		if e.ComplexityRoot.ReferrerCount.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferrerCount.Leads(childComplexity), true
+	case "ReferrerCount.won":
+		if e.ComplexityRoot.ReferrerCount.Won == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferrerCount.Won(childComplexity), true
+
 	case "RegisterBusinessPayload.business":
 		if e.ComplexityRoot.RegisterBusinessPayload.Business == nil {
 			break
@@ -2463,6 +2948,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoutedCandidate.Score(childComplexity), true
+
+	case "RoutingFailureCount.count":
+		if e.ComplexityRoot.RoutingFailureCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingFailureCount.Count(childComplexity), true
+	case "RoutingFailureCount.kind":
+		if e.ComplexityRoot.RoutingFailureCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingFailureCount.Kind(childComplexity), true
 
 	case "ScoreComponent.signal":
 		if e.ComplexityRoot.ScoreComponent.Signal == nil {
@@ -2732,6 +3230,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SuspiciousGroupEvidence.RecentMembers(childComplexity), true
+	case "SuspiciousGroupEvidence.returnRate":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.ReturnRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.ReturnRate(childComplexity), true
+	case "SuspiciousGroupEvidence.returnedLeads":
+		if e.ComplexityRoot.SuspiciousGroupEvidence.ReturnedLeads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuspiciousGroupEvidence.ReturnedLeads(childComplexity), true
 	case "SuspiciousGroupEvidence.size":
 		if e.ComplexityRoot.SuspiciousGroupEvidence.Size == nil {
 			break
@@ -2794,6 +3304,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrustEdge.Score(childComplexity), true
+	case "TrustEdge.setBy":
+		if e.ComplexityRoot.TrustEdge.SetBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrustEdge.SetBy(childComplexity), true
 	case "TrustEdge.source":
 		if e.ComplexityRoot.TrustEdge.Source == nil {
 			break
@@ -3143,6 +3659,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("JoinNetworkInput", ec.unmarshalInputJoinNetworkInput),
 			graphql.NewInputUnmarshaler("LeaveNetworkInput", ec.unmarshalInputLeaveNetworkInput),
 			graphql.NewInputUnmarshaler("NearInput", ec.unmarshalInputNearInput),
+			graphql.NewInputUnmarshaler("NeighbourhoodFilter", ec.unmarshalInputNeighbourhoodFilter),
 			graphql.NewInputUnmarshaler("ProposePartnershipInput", ec.unmarshalInputProposePartnershipInput),
 			graphql.NewInputUnmarshaler("RedeliverWebhookInput", ec.unmarshalInputRedeliverWebhookInput),
 			graphql.NewInputUnmarshaler("RegisterBusinessInput", ec.unmarshalInputRegisterBusinessInput),
@@ -3447,6 +3964,211 @@ extend type Mutation {
   registerBusiness(input: RegisterBusinessInput!): RegisterBusinessPayload!
   updateBusiness(input: UpdateBusinessInput!): UpdateBusinessPayload!
   setBusinessServices(input: SetBusinessServicesInput!): SetBusinessServicesPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/console.graphqls", Input: `# Admin views of the console (issue 17): the trust graph drawn around a business, the
+# complement matrix, and (in rings.graphqls) suspicious groups.
+
+"Which businesses a neighbourhood keeps, besides the business it is drawn around (always kept)."
+input NeighbourhoodFilter {
+  "Only businesses that offer this service (a slug)."
+  service: String
+  "Only businesses in this town or city (case does not matter)."
+  city: String
+  "Only members of this network."
+  networkId: ID
+}
+
+"A business in a neighbourhood, with what drawing it needs."
+type NeighbourhoodNode {
+  "The business's id (as Business.id)."
+  id: ID!
+  name: String!
+  "The sector of the business's most specific service (the one fewest businesses offer), to colour by; null without services."
+  sector: String
+  "Service slugs."
+  services: [String!]!
+  city: String
+  verified: Boolean!
+  suspended: Boolean!
+  "The sum of the trust scores the business receives from all businesses (not only those drawn), to size by."
+  trustReceived: Float!
+  "Hops from the business the neighbourhood is drawn around: 0, 1 or 2."
+  hops: Int!
+}
+
+"One business's trust in another, both in the neighbourhood. Trust is directed; mutual trust is two edges."
+type NeighbourhoodTrust {
+  "Node ids (NeighbourhoodNode.id)."
+  from: ID!
+  to: ID!
+  "0..1, as the truster set it (to 1/254)."
+  score: Float!
+  "0..1, what routing gives the edge: the score with the lead outcomes' nudges."
+  weight: Float!
+  "Set by an admin for a business the admin does not own (source ADMIN)."
+  overridden: Boolean!
+}
+
+"The newest partnership of a pair of businesses, both in the neighbourhood."
+type NeighbourhoodPartnership {
+  "Node ids (NeighbourhoodNode.id)."
+  a: ID!
+  b: ID!
+  status: PartnershipStatus!
+}
+
+"A business's trust and partnership neighbourhood, from the server's in-memory projection."
+type Neighbourhood {
+  "The business the neighbourhood is drawn around, first in nodes."
+  center: ID!
+  "In the order they were reached: by hops, and within a hop strongest link first."
+  nodes: [NeighbourhoodNode!]!
+  "Trust edges between the nodes."
+  trust: [NeighbourhoodTrust!]!
+  "Partnerships between the nodes, of any status."
+  partnerships: [NeighbourhoodPartnership!]!
+  "Whether maxNodes cut the neighbourhood short: more businesses lie within depth."
+  truncated: Boolean!
+}
+
+"One pair of services in the complement matrix."
+type ComplementCell {
+  "Service slugs: customers of from often need to."
+  from: String!
+  to: String!
+  "0..1, set by admins (setComplement); null when none."
+  curated: Float
+  "0..1, learned from lead outcomes (the share of accepted leads won, smoothed); null when none."
+  learned: Float
+  "0..1, the weight matching uses: the curated one, the learned one, or a blend of both."
+  effective: Float!
+}
+
+"Services × services: the complement weights, curated and learned side by side."
+type ComplementMatrix {
+  "Rows and columns, by sector then name (as services)."
+  services: [Service!]!
+  "Every directed pair with a curated or a learned weight, by from then to; other pairs have none."
+  cells: [ComplementCell!]!
+}
+
+"How long each bucket of networkHealth is."
+enum HealthBucket {
+  HOUR
+  "A day from from (UTC days when from is a UTC midnight)."
+  DAY
+}
+
+"What kind of routing failure left a lead UNROUTABLE, told from the reason routing gave."
+enum RoutingFailureKind {
+  "No business offers the lead's service."
+  NO_PROVIDER
+  "No business that offers it is reachable along trust from the referrer, or serves the customer's place."
+  NO_TRUSTED_PATH
+  "The candidates had reached their daily lead cap."
+  DAILY_CAP
+  OTHER
+}
+
+"The leads created in one bucket, by their status now."
+type LeadStatusBucket {
+  start: Time!
+  total: Int!
+  offered: Int!
+  accepted: Int!
+  unroutable: Int!
+  won: Int!
+  lost: Int!
+}
+
+type RoutingFailureCount {
+  kind: RoutingFailureKind!
+  "UNROUTABLE leads created in the range."
+  count: Int!
+}
+
+"The offers made in the range, by their status now."
+type OfferAcceptance {
+  made: Int!
+  pending: Int!
+  accepted: Int!
+  declined: Int!
+  expired: Int!
+  "Offers of a SHARED lead that another recipient accepted first."
+  withdrawn: Int!
+  "accepted / (accepted + declined + expired); null before any is answered."
+  acceptanceRate: Float
+}
+
+type ReferrerCount {
+  business: Business!
+  "Leads it referred in the range."
+  leads: Int!
+  "Of those, leads now WON."
+  won: Int!
+}
+
+type RecipientCount {
+  business: Business!
+  "Offers it received in the range."
+  offers: Int!
+  "Of those, offers it accepted."
+  accepted: Int!
+}
+
+"The network's health between from and to, read from the store (every server agrees)."
+type NetworkHealth {
+  from: Time!
+  to: Time!
+  bucket: HealthBucket!
+  "One per bucket from from, in order, empty ones included; the last may be cut short by to."
+  leads: [LeadStatusBucket!]!
+  "Kinds with at least one UNROUTABLE lead, most first."
+  routingFailures: [RoutingFailureCount!]!
+  offers: OfferAcceptance!
+  "The businesses that referred the most leads, then by id."
+  topReferrers: [ReferrerCount!]!
+  "The businesses that accepted the most offers, then received the most, then by id."
+  topRecipients: [RecipientCount!]!
+}
+
+extend type TrustEdge {
+  """
+  Admins only (null for everyone else): the subject (sub) of the token that last set the
+  edge. With source ADMIN and updatedAt, who overrode the edge and when. Null too for edges
+  set before it was recorded, or imported without it.
+  """
+  setBy: String
+}
+
+extend type SuspiciousGroupEvidence {
+  "Leads accepted and then returned (the return accepted); counted in acceptedLeads too, and as bad."
+  returnedLeads: Int!
+  "returnedLeads / leads (0 without leads)."
+  returnRate: Float!
+}
+
+extend type Query {
+  """
+  Admin only. The businesses within depth hops (1 or 2) of the business along trust (either
+  direction) and partnerships, breadth-first, strongest links first, at most maxNodes of them
+  (default 500, at most 5,000; truncated says when more were left out), with the trust edges
+  and partnerships between them. Businesses that the filter leaves out are neither shown nor
+  passed through. Answered from the in-memory projection. NOT_FOUND for an unknown business
+  or network; BAD_USER_INPUT naming businessId, depth, maxNodes, filter.service or
+  filter.networkId.
+  """
+  neighbourhood(businessId: ID!, depth: Int = 1, filter: NeighbourhoodFilter, maxNodes: Int = 500): Neighbourhood!
+  """
+  Admin only. The leads and offers created from from (inclusive) to to (exclusive): leads per
+  status per bucket (at most 1,000 buckets), routing failures by kind, what became of the
+  offers, and the top referrers and recipients (top 1..100). Read from the store with range
+  queries on creation times. BAD_USER_INPUT naming from, to or top.
+  """
+  networkHealth(from: Time!, to: Time!, bucket: HealthBucket = DAY, top: Int = 10): NetworkHealth!
+  "Admin only. The complement weights of every pair of services that has one, curated and learned."
+  complementMatrix: ComplementMatrix!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/erasure.graphqls", Input: `# Customer data that can be erased (README, "Privacy: erasing customer data").
@@ -3957,7 +4679,7 @@ extend type Mutation {
 enum SuspiciousGroupKind {
   "A near-clique of mutual trust among recently registered, unverified businesses."
   DENSE_CLIQUE
-  "Businesses that send each other leads round a loop, most of them declined or left to expire."
+  "Businesses that send each other leads round a loop, most of them declined, left to expire, or returned."
   LEAD_LOOP
   "A business (the subject) whose received trust comes almost all from one tight cluster (the members) that it is not part of."
   ONE_CLUSTER_TRUST
@@ -4005,7 +4727,7 @@ type SuspiciousGroupEvidence {
   declineRate: Float!
   "expiredLeads / leads (0 without leads)."
   expiryRate: Float!
-  "Leads that went nowhere (declined or expired) over leads."
+  "Leads that went nowhere (declined, expired, or accepted and returned) over leads."
   badRate: Float!
   "ONE_CLUSTER_TRUST: businesses that trust the subject; null for other kinds."
   trusters: Int
@@ -4027,7 +4749,7 @@ extend type Query {
   """
   Admin only. Groups that look like collusion, highest score first, optionally of one kind:
   dense cliques of mutual trust among businesses registered in the last 180 days and not
-  verified; lead loops whose leads are mostly declined or expired; businesses whose trust
+  verified; lead loops whose leads are mostly declined, expired or returned; businesses whose trust
   comes from one cluster. Suspended businesses are left out. The thresholds are in the
   README ("Suspicious structure").
   """
@@ -4716,6 +5438,32 @@ func (ec *executionContext) childFields_CommissionReversal(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CommissionReversal", field.Name)
 }
 
+func (ec *executionContext) childFields_ComplementCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ComplementCell_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ComplementCell_to(ctx, field)
+	case "curated":
+		return ec.fieldContext_ComplementCell_curated(ctx, field)
+	case "learned":
+		return ec.fieldContext_ComplementCell_learned(ctx, field)
+	case "effective":
+		return ec.fieldContext_ComplementCell_effective(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplementCell", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplementMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "services":
+		return ec.fieldContext_ComplementMatrix_services(ctx, field)
+	case "cells":
+		return ec.fieldContext_ComplementMatrix_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplementMatrix", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsentRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "text":
@@ -4956,6 +5704,26 @@ func (ec *executionContext) childFields_LeadReturnEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type LeadReturnEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LeadStatusBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_LeadStatusBucket_start(ctx, field)
+	case "total":
+		return ec.fieldContext_LeadStatusBucket_total(ctx, field)
+	case "offered":
+		return ec.fieldContext_LeadStatusBucket_offered(ctx, field)
+	case "accepted":
+		return ec.fieldContext_LeadStatusBucket_accepted(ctx, field)
+	case "unroutable":
+		return ec.fieldContext_LeadStatusBucket_unroutable(ctx, field)
+	case "won":
+		return ec.fieldContext_LeadStatusBucket_won(ctx, field)
+	case "lost":
+		return ec.fieldContext_LeadStatusBucket_lost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadStatusBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_LeaveNetworkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "business":
@@ -5028,6 +5796,74 @@ func (ec *executionContext) childFields_MembershipEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MembershipEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Neighbourhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "center":
+		return ec.fieldContext_Neighbourhood_center(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Neighbourhood_nodes(ctx, field)
+	case "trust":
+		return ec.fieldContext_Neighbourhood_trust(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_Neighbourhood_partnerships(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Neighbourhood_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Neighbourhood", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighbourhoodNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NeighbourhoodNode_id(ctx, field)
+	case "name":
+		return ec.fieldContext_NeighbourhoodNode_name(ctx, field)
+	case "sector":
+		return ec.fieldContext_NeighbourhoodNode_sector(ctx, field)
+	case "services":
+		return ec.fieldContext_NeighbourhoodNode_services(ctx, field)
+	case "city":
+		return ec.fieldContext_NeighbourhoodNode_city(ctx, field)
+	case "verified":
+		return ec.fieldContext_NeighbourhoodNode_verified(ctx, field)
+	case "suspended":
+		return ec.fieldContext_NeighbourhoodNode_suspended(ctx, field)
+	case "trustReceived":
+		return ec.fieldContext_NeighbourhoodNode_trustReceived(ctx, field)
+	case "hops":
+		return ec.fieldContext_NeighbourhoodNode_hops(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighbourhoodNode", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighbourhoodPartnership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_NeighbourhoodPartnership_a(ctx, field)
+	case "b":
+		return ec.fieldContext_NeighbourhoodPartnership_b(ctx, field)
+	case "status":
+		return ec.fieldContext_NeighbourhoodPartnership_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighbourhoodPartnership", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighbourhoodTrust(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_NeighbourhoodTrust_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NeighbourhoodTrust_to(ctx, field)
+	case "score":
+		return ec.fieldContext_NeighbourhoodTrust_score(ctx, field)
+	case "weight":
+		return ec.fieldContext_NeighbourhoodTrust_weight(ctx, field)
+	case "overridden":
+		return ec.fieldContext_NeighbourhoodTrust_overridden(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighbourhoodTrust", field.Name)
+}
+
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5064,6 +5900,28 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 		return ec.fieldContext_NetworkEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_NetworkHealth_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkHealth_to(ctx, field)
+	case "bucket":
+		return ec.fieldContext_NetworkHealth_bucket(ctx, field)
+	case "leads":
+		return ec.fieldContext_NetworkHealth_leads(ctx, field)
+	case "routingFailures":
+		return ec.fieldContext_NetworkHealth_routingFailures(ctx, field)
+	case "offers":
+		return ec.fieldContext_NetworkHealth_offers(ctx, field)
+	case "topReferrers":
+		return ec.fieldContext_NetworkHealth_topReferrers(ctx, field)
+	case "topRecipients":
+		return ec.fieldContext_NetworkHealth_topRecipients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkHealth", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5114,6 +5972,26 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_respondedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Offer", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferAcceptance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "made":
+		return ec.fieldContext_OfferAcceptance_made(ctx, field)
+	case "pending":
+		return ec.fieldContext_OfferAcceptance_pending(ctx, field)
+	case "accepted":
+		return ec.fieldContext_OfferAcceptance_accepted(ctx, field)
+	case "declined":
+		return ec.fieldContext_OfferAcceptance_declined(ctx, field)
+	case "expired":
+		return ec.fieldContext_OfferAcceptance_expired(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_OfferAcceptance_withdrawn(ctx, field)
+	case "acceptanceRate":
+		return ec.fieldContext_OfferAcceptance_acceptanceRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferAcceptance", field.Name)
 }
 
 func (ec *executionContext) childFields_OfferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5218,6 +6096,30 @@ func (ec *executionContext) childFields_ProposePartnershipPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type ProposePartnershipPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RecipientCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_RecipientCount_business(ctx, field)
+	case "offers":
+		return ec.fieldContext_RecipientCount_offers(ctx, field)
+	case "accepted":
+		return ec.fieldContext_RecipientCount_accepted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecipientCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ReferrerCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "business":
+		return ec.fieldContext_ReferrerCount_business(ctx, field)
+	case "leads":
+		return ec.fieldContext_ReferrerCount_leads(ctx, field)
+	case "won":
+		return ec.fieldContext_ReferrerCount_won(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReferrerCount", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterBusinessPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "business":
@@ -5304,6 +6206,16 @@ func (ec *executionContext) childFields_RoutedCandidate(ctx context.Context, fie
 		return ec.fieldContext_RoutedCandidate_rule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoutedCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingFailureCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RoutingFailureCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_RoutingFailureCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingFailureCount", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoreComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5464,6 +6376,10 @@ func (ec *executionContext) childFields_SuspiciousGroupEvidence(ctx context.Cont
 		return ec.fieldContext_SuspiciousGroupEvidence_trusters(ctx, field)
 	case "clusterShare":
 		return ec.fieldContext_SuspiciousGroupEvidence_clusterShare(ctx, field)
+	case "returnedLeads":
+		return ec.fieldContext_SuspiciousGroupEvidence_returnedLeads(ctx, field)
+	case "returnRate":
+		return ec.fieldContext_SuspiciousGroupEvidence_returnRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SuspiciousGroupEvidence", field.Name)
 }
@@ -5492,6 +6408,8 @@ func (ec *executionContext) childFields_TrustEdge(ctx context.Context, field gra
 		return ec.fieldContext_TrustEdge_source(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_TrustEdge_updatedAt(ctx, field)
+	case "setBy":
+		return ec.fieldContext_TrustEdge_setBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrustEdge", field.Name)
 }

@@ -31,6 +31,8 @@ type TrustEdgeResolver interface {
 	To(ctx context.Context, obj *partnergraph.Trust) (*partnergraph.Business, error)
 
 	Note(ctx context.Context, obj *partnergraph.Trust) (*string, error)
+
+	SetBy(ctx context.Context, obj *partnergraph.Trust) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -832,6 +834,29 @@ func (ec *executionContext) _TrustEdge_updatedAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_TrustEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TrustEdge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrustEdge_setBy(ctx context.Context, field graphql.CollectedField, obj *partnergraph.Trust) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrustEdge_setBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrustEdge().SetBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrustEdge_setBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrustEdge", field, true, true, "String")
 }
 
 func (ec *executionContext) _TrustEdgeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TrustEdgeConnection) (ret graphql.Marshaler) {
@@ -1710,6 +1735,12 @@ func (ec *executionContext) _TrustEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "setBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrustEdge_setBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

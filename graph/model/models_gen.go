@@ -56,6 +56,27 @@ type CloseLeadPayload struct {
 	Commission *partnergraph.Commission `json:"commission,omitempty"`
 }
 
+// One pair of services in the complement matrix.
+type ComplementCell struct {
+	// Service slugs: customers of from often need to.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// 0..1, set by admins (setComplement); null when none.
+	Curated *float64 `json:"curated,omitempty"`
+	// 0..1, learned from lead outcomes (the share of accepted leads won, smoothed); null when none.
+	Learned *float64 `json:"learned,omitempty"`
+	// 0..1, the weight matching uses: the curated one, the learned one, or a blend of both.
+	Effective float64 `json:"effective"`
+}
+
+// Services × services: the complement weights, curated and learned side by side.
+type ComplementMatrix struct {
+	// Rows and columns, by sector then name (as services).
+	Services []partnergraph.Service `json:"services"`
+	// Every directed pair with a curated or a learned weight, by from then to; other pairs have none.
+	Cells []ComplementCell `json:"cells"`
+}
+
 type ConsentInput struct {
 	// The consent text the customer was shown.
 	Text    string    `json:"text"`
@@ -199,6 +220,17 @@ type LeadReturnEdge struct {
 	Node   *partnergraph.LeadReturn `json:"node"`
 }
 
+// The leads created in one bucket, by their status now.
+type LeadStatusBucket struct {
+	Start      time.Time `json:"start"`
+	Total      int       `json:"total"`
+	Offered    int       `json:"offered"`
+	Accepted   int       `json:"accepted"`
+	Unroutable int       `json:"unroutable"`
+	Won        int       `json:"won"`
+	Lost       int       `json:"lost"`
+}
+
 type LeaveNetworkInput struct {
 	BusinessID string `json:"businessId"`
 	NetworkID  string `json:"networkId"`
@@ -229,6 +261,69 @@ type NearInput struct {
 	RadiusKm float64 `json:"radiusKm"`
 }
 
+// A business's trust and partnership neighbourhood, from the server's in-memory projection.
+type Neighbourhood struct {
+	// The business the neighbourhood is drawn around, first in nodes.
+	Center string `json:"center"`
+	// In the order they were reached: by hops, and within a hop strongest link first.
+	Nodes []NeighbourhoodNode `json:"nodes"`
+	// Trust edges between the nodes.
+	Trust []NeighbourhoodTrust `json:"trust"`
+	// Partnerships between the nodes, of any status.
+	Partnerships []NeighbourhoodPartnership `json:"partnerships"`
+	// Whether maxNodes cut the neighbourhood short: more businesses lie within depth.
+	Truncated bool `json:"truncated"`
+}
+
+// Which businesses a neighbourhood keeps, besides the business it is drawn around (always kept).
+type NeighbourhoodFilter struct {
+	// Only businesses that offer this service (a slug).
+	Service *string `json:"service,omitempty"`
+	// Only businesses in this town or city (case does not matter).
+	City *string `json:"city,omitempty"`
+	// Only members of this network.
+	NetworkID *string `json:"networkId,omitempty"`
+}
+
+// A business in a neighbourhood, with what drawing it needs.
+type NeighbourhoodNode struct {
+	// The business's id (as Business.id).
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// The sector of the business's most specific service (the one fewest businesses offer), to colour by; null without services.
+	Sector *string `json:"sector,omitempty"`
+	// Service slugs.
+	Services  []string `json:"services"`
+	City      *string  `json:"city,omitempty"`
+	Verified  bool     `json:"verified"`
+	Suspended bool     `json:"suspended"`
+	// The sum of the trust scores the business receives from all businesses (not only those drawn), to size by.
+	TrustReceived float64 `json:"trustReceived"`
+	// Hops from the business the neighbourhood is drawn around: 0, 1 or 2.
+	Hops int `json:"hops"`
+}
+
+// The newest partnership of a pair of businesses, both in the neighbourhood.
+type NeighbourhoodPartnership struct {
+	// Node ids (NeighbourhoodNode.id).
+	A      string                         `json:"a"`
+	B      string                         `json:"b"`
+	Status partnergraph.PartnershipStatus `json:"status"`
+}
+
+// One business's trust in another, both in the neighbourhood. Trust is directed; mutual trust is two edges.
+type NeighbourhoodTrust struct {
+	// Node ids (NeighbourhoodNode.id).
+	From string `json:"from"`
+	To   string `json:"to"`
+	// 0..1, as the truster set it (to 1/254).
+	Score float64 `json:"score"`
+	// 0..1, what routing gives the edge: the score with the lead outcomes' nudges.
+	Weight float64 `json:"weight"`
+	// Set by an admin for a business the admin does not own (source ADMIN).
+	Overridden bool `json:"overridden"`
+}
+
 type NetworkConnection struct {
 	Edges    []NetworkEdge `json:"edges"`
 	PageInfo *PageInfo     `json:"pageInfo"`
@@ -237,6 +332,35 @@ type NetworkConnection struct {
 type NetworkEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *partnergraph.Network `json:"node"`
+}
+
+// The network's health between from and to, read from the store (every server agrees).
+type NetworkHealth struct {
+	From   time.Time    `json:"from"`
+	To     time.Time    `json:"to"`
+	Bucket HealthBucket `json:"bucket"`
+	// One per bucket from from, in order, empty ones included; the last may be cut short by to.
+	Leads []LeadStatusBucket `json:"leads"`
+	// Kinds with at least one UNROUTABLE lead, most first.
+	RoutingFailures []RoutingFailureCount `json:"routingFailures"`
+	Offers          *OfferAcceptance      `json:"offers"`
+	// The businesses that referred the most leads, then by id.
+	TopReferrers []partnergraph.ReferrerCount `json:"topReferrers"`
+	// The businesses that accepted the most offers, then received the most, then by id.
+	TopRecipients []partnergraph.RecipientCount `json:"topRecipients"`
+}
+
+// The offers made in the range, by their status now.
+type OfferAcceptance struct {
+	Made     int `json:"made"`
+	Pending  int `json:"pending"`
+	Accepted int `json:"accepted"`
+	Declined int `json:"declined"`
+	Expired  int `json:"expired"`
+	// Offers of a SHARED lead that another recipient accepted first.
+	Withdrawn int `json:"withdrawn"`
+	// accepted / (accepted + declined + expired); null before any is answered.
+	AcceptanceRate *float64 `json:"acceptanceRate,omitempty"`
 }
 
 type OfferConnection struct {
@@ -364,6 +488,12 @@ type RotateWebhookSecretPayload struct {
 	Secret string `json:"secret"`
 }
 
+type RoutingFailureCount struct {
+	Kind RoutingFailureKind `json:"kind"`
+	// UNROUTABLE leads created in the range.
+	Count int `json:"count"`
+}
+
 type SetBusinessServicesInput struct {
 	BusinessID string `json:"businessId"`
 	// Service slugs; replaces the current list.
@@ -485,12 +615,16 @@ type SuspiciousGroupEvidence struct {
 	DeclineRate float64 `json:"declineRate"`
 	// expiredLeads / leads (0 without leads).
 	ExpiryRate float64 `json:"expiryRate"`
-	// Leads that went nowhere (declined or expired) over leads.
+	// Leads that went nowhere (declined, expired, or accepted and returned) over leads.
 	BadRate float64 `json:"badRate"`
 	// ONE_CLUSTER_TRUST: businesses that trust the subject; null for other kinds.
 	Trusters *int `json:"trusters,omitempty"`
 	// ONE_CLUSTER_TRUST: the share of the subject's received trust (summed scores) that comes from the members.
 	ClusterShare *float64 `json:"clusterShare,omitempty"`
+	// Leads accepted and then returned (the return accepted); counted in acceptedLeads too, and as bad.
+	ReturnedLeads int `json:"returnedLeads"`
+	// returnedLeads / leads (0 without leads).
+	ReturnRate float64 `json:"returnRate"`
 }
 
 type TrustEdgeConnection struct {
@@ -577,6 +711,63 @@ type WhyNotRoutedInput struct {
 	// A lead the business was not offered. Members may ask only about leads they may know of: leads they referred or were offered, and leads whose referrer trusts the business or is its active partner; any other lead is NOT_FOUND, as if it did not exist.
 	LeadID       *string                `json:"leadId,omitempty"`
 	Hypothetical *HypotheticalLeadInput `json:"hypothetical,omitempty"`
+}
+
+// How long each bucket of networkHealth is.
+type HealthBucket string
+
+const (
+	HealthBucketHour HealthBucket = "HOUR"
+	// A day from from (UTC days when from is a UTC midnight).
+	HealthBucketDay HealthBucket = "DAY"
+)
+
+var AllHealthBucket = []HealthBucket{
+	HealthBucketHour,
+	HealthBucketDay,
+}
+
+func (e HealthBucket) IsValid() bool {
+	switch e {
+	case HealthBucketHour, HealthBucketDay:
+		return true
+	}
+	return false
+}
+
+func (e HealthBucket) String() string {
+	return string(e)
+}
+
+func (e *HealthBucket) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HealthBucket(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HealthBucket", str)
+	}
+	return nil
+}
+
+func (e HealthBucket) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HealthBucket) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HealthBucket) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type LeadOutcome string
@@ -689,13 +880,76 @@ func (e ReturnDecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What kind of routing failure left a lead UNROUTABLE, told from the reason routing gave.
+type RoutingFailureKind string
+
+const (
+	// No business offers the lead's service.
+	RoutingFailureKindNoProvider RoutingFailureKind = "NO_PROVIDER"
+	// No business that offers it is reachable along trust from the referrer, or serves the customer's place.
+	RoutingFailureKindNoTrustedPath RoutingFailureKind = "NO_TRUSTED_PATH"
+	// The candidates had reached their daily lead cap.
+	RoutingFailureKindDailyCap RoutingFailureKind = "DAILY_CAP"
+	RoutingFailureKindOther    RoutingFailureKind = "OTHER"
+)
+
+var AllRoutingFailureKind = []RoutingFailureKind{
+	RoutingFailureKindNoProvider,
+	RoutingFailureKindNoTrustedPath,
+	RoutingFailureKindDailyCap,
+	RoutingFailureKindOther,
+}
+
+func (e RoutingFailureKind) IsValid() bool {
+	switch e {
+	case RoutingFailureKindNoProvider, RoutingFailureKindNoTrustedPath, RoutingFailureKindDailyCap, RoutingFailureKindOther:
+		return true
+	}
+	return false
+}
+
+func (e RoutingFailureKind) String() string {
+	return string(e)
+}
+
+func (e *RoutingFailureKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoutingFailureKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoutingFailureKind", str)
+	}
+	return nil
+}
+
+func (e RoutingFailureKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RoutingFailureKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RoutingFailureKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What makes a group of businesses look like collusion.
 type SuspiciousGroupKind string
 
 const (
 	// A near-clique of mutual trust among recently registered, unverified businesses.
 	SuspiciousGroupKindDenseClique SuspiciousGroupKind = "DENSE_CLIQUE"
-	// Businesses that send each other leads round a loop, most of them declined or left to expire.
+	// Businesses that send each other leads round a loop, most of them declined, left to expire, or returned.
 	SuspiciousGroupKindLeadLoop SuspiciousGroupKind = "LEAD_LOOP"
 	// A business (the subject) whose received trust comes almost all from one tight cluster (the members) that it is not part of.
 	SuspiciousGroupKindOneClusterTrust SuspiciousGroupKind = "ONE_CLUSTER_TRUST"

@@ -216,6 +216,7 @@ func trustRow(t partnergraph.Trust) map[string]any {
 		"note":      t.Note,
 		"source":    string(t.Source),
 		"updatedAt": t.UpdatedAt.UTC(),
+		"setBy":     t.SetBy,
 	}
 }
 
@@ -228,6 +229,7 @@ func trustOf(rec *neo4j.Record) (partnergraph.Trust, error) {
 		Note:      v.str("note"),
 		Source:    partnergraph.Source(v.str("source")),
 		UpdatedAt: v.time("updatedAt"),
+		SetBy:     v.str("setBy"),
 	}
 	return t, v.err
 }

@@ -86,7 +86,7 @@ func TestEdgeMappings(t *testing.T) {
 	if got, err := membershipOf(record(membershipRow(m))); err != nil || got != m {
 		t.Errorf("membership round trip = %+v, %v", got, err)
 	}
-	tr := partnergraph.Trust{From: "a", To: "b", Score: 0.75, Note: "good", Source: partnergraph.SourceAdmin, UpdatedAt: since}
+	tr := partnergraph.Trust{From: "a", To: "b", Score: 0.75, Note: "good", Source: partnergraph.SourceAdmin, UpdatedAt: since, SetBy: "root"}
 	if got, err := trustOf(record(trustRow(tr))); err != nil || got != tr {
 		t.Errorf("trust round trip = %+v, %v", got, err)
 	}

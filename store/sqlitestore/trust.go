@@ -7,12 +7,12 @@ import (
 	"github.com/partnergraph/partnergraph"
 )
 
-const trustColumns = `from_id, to_id, score, note, source, updated_at`
+const trustColumns = `from_id, to_id, score, note, source, updated_at, set_by`
 
 func scanTrust(row scanner) (partnergraph.Trust, error) {
 	var t partnergraph.Trust
 	var updated int64
-	err := row.Scan(&t.From, &t.To, &t.Score, &t.Note, &t.Source, &updated)
+	err := row.Scan(&t.From, &t.To, &t.Score, &t.Note, &t.Source, &updated, &t.SetBy)
 	t.UpdatedAt = fromNanos(updated)
 	return t, err
 }
@@ -33,10 +33,10 @@ func (s *Store) SetTrust(ctx context.Context, t partnergraph.Trust) (partnergrap
 }
 
 func putTrust(ctx context.Context, tx *txn, t partnergraph.Trust) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO trust (`+trustColumns+`) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO trust (`+trustColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (from_id, to_id) DO UPDATE SET score = excluded.score, note = excluded.note,
-		source = excluded.source, updated_at = excluded.updated_at`,
-		t.From, t.To, t.Score, t.Note, t.Source, nanosOrNow(t.UpdatedAt))
+		source = excluded.source, updated_at = excluded.updated_at, set_by = excluded.set_by`,
+		t.From, t.To, t.Score, t.Note, t.Source, nanosOrNow(t.UpdatedAt), t.SetBy)
 	return explainForeignKey(ctx, tx, err,
 		ref{"businesses", "business", "from", t.From}, ref{"businesses", "business", "to", t.To})
 }

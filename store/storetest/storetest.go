@@ -31,6 +31,9 @@ func Run(t *testing.T, open func(t *testing.T) partnergraph.Store) {
 	for _, tc := range returnTests {
 		t.Run("Return"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
 	}
+	for _, tc := range healthTests {
+		t.Run("Health"+tc.name, func(t *testing.T) { tc.fn(t, newLeadFixture(t, open(t))) })
+	}
 }
 
 // storeTests are the contract of the graph part of partnergraph.Store and of its token
@@ -551,12 +554,31 @@ func testTrust(t *testing.T, s partnergraph.Store) {
 	if got.Source != partnergraph.SourceMember || got.UpdatedAt.IsZero() {
 		t.Fatalf("SetTrust = %+v", got)
 	}
-	_, err = s.SetTrust(ctx, partnergraph.Trust{From: a.ID, To: b.ID, Score: 0.6, Source: partnergraph.SourceAdmin})
+	if got.SetBy != "" {
+		t.Fatalf("SetTrust without SetBy = %+v", got)
+	}
+	// An admin's override records who set it (the audit, with UpdatedAt and the source).
+	_, err = s.SetTrust(ctx, partnergraph.Trust{From: a.ID, To: b.ID, Score: 0.6, Source: partnergraph.SourceAdmin, SetBy: "admin-root"})
 	must(t, err)
 	e, err := s.TrustEdge(ctx, a.ID, b.ID)
 	must(t, err)
-	if e.Score != 0.6 || e.Source != partnergraph.SourceAdmin || e.Note != "" {
+	if e.Score != 0.6 || e.Source != partnergraph.SourceAdmin || e.Note != "" || e.SetBy != "admin-root" {
 		t.Fatalf("TrustEdge after replace = %+v", e)
+	}
+	page, err := s.TrustEdges(ctx, partnergraph.TrustFilter{BusinessID: b.ID, Direction: partnergraph.Incoming}, partnergraph.Page{First: 10})
+	must(t, err)
+	if len(page.Items) != 1 || page.Items[0].SetBy != "admin-root" {
+		t.Fatalf("TrustEdges incoming = %+v, want the override with its SetBy", page.Items)
+	}
+	var exported []partnergraph.Trust
+	must(t, s.Export(ctx, func(r partnergraph.Record) error {
+		if r.Trust != nil {
+			exported = append(exported, *r.Trust)
+		}
+		return nil
+	}))
+	if len(exported) != 1 || exported[0].SetBy != "admin-root" {
+		t.Fatalf("exported trust %+v, want the override with its SetBy", exported)
 	}
 	_, err = s.TrustEdge(ctx, b.ID, a.ID)
 	wantCode(t, err, partnergraph.ENOTFOUND, "")

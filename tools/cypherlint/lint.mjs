@@ -86,7 +86,9 @@ const propertyKeys = [
   // CommissionReversal (id, leadId, payerId, payeeId, amountMinor, currency, reason, createdAt above)
   'commissionId',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY
-  'weight', 'source', 'role', 'since', 'score', 'note', 'updatedAt',
+  'weight', 'source', 'role', 'since', 'score', 'note', 'updatedAt', 'setBy',
+  // accessors of temporal values, not stored properties (health_leads buckets by createdAt)
+  'epochMillis',
 ];
 
 // Neo4j's built-in functions and procedures, keyed by Cypher version, as the package's own

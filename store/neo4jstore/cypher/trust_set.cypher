@@ -10,4 +10,5 @@ MERGE (a)-[t:TRUSTS]->(b)
 SET t.score = row.score,
     t.note = row.note,
     t.source = row.source,
-    t.updatedAt = row.updatedAt
+    t.updatedAt = row.updatedAt,
+    t.setBy = row.setBy
