@@ -6,7 +6,8 @@
 // the API appears live in Andy's inbox, with its trust path, and Andy accepts it; Dave's "My
 // leads" follows the lead's status live; the member views fit a phone's width. Admin: opens
 // Dave's Collision's neighbourhood, expands it, verifies a business, edits a complement weight,
-// and finds the planted ring among the suspicious groups and draws it. Any uncaught error,
+// finds the planted ring among the suspicious groups and draws it, and reads the network's
+// health (the lead above in its charts and their tables). Any uncaught error,
 // console error or Content-Security-Policy violation in the page fails the run.
 //
 //   node e2e/console.e2e.mjs                   # builds the binary from this checkout
@@ -371,6 +372,34 @@ try {
   await g.getByRole('heading', { name: 'The group drawn' }).evaluate((h) => h.scrollIntoView());
   await shot(g, 'groups');
   await accessible(g, 'groups');
+
+  step('network health: the lead Dave referred and Andy accepted shows in the charts and their tables');
+  await g.getByRole('link', { name: 'Health' }).click();
+  await g.getByRole('heading', { name: 'Network health' }).waitFor();
+  const figure = (name) => g.getByRole('figure', { name });
+  for (const name of ['Leads per day, by status now', 'Offers, by what became of them', 'Top referrers', 'Top recipients']) {
+    // Each chart is an image named after its figure, and Chart.js has painted on it.
+    const canvas = figure(name).getByRole('img', { name: new RegExp('^' + name) });
+    await g.waitForFunction((c) => {
+      const { width, height } = c;
+      const px = c.getContext('2d').getImageData(0, 0, width, height).data;
+      for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+      return false;
+    }, await canvas.elementHandle());
+    await figure(name).getByText(`${name}, as a table`).click();
+  }
+  const cells = async (fig, row) => (await figure(fig).getByRole('row', { name: new RegExp('^' + row) }).first().locator('td').allInnerTexts()).map(Number);
+  const [referred, won] = await cells('Top referrers', "Dave's Collision");
+  assert.ok(referred >= 1 && won >= 0, `Dave's Collision referred ${referred} leads`);
+  const [offers, accepted] = await cells('Top recipients', "Andy's Attorney Services");
+  assert.ok(offers >= 1 && accepted >= 1, `Andy's Attorney Services: ${offers} offers, ${accepted} accepted`);
+  const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const todays = await cells('Leads per day, by status now', today);
+  assert.ok(todays.at(-1) >= 1 && todays[1] >= 1, `today's leads: ${todays}`);
+  await figure('Offers, by what became of them').getByText(/^\d+ offers? made; acceptance rate \d+%/).waitFor();
+  await g.evaluate(() => window.scrollTo(0, 0));
+  await shot(g, 'health');
+  await accessible(g, 'health');
 
   assert.deepEqual(problems, [], 'the browser reported problems');
   assert.deepEqual(a11yFailures, [], 'axe-core found accessibility violations');
