@@ -277,6 +277,12 @@ try {
   const adminCtx = await browser.newContext(desktop);
   const g = await openPage(adminCtx, console_, problems);
   await signIn(g, root, 'root');
+  // The drawing reads a neighbourhood with one neighbourhood query, not pages of trust edges.
+  const graphReads = [];
+  g.on('request', (r) => {
+    const body = r.method() === 'POST' && r.url().endsWith('/graphql') ? r.postData() || '' : '';
+    if (/neighbourhood\(|trustEdges\(|partnerships\(/.test(body)) graphReads.push(/neighbourhood\(/.test(body) ? 'neighbourhood' : 'paged');
+  });
   await g.getByRole('searchbox', { name: 'Business' }).fill("Dave's");
   await g.getByRole('button', { name: 'Search' }).click();
   await g.getByRole('button', { name: "Dave's Collision, Springfield" }).click();
@@ -284,6 +290,8 @@ try {
   await status.filter({ hasText: /^Drawn: \d+ businesses/ }).waitFor();
   const drawn = Number(/Drawn: (\d+)/.exec(await status.innerText())[1]);
   assert.ok(drawn > 10, `only ${drawn} businesses drawn around Dave's Collision`);
+  assert.deepEqual(graphReads, ['neighbourhood'], 'the neighbourhood was not read with one neighbourhood query');
+  assert.doesNotMatch(await status.innerText(), /Truncated/);
   await g.getByRole('complementary', { name: 'Selected business' }).getByRole('heading', { name: "Dave's Collision" }).waitFor();
   await shot(g, 'graph');
   await accessible(g, 'graph');
@@ -295,6 +303,7 @@ try {
   await inspector.getByRole('heading', { name: 'Ledger & Line Accounting' }).waitFor();
   await inspector.getByRole('button', { name: 'Expand' }).click();
   await status.filter({ hasText: new RegExp(`^Drawn: (?!${drawn} )\\d+ businesses`) }).waitFor();
+  assert.deepEqual(graphReads, ['neighbourhood', 'neighbourhood']);
   const rows = g.locator('.nodelist tbody tr');
   const texts = await rows.allInnerTexts();
   const unverified = texts.findIndex((t) => !/verified/.test(t));
