@@ -212,7 +212,7 @@ try {
   await a.getByText('● live').waitFor();
 
   step('a lead submitted through the API appears in the inbox without reloading');
-  await api(base, dave, `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`, {
+  const submitted = await api(base, dave, `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`, {
     in: {
       referrerId: id('Business', 'daves-collision'), service: 'personal-injury-attorney', location: { lat: 39.8, lng: -89.65 },
       customer: { name: 'Pat Driver', phone: '+1 217 555 0142' },
@@ -357,8 +357,19 @@ try {
   const over = te.trustEdges.edges.map((e) => e.node).find((t) => t.to.name === "Andy's Attorney Services");
   assert.deepEqual(over, { to: { name: "Andy's Attorney Services" }, score: 0.5, source: 'ADMIN', note: 'checked by phone' });
 
-  step('complement weights');
+  step('complement weights: curated ones edited, learned ones beside them');
+  // Andy's owner wins the lead: matching learns that collision repair's customers needed an attorney.
+  await api(base, andy, `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: WON, value: "1000.00", currency: "USD"}) { lead { status } } }`,
+    { id: submitted.submitLead.lead.id });
+  const matrixReads = [];
+  g.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/graphql') && /complementMatrix/.test(r.postData() || '')) matrixReads.push(r.url());
+  });
   await g.getByRole('link', { name: 'Complements' }).click();
+  const names = Object.fromEntries((await api(base, root, `{ services { slug name } }`)).services.map((x) => [x.slug, x.name]));
+  const learnedCell = g.getByLabel(`${names['collision-repair']} to ${names['personal-injury-attorney']}, curated weight`).locator('xpath=..');
+  await learnedCell.getByTestId('learned').filter({ hasText: /^learned 0\.\d+$|^learned 1$/ }).waitFor();
+  assert.ok(matrixReads.length >= 1, 'the matrix was not read with complementMatrix');
   const cell = g.getByLabel('Tyres to Car Rental, curated weight');
   await cell.fill('0.35');
   await cell.press('Enter');
@@ -382,7 +393,7 @@ try {
   await shot(g, 'groups');
   await accessible(g, 'groups');
 
-  step('network health: the lead Dave referred and Andy accepted shows in the charts and their tables');
+  step('network health: the lead Dave referred and Andy won shows in the charts and their tables');
   await g.getByRole('link', { name: 'Health' }).click();
   await g.getByRole('heading', { name: 'Network health' }).waitFor();
   const figure = (name) => g.getByRole('figure', { name });
@@ -399,12 +410,12 @@ try {
   }
   const cells = async (fig, row) => (await figure(fig).getByRole('row', { name: new RegExp('^' + row) }).first().locator('td').allInnerTexts()).map(Number);
   const [referred, won] = await cells('Top referrers', "Dave's Collision");
-  assert.ok(referred >= 1 && won >= 0, `Dave's Collision referred ${referred} leads`);
+  assert.ok(referred >= 1 && won >= 1, `Dave's Collision referred ${referred} leads, ${won} won`);
   const [offers, accepted] = await cells('Top recipients', "Andy's Attorney Services");
   assert.ok(offers >= 1 && accepted >= 1, `Andy's Attorney Services: ${offers} offers, ${accepted} accepted`);
   const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const todays = await cells('Leads per day, by status now', today);
-  assert.ok(todays.at(-1) >= 1 && todays[1] >= 1, `today's leads: ${todays}`);
+  assert.ok(todays.at(-1) >= 1 && todays[2] >= 1, `today's leads (offered, accepted, won, lost, unroutable, total): ${todays}`);
   await figure('Offers, by what became of them').getByText(/^\d+ offers? made; acceptance rate \d+%/).waitFor();
   await g.evaluate(() => window.scrollTo(0, 0));
   await shot(g, 'health');

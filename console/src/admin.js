@@ -284,19 +284,18 @@ function TrustList({ g, id, onPick }) {
     </details>`;
 }
 
-const SERVICES = `{ services { slug name sector complements { to { slug } weight source } } }`;
+const MATRIX = `{ complementMatrix { services { slug name sector } cells { from to curated learned effective } } }`;
 
 /** The complement weights: curated (editable) and learned, side by side in each cell. */
 export function ComplementsView() {
-  const q = useQuery(SERVICES, {});
+  const q = useQuery(MATRIX, {});
   const [msg, setMsg] = useState('');
   const [sector, setSector] = useState('');
-  if (!q.data) return html`<h2>Complement weights</h2><${Status} q=${q} what="services" />`;
-  const all = q.data.services;
+  if (!q.data) return html`<h2>Complement weights</h2><${Status} q=${q} what="the complement matrix" />`;
+  const all = q.data.complementMatrix.services;
   const sectorsList = [...new Set(all.map((s) => s.sector))];
   const rows = sector ? all.filter((s) => s.sector === sector) : all;
-  const weights = new Map();
-  for (const s of all) for (const c of s.complements) weights.set(`${s.slug}>${c.to.slug}>${c.source}`, c.weight);
+  const cells = new Map(q.data.complementMatrix.cells.map((c) => [`${c.from}>${c.to}`, c]));
   const save = async (from, to, value) => {
     const w = value === '' ? 0 : Number(value);
     if (Number.isNaN(w) || w < 0 || w > 1) {
@@ -314,7 +313,8 @@ export function ComplementsView() {
   return html`
     <h2>Complement weights</h2>
     <p>How often customers of the row's service need the column's. Each cell: the curated weight
-      (edit, then Enter or leave the cell; empty or 0 removes it) and, below it, the weight learned from lead outcomes.</p>
+      (edit, then Enter or leave the cell; empty or 0 removes it) and, below it, the weight learned
+      from lead outcomes (<span class="learned">in italics</span>). Matching uses the curated one, the learned one, or a blend of both (a cell's tooltip).</p>
     <div class="graph-tools">
       <label for="c-sector">Rows of sector</label>
       <select id="c-sector" value=${sector} onChange=${(e) => setSector(e.currentTarget.value)}>
@@ -329,14 +329,15 @@ export function ComplementsView() {
           <th scope="row">${from.name}</th>
           ${all.map((to) => {
             if (to.slug === from.slug) return html`<td class="diag"></td>`;
-            const cur = weights.get(`${from.slug}>${to.slug}>CURATED`);
-            const learned = weights.get(`${from.slug}>${to.slug}>LEARNED`);
-            return html`<td class=${cur ? 'has' : ''}>
+            const c = cells.get(`${from.slug}>${to.slug}`);
+            const cur = c?.curated ?? undefined;
+            const learned = c?.learned ?? undefined;
+            return html`<td class=${cur !== undefined ? 'has' : ''} title=${c ? `used by matching: ${fmt(c.effective)}` : undefined}>
               <input aria-label=${`${from.name} to ${to.name}, curated weight`} inputmode="decimal" size="3"
                 key=${from.slug + to.slug + (cur ?? '')} defaultValue=${cur === undefined ? '' : String(cur)}
                 onKeyDown=${(e) => e.key === 'Enter' && e.currentTarget.blur()}
                 onChange=${(e) => save(from, to, e.currentTarget.value.trim())} />
-              ${learned !== undefined && html`<small title="learned">${fmt(learned)}</small>`}
+              ${learned !== undefined && html`<small class="learned" data-testid="learned"><span class="sr">learned </span>${fmt(learned)}</small>`}
             </td>`;
           })}
         </tr>`)}</tbody>

@@ -215,10 +215,11 @@ var e,t,n,r,i,a,o,s,c,l,u,d,f,p,m={},h=[],g=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|m
     <details>
       <summary>Its ${r.length} trust edges drawn</summary>
       <ul class="edges">${r.map(e=>P`<li><button type="button" class="link" onClick=${()=>n(e)}>${e.fromName} → ${e.toName}</button> ${F(e.score)}</li>`)}</ul>
-    </details>`):null}var Xt=`{ services { slug name sector complements { to { slug } weight source } } }`;function Zt(){let e=Q(Xt,{}),[t,n]=V(``),[r,i]=V(``);if(!e.data)return P`<h2>Complement weights</h2><${$} q=${e} what="services" />`;let a=e.data.services,o=[...new Set(a.map(e=>e.sector))],s=r?a.filter(e=>e.sector===r):a,c=new Map;for(let e of a)for(let t of e.complements)c.set(`${e.slug}>${t.to.slug}>${t.source}`,t.weight);let l=async(t,r,i)=>{let a=i===``?0:Number(i);if(Number.isNaN(a)||a<0||a>1)n(`A weight is a number from 0 to 1.`);else try{await Z(`mutation($in: SetComplementInput!) { setComplement(input: $in) { complement { weight } } }`,{in:{from:t.slug,to:r.slug,weight:a}}),n(`${t.name} → ${r.name}: ${a===0?`removed`:F(a)}.`),e.reload()}catch(e){n(e.message)}};return P`
+    </details>`):null}var Xt=`{ complementMatrix { services { slug name sector } cells { from to curated learned effective } } }`;function Zt(){let e=Q(Xt,{}),[t,n]=V(``),[r,i]=V(``);if(!e.data)return P`<h2>Complement weights</h2><${$} q=${e} what="the complement matrix" />`;let a=e.data.complementMatrix.services,o=[...new Set(a.map(e=>e.sector))],s=r?a.filter(e=>e.sector===r):a,c=new Map(e.data.complementMatrix.cells.map(e=>[`${e.from}>${e.to}`,e])),l=async(t,r,i)=>{let a=i===``?0:Number(i);if(Number.isNaN(a)||a<0||a>1)n(`A weight is a number from 0 to 1.`);else try{await Z(`mutation($in: SetComplementInput!) { setComplement(input: $in) { complement { weight } } }`,{in:{from:t.slug,to:r.slug,weight:a}}),n(`${t.name} → ${r.name}: ${a===0?`removed`:F(a)}.`),e.reload()}catch(e){n(e.message)}};return P`
     <h2>Complement weights</h2>
     <p>How often customers of the row's service need the column's. Each cell: the curated weight
-      (edit, then Enter or leave the cell; empty or 0 removes it) and, below it, the weight learned from lead outcomes.</p>
+      (edit, then Enter or leave the cell; empty or 0 removes it) and, below it, the weight learned
+      from lead outcomes (<span class="learned">in italics</span>). Matching uses the curated one, the learned one, or a blend of both (a cell's tooltip).</p>
     <div class="graph-tools">
       <label for="c-sector">Rows of sector</label>
       <select id="c-sector" value=${r} onChange=${e=>i(e.currentTarget.value)}>
@@ -231,12 +232,12 @@ var e,t,n,r,i,a,o,s,c,l,u,d,f,p,m={},h=[],g=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|m
         <thead><tr><th scope="col"><span class="sr">from \ to</span></th>${a.map(e=>P`<th scope="col" title=${e.name}><span class="vert">${e.name}</span></th>`)}</tr></thead>
         <tbody>${s.map(e=>P`<tr>
           <th scope="row">${e.name}</th>
-          ${a.map(t=>{if(t.slug===e.slug)return P`<td class="diag"></td>`;let n=c.get(`${e.slug}>${t.slug}>CURATED`),r=c.get(`${e.slug}>${t.slug}>LEARNED`);return P`<td class=${n?`has`:``}>
+          ${a.map(t=>{if(t.slug===e.slug)return P`<td class="diag"></td>`;let n=c.get(`${e.slug}>${t.slug}`),r=n?.curated??void 0,i=n?.learned??void 0;return P`<td class=${r===void 0?``:`has`} title=${n?`used by matching: ${F(n.effective)}`:void 0}>
               <input aria-label=${`${e.name} to ${t.name}, curated weight`} inputmode="decimal" size="3"
-                key=${e.slug+t.slug+(n??``)} defaultValue=${n===void 0?``:String(n)}
+                key=${e.slug+t.slug+(r??``)} defaultValue=${r===void 0?``:String(r)}
                 onKeyDown=${e=>e.key===`Enter`&&e.currentTarget.blur()}
                 onChange=${n=>l(e,t,n.currentTarget.value.trim())} />
-              ${r!==void 0&&P`<small title="learned">${F(r)}</small>`}
+              ${i!==void 0&&P`<small class="learned" data-testid="learned"><span class="sr">learned </span>${F(i)}</small>`}
             </td>`})}
         </tr>`)}</tbody>
       </table>
