@@ -387,6 +387,10 @@ try {
   const ring = groups.filter({ hasText: 'Dense clique' }).filter({ hasText: 'Ring Member 1' });
   await ring.waitFor();
   for (let i = 1; i <= 5; i++) assert.match(await ring.innerText(), new RegExp(`Ring Member ${i}\\b`));
+  // Its evidence counts returned leads too (the planted ring returned none).
+  const evidence = Object.fromEntries(await ring.locator('dl.evidence > div').evaluateAll((ds) => ds.map((d) => [d.querySelector('dt').textContent, d.querySelector('dd').textContent])));
+  assert.equal(evidence.returned, '0');
+  assert.equal(evidence['return rate'], '0');
   await ring.getByRole('button', { name: 'Draw this group' }).click();
   await g.getByTestId('group-status').filter({ hasText: 'Drawn: 5 businesses, 20 trust edges among them.' }).waitFor();
   await g.getByRole('heading', { name: 'The group drawn' }).evaluate((h) => h.scrollIntoView());

@@ -348,7 +348,7 @@ export function ComplementsView() {
 const GROUPS = `{ suspiciousGroups(first: 20) { edges { node { id kind score
   members { ...B } subject { ...B }
   evidence { size density mutualTrustPairs trustEdges recentMembers unverifiedMembers leads acceptedLeads
-    declinedLeads expiredLeads wonLeads declineRate expiryRate badRate trusters clusterShare } } } } } ${B}`;
+    declinedLeads expiredLeads wonLeads returnedLeads returnRate declineRate expiryRate badRate trusters clusterShare } } } } } ${B}`;
 
 const KIND_TEXT = {
   DENSE_CLIQUE: 'Dense clique of mutual trust among new, unverified businesses',
@@ -382,7 +382,7 @@ function Evidence({ e }) {
     ['members', e.size], ['density of mutual trust', fmt(e.density)], ['mutual trust pairs', e.mutualTrustPairs],
     ['trust edges', e.trustEdges], ['registered in the last 180 days', e.recentMembers], ['unverified', e.unverifiedMembers],
     ['leads answered', e.leads], ['accepted', e.acceptedLeads], ['declined', e.declinedLeads], ['expired', e.expiredLeads],
-    ['won', e.wonLeads], ['bad rate', fmt(e.badRate)],
+    ['won', e.wonLeads], ['returned', e.returnedLeads], ['return rate', fmt(e.returnRate)], ['bad rate', fmt(e.badRate)],
   ];
   if (e.trusters !== null) rows.push(['businesses trusting the subject', e.trusters]);
   if (e.clusterShare !== null) rows.push(['share of its trust from the cluster', fmt(e.clusterShare)]);
