@@ -6,7 +6,8 @@
 // the API appears live in Andy's inbox, with its trust path, and Andy accepts it; Dave's "My
 // leads" follows the lead's status live; the member views fit a phone's width. Admin: opens
 // Dave's Collision's neighbourhood, expands it, verifies a business, edits a complement weight,
-// and finds the planted ring among the suspicious groups and draws it. Any uncaught error,
+// finds the planted ring among the suspicious groups and draws it, and reads the network's
+// health (the lead above in its charts and their tables). Any uncaught error,
 // console error or Content-Security-Policy violation in the page fails the run.
 //
 //   node e2e/console.e2e.mjs                   # builds the binary from this checkout
@@ -211,7 +212,7 @@ try {
   await a.getByText('● live').waitFor();
 
   step('a lead submitted through the API appears in the inbox without reloading');
-  await api(base, dave, `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`, {
+  const submitted = await api(base, dave, `mutation($in: SubmitLeadInput!) { submitLead(input: $in) { lead { id status } } }`, {
     in: {
       referrerId: id('Business', 'daves-collision'), service: 'personal-injury-attorney', location: { lat: 39.8, lng: -89.65 },
       customer: { name: 'Pat Driver', phone: '+1 217 555 0142' },
@@ -276,6 +277,12 @@ try {
   const adminCtx = await browser.newContext(desktop);
   const g = await openPage(adminCtx, console_, problems);
   await signIn(g, root, 'root');
+  // The drawing reads a neighbourhood with one neighbourhood query, not pages of trust edges.
+  const graphReads = [];
+  g.on('request', (r) => {
+    const body = r.method() === 'POST' && r.url().endsWith('/graphql') ? r.postData() || '' : '';
+    if (/neighbourhood\(|trustEdges\(|partnerships\(/.test(body)) graphReads.push(/neighbourhood\(/.test(body) ? 'neighbourhood' : 'paged');
+  });
   await g.getByRole('searchbox', { name: 'Business' }).fill("Dave's");
   await g.getByRole('button', { name: 'Search' }).click();
   await g.getByRole('button', { name: "Dave's Collision, Springfield" }).click();
@@ -283,6 +290,8 @@ try {
   await status.filter({ hasText: /^Drawn: \d+ businesses/ }).waitFor();
   const drawn = Number(/Drawn: (\d+)/.exec(await status.innerText())[1]);
   assert.ok(drawn > 10, `only ${drawn} businesses drawn around Dave's Collision`);
+  assert.deepEqual(graphReads, ['neighbourhood'], 'the neighbourhood was not read with one neighbourhood query');
+  assert.doesNotMatch(await status.innerText(), /Truncated/);
   await g.getByRole('complementary', { name: 'Selected business' }).getByRole('heading', { name: "Dave's Collision" }).waitFor();
   await shot(g, 'graph');
   await accessible(g, 'graph');
@@ -294,6 +303,7 @@ try {
   await inspector.getByRole('heading', { name: 'Ledger & Line Accounting' }).waitFor();
   await inspector.getByRole('button', { name: 'Expand' }).click();
   await status.filter({ hasText: new RegExp(`^Drawn: (?!${drawn} )\\d+ businesses`) }).waitFor();
+  assert.deepEqual(graphReads, ['neighbourhood', 'neighbourhood']);
   const rows = g.locator('.nodelist tbody tr');
   const texts = await rows.allInnerTexts();
   const unverified = texts.findIndex((t) => !/verified/.test(t));
@@ -347,8 +357,19 @@ try {
   const over = te.trustEdges.edges.map((e) => e.node).find((t) => t.to.name === "Andy's Attorney Services");
   assert.deepEqual(over, { to: { name: "Andy's Attorney Services" }, score: 0.5, source: 'ADMIN', note: 'checked by phone' });
 
-  step('complement weights');
+  step('complement weights: curated ones edited, learned ones beside them');
+  // Andy's owner wins the lead: matching learns that collision repair's customers needed an attorney.
+  await api(base, andy, `mutation($id: ID!) { closeLead(input: {leadId: $id, outcome: WON, value: "1000.00", currency: "USD"}) { lead { status } } }`,
+    { id: submitted.submitLead.lead.id });
+  const matrixReads = [];
+  g.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/graphql') && /complementMatrix/.test(r.postData() || '')) matrixReads.push(r.url());
+  });
   await g.getByRole('link', { name: 'Complements' }).click();
+  const names = Object.fromEntries((await api(base, root, `{ services { slug name } }`)).services.map((x) => [x.slug, x.name]));
+  const learnedCell = g.getByLabel(`${names['collision-repair']} to ${names['personal-injury-attorney']}, curated weight`).locator('xpath=..');
+  await learnedCell.getByTestId('learned').filter({ hasText: /^learned 0\.\d+$|^learned 1$/ }).waitFor();
+  assert.ok(matrixReads.length >= 1, 'the matrix was not read with complementMatrix');
   const cell = g.getByLabel('Tyres to Car Rental, curated weight');
   await cell.fill('0.35');
   await cell.press('Enter');
@@ -366,11 +387,43 @@ try {
   const ring = groups.filter({ hasText: 'Dense clique' }).filter({ hasText: 'Ring Member 1' });
   await ring.waitFor();
   for (let i = 1; i <= 5; i++) assert.match(await ring.innerText(), new RegExp(`Ring Member ${i}\\b`));
+  // Its evidence counts returned leads too (the planted ring returned none).
+  const evidence = Object.fromEntries(await ring.locator('dl.evidence > div').evaluateAll((ds) => ds.map((d) => [d.querySelector('dt').textContent, d.querySelector('dd').textContent])));
+  assert.equal(evidence.returned, '0');
+  assert.equal(evidence['return rate'], '0');
   await ring.getByRole('button', { name: 'Draw this group' }).click();
   await g.getByTestId('group-status').filter({ hasText: 'Drawn: 5 businesses, 20 trust edges among them.' }).waitFor();
   await g.getByRole('heading', { name: 'The group drawn' }).evaluate((h) => h.scrollIntoView());
   await shot(g, 'groups');
   await accessible(g, 'groups');
+
+  step('network health: the lead Dave referred and Andy won shows in the charts and their tables');
+  await g.getByRole('link', { name: 'Health' }).click();
+  await g.getByRole('heading', { name: 'Network health' }).waitFor();
+  const figure = (name) => g.getByRole('figure', { name });
+  for (const name of ['Leads per day, by status now', 'Offers, by what became of them', 'Top referrers', 'Top recipients']) {
+    // Each chart is an image named after its figure, and Chart.js has painted on it.
+    const canvas = figure(name).getByRole('img', { name: new RegExp('^' + name) });
+    await g.waitForFunction((c) => {
+      const { width, height } = c;
+      const px = c.getContext('2d').getImageData(0, 0, width, height).data;
+      for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+      return false;
+    }, await canvas.elementHandle());
+    await figure(name).getByText(`${name}, as a table`).click();
+  }
+  const cells = async (fig, row) => (await figure(fig).getByRole('row', { name: new RegExp('^' + row) }).first().locator('td').allInnerTexts()).map(Number);
+  const [referred, won] = await cells('Top referrers', "Dave's Collision");
+  assert.ok(referred >= 1 && won >= 1, `Dave's Collision referred ${referred} leads, ${won} won`);
+  const [offers, accepted] = await cells('Top recipients', "Andy's Attorney Services");
+  assert.ok(offers >= 1 && accepted >= 1, `Andy's Attorney Services: ${offers} offers, ${accepted} accepted`);
+  const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const todays = await cells('Leads per day, by status now', today);
+  assert.ok(todays.at(-1) >= 1 && todays[2] >= 1, `today's leads (offered, accepted, won, lost, unroutable, total): ${todays}`);
+  await figure('Offers, by what became of them').getByText(/^\d+ offers? made; acceptance rate \d+%/).waitFor();
+  await g.evaluate(() => window.scrollTo(0, 0));
+  await shot(g, 'health');
+  await accessible(g, 'health');
 
   assert.deepEqual(problems, [], 'the browser reported problems');
   assert.deepEqual(a11yFailures, [], 'axe-core found accessibility violations');

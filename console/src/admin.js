@@ -9,51 +9,25 @@ import { Badges } from './member.js';
 
 const B = `fragment B on Business { id name city status verified services { slug name sector } trustCounts { trusts trustedBy } }`;
 const EDGE = `score source note from { ...B } to { ...B }`;
-// The server caps a query's cost (its connections' sizes times their fields, 5000 by default):
-// a neighbourhood is read as three paged connections, each a query of its own under the cap.
-const OUT = `query($id: ID!, $after: String) { business(id: $id) { ...B }
-  c: trustEdges(businessId: $id, direction: OUTGOING, first: 40, after: $after) {
-    edges { node { score source note from { id name } to { ...B } } } pageInfo { hasNextPage endCursor } } } ${B}`;
-const IN = `query($id: ID!, $after: String) {
-  c: trustEdges(businessId: $id, direction: INCOMING, first: 40, after: $after) {
-    edges { node { score source note from { ...B } to { id name } } } pageInfo { hasNextPage endCursor } } } ${B}`;
-const PARTNERS = `query($id: ID!, $after: String) {
-  c: partnerships(businessId: $id, first: 40, after: $after) {
-    edges { node { id status proposer { ...B } partner { ...B } } } pageInfo { hasNextPage endCursor } } } ${B}`;
-// Pages of 40: the server charges a query's requested cost against the caller's rate limit, and
-// most businesses have fewer edges than that. The most pages read for one business: 1,000
-// edges each way.
+// A business's neighbourhood in one query, from the server's projection: at most NEIGHBOURS
+// businesses per expansion (truncated says when more lie within reach).
+const NEIGHBOURHOOD = `query($id: ID!, $max: Int) { neighbourhood(businessId: $id, depth: 1, maxNodes: $max) {
+  truncated nodes { id name sector services city verified suspended trustReceived }
+  trust { from to score weight overridden } partnerships { a b status } } }`;
+const NEIGHBOURS = 500;
+// The most pages of 100 members read for a network picked as a filter.
 const MAX_PAGES = 25;
 
-/** Every node of a paged connection c (up to MAX_PAGES), and the first page's other fields. */
-async function paged(query, id) {
-  let after = null;
-  let first = null;
-  const nodes = [];
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const d = await gql(query, { id, after });
-    first = first || d;
-    nodes.push(...d.c.edges.map((e) => e.node));
-    if (!d.c.pageInfo.hasNextPage) break;
-    after = d.c.pageInfo.endCursor;
-  }
-  return { first, nodes };
-}
-
-/** Draws a business's neighbourhood into g; resolves to false when the drawing is full. */
+/**
+ * Draws a business's neighbourhood into g; resolves to what the drawing says of it: full
+ * (the drawing holds MAX_NODES businesses and some were left out) and truncated (the server
+ * left out businesses beyond NEIGHBOURS).
+ */
 async function expand(g, id) {
-  const [out, inc, parts] = await Promise.all([paged(OUT, id), paged(IN, id), paged(PARTNERS, id)]);
-  const b = out.first.business;
-  if (!b) throw new Error('no such business');
-  let full = !g.addBusiness(b);
+  const d = await gql(NEIGHBOURHOOD, { id, max: NEIGHBOURS });
   // New neighbours start beside the business, so that the layout grows the picture from there.
-  const at = g.positionOf(id);
-  for (const t of out.nodes) full = !g.addBusiness(t.to, at) || full;
-  for (const t of inc.nodes) full = !g.addBusiness(t.from, at) || full;
-  for (const p of parts.nodes) full = !g.addBusiness(p.proposer, at) || !g.addBusiness(p.partner, at) || full;
-  [...out.nodes, ...inc.nodes].forEach((t) => g.addTrust(t));
-  parts.nodes.forEach((p) => g.addPartnership(p));
-  return !full;
+  const full = !g.addNeighbourhood(d.neighbourhood, g.positionOf(id));
+  return { full, truncated: d.neighbourhood.truncated };
 }
 
 /** Search, draw, expand, filter, and curate: verify, suspend, override trust. */
@@ -91,15 +65,16 @@ export function GraphView() {
     try {
       setMsg('Loading…');
       if (fresh) graph.clear();
-      const ok = await expand(graph, id);
+      const { full, truncated } = await expand(graph, id);
       graph.focus(id);
       graph.layout({ fresh });
       graph.filter(filterRef.current);
       const node = graph.nodes().find((n) => n.id === id);
       if (node) setSel({ kind: 'node', data: node });
       const c = graph.counts();
-      setMsg(ok ? `Drawn: ${c.nodes} businesses, ${c.trust} trust edges, ${c.partnerships} partnerships.`
-        : `The drawing holds at most ${MAX_NODES} businesses; not all neighbours were added.`);
+      setMsg(full ? `The drawing holds at most ${MAX_NODES} businesses; not all neighbours were added.`
+        : `Drawn: ${c.nodes} businesses, ${c.trust} trust edges, ${c.partnerships} partnerships.` +
+          (truncated ? ` Truncated: the business has more neighbours than the ${NEIGHBOURS} drawn.` : ''));
       bump();
     } catch (e) {
       setMsg(e.message);
@@ -162,6 +137,14 @@ export function GraphView() {
     <${NodeList} nodes=${nodes} onSelect=${(n) => { g.select(n.id); setSel({ kind: 'node', data: n }); }} />`;
 }
 
+/** What a drawn business's data says of the trust it gives and gets. */
+function trustText(d) {
+  const parts = [];
+  if (d.trusts !== undefined) parts.push(`trusts ${d.trusts}, trusted by ${d.trustedBy}`);
+  if (d.trustReceived !== undefined) parts.push(`trust received ${fmt(d.trustReceived)}`);
+  return parts.join(', ');
+}
+
 function Legend() {
   return html`
     <ul class="legend" aria-label="Legend">
@@ -176,15 +159,15 @@ function Legend() {
 
 function NodeList({ nodes, onSelect }) {
   if (!nodes.length) return null;
-  const shown = nodes.filter((n) => !n.hidden).sort((a, b) => b.trustedBy - a.trustedBy);
+  const shown = nodes.filter((n) => !n.hidden).sort((a, b) => b.weight - a.weight);
   return html`
     <details class="nodelist">
       <summary>The ${shown.length} businesses drawn, as a list</summary>
       <div class="scroll"><table>
-        <thead><tr><th scope="col">Business</th><th scope="col">Town</th><th scope="col">Sector</th><th scope="col">Trusted by</th><th scope="col">Marks</th></tr></thead>
+        <thead><tr><th scope="col">Business</th><th scope="col">Town</th><th scope="col">Sector</th><th scope="col">Trust</th><th scope="col">Marks</th></tr></thead>
         <tbody>${shown.map((n) => html`<tr>
           <th scope="row"><button type="button" class="link" onClick=${() => onSelect(n)}>${n.name}</button></th>
-          <td>${n.city}</td><td>${n.sector}</td><td>${n.trustedBy}</td><td><${Badges} b=${n} /></td></tr>`)}</tbody>
+          <td>${n.city}</td><td>${n.sector}</td><td>${trustText(n)}</td><td><${Badges} b=${n} /></td></tr>`)}</tbody>
       </table></div>
     </details>`;
 }
@@ -246,7 +229,7 @@ function Inspector({ g, sel, onChange, onExpand }) {
       <aside class="inspector" aria-label="Selected business">
         <h3>${d.name}</h3>
         <p>${d.city} · ${d.serviceNames.join(', ')}</p>
-        <p>trusts ${d.trusts}, trusted by ${d.trustedBy} · <span data-testid="marks">${d.verified ? 'verified' : 'not verified'}, ${d.status.toLowerCase()}</span></p>
+        <p>${trustText(d)} · <span data-testid="marks">${d.verified ? 'verified' : 'not verified'}, ${d.status.toLowerCase()}</span></p>
         <div class="actions">
           ${onExpand && html`<button type="button" onClick=${() => onExpand(d.id)}>Expand</button>`}
           <button type="button" onClick=${() => act(`mutation($id: ID!, $v: Boolean) { verifyBusiness(input: {businessId: $id, verified: $v}) { business { ...B } } }`,
@@ -276,7 +259,7 @@ function Inspector({ g, sel, onChange, onExpand }) {
   return html`
     <aside class="inspector" aria-label="Selected trust edge">
       <h3>Trust</h3>
-      <p>${d.fromName} trusts ${d.toName}: <strong>${fmt(d.score)}</strong> (${d.source_.toLowerCase()})</p>
+      <p>${d.fromName} trusts ${d.toName}: <strong>${fmt(d.score)}</strong> (${d.source_.toLowerCase()})${d.weight !== undefined ? `; routing weight ${fmt(d.weight)}` : ''}</p>
       ${d.note && html`<p>“${d.note}”</p>`}
       <form onSubmit=${save}>
         <label for="ov-score">Override the score (0 to 1)</label>
@@ -301,19 +284,18 @@ function TrustList({ g, id, onPick }) {
     </details>`;
 }
 
-const SERVICES = `{ services { slug name sector complements { to { slug } weight source } } }`;
+const MATRIX = `{ complementMatrix { services { slug name sector } cells { from to curated learned effective } } }`;
 
 /** The complement weights: curated (editable) and learned, side by side in each cell. */
 export function ComplementsView() {
-  const q = useQuery(SERVICES, {});
+  const q = useQuery(MATRIX, {});
   const [msg, setMsg] = useState('');
   const [sector, setSector] = useState('');
-  if (!q.data) return html`<h2>Complement weights</h2><${Status} q=${q} what="services" />`;
-  const all = q.data.services;
+  if (!q.data) return html`<h2>Complement weights</h2><${Status} q=${q} what="the complement matrix" />`;
+  const all = q.data.complementMatrix.services;
   const sectorsList = [...new Set(all.map((s) => s.sector))];
   const rows = sector ? all.filter((s) => s.sector === sector) : all;
-  const weights = new Map();
-  for (const s of all) for (const c of s.complements) weights.set(`${s.slug}>${c.to.slug}>${c.source}`, c.weight);
+  const cells = new Map(q.data.complementMatrix.cells.map((c) => [`${c.from}>${c.to}`, c]));
   const save = async (from, to, value) => {
     const w = value === '' ? 0 : Number(value);
     if (Number.isNaN(w) || w < 0 || w > 1) {
@@ -331,7 +313,8 @@ export function ComplementsView() {
   return html`
     <h2>Complement weights</h2>
     <p>How often customers of the row's service need the column's. Each cell: the curated weight
-      (edit, then Enter or leave the cell; empty or 0 removes it) and, below it, the weight learned from lead outcomes.</p>
+      (edit, then Enter or leave the cell; empty or 0 removes it) and, below it, the weight learned
+      from lead outcomes (<span class="learned">in italics</span>). Matching uses the curated one, the learned one, or a blend of both (a cell's tooltip).</p>
     <div class="graph-tools">
       <label for="c-sector">Rows of sector</label>
       <select id="c-sector" value=${sector} onChange=${(e) => setSector(e.currentTarget.value)}>
@@ -346,14 +329,15 @@ export function ComplementsView() {
           <th scope="row">${from.name}</th>
           ${all.map((to) => {
             if (to.slug === from.slug) return html`<td class="diag"></td>`;
-            const cur = weights.get(`${from.slug}>${to.slug}>CURATED`);
-            const learned = weights.get(`${from.slug}>${to.slug}>LEARNED`);
-            return html`<td class=${cur ? 'has' : ''}>
+            const c = cells.get(`${from.slug}>${to.slug}`);
+            const cur = c?.curated ?? undefined;
+            const learned = c?.learned ?? undefined;
+            return html`<td class=${cur !== undefined ? 'has' : ''} title=${c ? `used by matching: ${fmt(c.effective)}` : undefined}>
               <input aria-label=${`${from.name} to ${to.name}, curated weight`} inputmode="decimal" size="3"
                 key=${from.slug + to.slug + (cur ?? '')} defaultValue=${cur === undefined ? '' : String(cur)}
                 onKeyDown=${(e) => e.key === 'Enter' && e.currentTarget.blur()}
                 onChange=${(e) => save(from, to, e.currentTarget.value.trim())} />
-              ${learned !== undefined && html`<small title="learned">${fmt(learned)}</small>`}
+              ${learned !== undefined && html`<small class="learned" data-testid="learned"><span class="sr">learned </span>${fmt(learned)}</small>`}
             </td>`;
           })}
         </tr>`)}</tbody>
@@ -364,7 +348,7 @@ export function ComplementsView() {
 const GROUPS = `{ suspiciousGroups(first: 20) { edges { node { id kind score
   members { ...B } subject { ...B }
   evidence { size density mutualTrustPairs trustEdges recentMembers unverifiedMembers leads acceptedLeads
-    declinedLeads expiredLeads wonLeads declineRate expiryRate badRate trusters clusterShare } } } } } ${B}`;
+    declinedLeads expiredLeads wonLeads returnedLeads returnRate declineRate expiryRate badRate trusters clusterShare } } } } } ${B}`;
 
 const KIND_TEXT = {
   DENSE_CLIQUE: 'Dense clique of mutual trust among new, unverified businesses',
@@ -398,7 +382,7 @@ function Evidence({ e }) {
     ['members', e.size], ['density of mutual trust', fmt(e.density)], ['mutual trust pairs', e.mutualTrustPairs],
     ['trust edges', e.trustEdges], ['registered in the last 180 days', e.recentMembers], ['unverified', e.unverifiedMembers],
     ['leads answered', e.leads], ['accepted', e.acceptedLeads], ['declined', e.declinedLeads], ['expired', e.expiredLeads],
-    ['won', e.wonLeads], ['bad rate', fmt(e.badRate)],
+    ['won', e.wonLeads], ['returned', e.returnedLeads], ['return rate', fmt(e.returnRate)], ['bad rate', fmt(e.badRate)],
   ];
   if (e.trusters !== null) rows.push(['businesses trusting the subject', e.trusters]);
   if (e.clusterShare !== null) rows.push(['share of its trust from the cluster', fmt(e.clusterShare)]);

@@ -5,6 +5,7 @@ import { gql, setToken, APIError } from './api.js';
 import { savedToken, saveToken, claims, devMode } from './session.js';
 import { BusinessesView, SuggestionsView, InboxView, LeadsView, LedgerView } from './member.js';
 import { GraphView, ComplementsView, GroupsView } from './admin.js';
+import { HealthView } from './health.js';
 
 const VIEWER = `{ viewer { sub roles businesses { id name city status verified
   services { slug name sector } trustCounts { trusts trustedBy } } } }`;
@@ -20,6 +21,7 @@ const adminViews = [
   ['graph', 'Trust graph', GraphView],
   ['complements', 'Complements', ComplementsView],
   ['groups', 'Suspicious groups', GroupsView],
+  ['health', 'Health', HealthView],
 ];
 
 function route() {
@@ -154,7 +156,7 @@ function MintHelp() {
       <pre><code>go run ./cmd/partnergraph token --sub user-andy --role member --ttl 1h</code></pre>
       <p>The example network's owners are <code>user-dave</code>, <code>user-mike</code>, <code>user-andy</code>
         and <code>user-<var>business id</var></code> for the others. An
-        admin (the trust graph, complements, suspicious groups):</p>
+        admin (the trust graph, complements, suspicious groups, health):</p>
       <pre><code>go run ./cmd/partnergraph token --sub root --role admin --ttl 1h</code></pre>
       <p>Copy the printed token into the box above. A token lives at most 24 hours.</p>
     </section>`;

@@ -63,7 +63,10 @@ export class TrustGraph {
     const data = nodeData(b);
     const n = this.cy.getElementById(b.id);
     if (n.nonempty()) {
-      n.data(data);
+      // A drawn business keeps its colour and size: a Business of the API (after an admin's
+      // action) does not say which sector the neighbourhood coloured it by.
+      const { sector, color, size, weight, ...changed } = data;
+      n.data(changed);
       return true;
     }
     if (this.size >= MAX_NODES) return false;
@@ -82,10 +85,34 @@ export class TrustGraph {
   addTrust(t) {
     if (this.cy.getElementById(t.from.id).empty() || this.cy.getElementById(t.to.id).empty()) return;
     const id = `t:${t.from.id}>${t.to.id}`;
-    const data = { id, source: t.from.id, target: t.to.id, score: t.score, source_: t.source, note: t.note, fromName: t.from.name, toName: t.to.name, kind: 'trust' };
+    const data = defined({ id, source: t.from.id, target: t.to.id, score: t.score, weight: t.weight, source_: t.source, note: t.note, fromName: t.from.name, toName: t.to.name, kind: 'trust' });
     const e = this.cy.getElementById(id);
     if (e.nonempty()) e.data(data);
     else this.cy.add({ group: 'edges', data, classes: 'trust' });
+  }
+
+  /**
+   * Adds a neighbourhood as the server's neighbourhood query gives it (nodes, trust and
+   * partnerships by node id), new businesses placed near `at` if given; false when the drawing
+   * filled up before all its businesses were added.
+   */
+  addNeighbourhood(nb, at) {
+    let full = false;
+    const names = new Map();
+    for (const n of nb.nodes) {
+      names.set(n.id, n.name);
+      const b = {
+        id: n.id, name: n.name, city: n.city, verified: n.verified, status: n.suspended ? 'SUSPENDED' : 'ACTIVE',
+        sector: n.sector, services: n.services.map((slug) => ({ slug, name: slug, sector: n.sector })), trustReceived: n.trustReceived,
+      };
+      full = !this.addBusiness(b, at) || full;
+    }
+    const end = (id) => ({ id, name: names.get(id) });
+    for (const t of nb.trust) {
+      this.addTrust({ from: end(t.from), to: end(t.to), score: t.score, weight: t.weight, source: t.overridden ? 'ADMIN' : 'MEMBER' });
+    }
+    for (const p of nb.partnerships) this.addPartnership({ id: `${p.a}~${p.b}`, proposer: end(p.a), partner: end(p.b), status: p.status });
+    return !full;
   }
 
   /** Adds a partnership (both ends must be drawn). */
@@ -125,7 +152,7 @@ export class TrustGraph {
   layout({ circle = false, fresh = true } = {}) {
     let opts = { name: 'cose', animate: false, randomize: fresh, nodeRepulsion: () => 400000, nodeOverlap: 20, idealEdgeLength: () => 100, gravity: 1, numIter: 1000 };
     if (circle) opts = { name: 'circle', animate: false };
-    else if (this.size > 400) opts = { name: 'concentric', concentric: (n) => n.data('trustedBy'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
+    else if (this.size > 400) opts = { name: 'concentric', concentric: (n) => n.data('weight'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
     this.cy.layout({ ...opts, padding: 40 }).run();
     // A few nodes would be blown up to fill the box.
     if (this.cy.zoom() > 1.3) {
@@ -157,12 +184,23 @@ export class TrustGraph {
   }
 }
 
+/**
+ * A node's data from a business: either a Business of the API (trust counts) or a node of a
+ * neighbourhood (trust received, the sum of the scores). What the business does not carry is
+ * left out, so that updating a drawn business keeps what it had.
+ */
 function nodeData(b) {
-  const sector = b.services[0]?.sector || 'none';
-  return {
+  const sector = b.sector || b.services[0]?.sector || 'none';
+  const weight = b.trustReceived ?? b.trustCounts?.trustedBy;
+  return defined({
     id: b.id, label: b.name, name: b.name, city: b.city, status: b.status, verified: b.verified, sector,
     services: b.services.map((s) => s.slug), serviceNames: b.services.map((s) => s.name),
-    trustedBy: b.trustCounts.trustedBy, trusts: b.trustCounts.trusts,
-    color: sectorColor(sector), size: 14 + 5 * Math.sqrt(b.trustCounts.trustedBy),
-  };
+    trustedBy: b.trustCounts?.trustedBy, trusts: b.trustCounts?.trusts, trustReceived: b.trustReceived, weight,
+    color: sectorColor(sector), size: weight === undefined ? undefined : 14 + 5 * Math.sqrt(weight),
+  });
+}
+
+/** o without its undefined fields (Cytoscape's data() would set them). */
+function defined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

@@ -54,3 +54,48 @@ test('filters hide what does not match, never the focus', async () => {
   assert.equal(shown().length, 4);
   g.destroy();
 });
+
+// A neighbourhood as the server's neighbourhood query answers it.
+const node = (id, { suspended = false, trustReceived = 1.5 } = {}) => ({
+  id, name: 'Name ' + id, sector: 'Auto', services: ['tyres', 'towing'], city: 'Springfield', verified: true, suspended, trustReceived,
+});
+
+test('a neighbourhood is drawn from its node ids: names on edges, overrides, partnerships, the cap', async () => {
+  const g = await TrustGraph.create(null, () => {});
+  const nb = {
+    nodes: [node('a'), node('b', { suspended: true, trustReceived: 0.25 })],
+    trust: [{ from: 'a', to: 'b', score: 0.8, weight: 0.9, overridden: false }, { from: 'b', to: 'a', score: 0.4, weight: 0.4, overridden: true }],
+    partnerships: [{ a: 'a', b: 'b', status: 'ACTIVE' }],
+  };
+  assert.equal(g.addNeighbourhood(nb), true);
+  assert.deepEqual(g.counts(), { nodes: 2, trust: 2, partnerships: 1 });
+  const b = g.nodes().find((n) => n.id === 'b');
+  assert.equal(b.status, 'SUSPENDED');
+  assert.equal(b.trustReceived, 0.25);
+  assert.deepEqual(b.services, ['tyres', 'towing']);
+  const byFrom = Object.fromEntries(g.trustOf('a').map((e) => [e.source, e]));
+  assert.equal(byFrom.a.fromName, 'Name a');
+  assert.equal(byFrom.a.toName, 'Name b');
+  assert.equal(byFrom.a.weight, 0.9);
+  assert.equal(byFrom.a.source_, 'MEMBER');
+  assert.equal(byFrom.b.source_, 'ADMIN');
+  // The same neighbourhood again changes nothing.
+  assert.equal(g.addNeighbourhood(nb), true);
+  assert.deepEqual(g.counts(), { nodes: 2, trust: 2, partnerships: 1 });
+  // An admin's action answers a Business: it updates the node but keeps its colour and size.
+  const before = g.nodes().find((n) => n.id === 'a');
+  g.addBusiness({ ...biz('a', { sector: 'Legal' }), name: 'Name a', verified: false });
+  const after = g.nodes().find((n) => n.id === 'a');
+  assert.equal(after.verified, false);
+  assert.equal(after.color, before.color);
+  assert.equal(after.size, before.size);
+  assert.equal(after.trustReceived, 1.5);
+  g.destroy();
+
+  // A neighbourhood bigger than the drawing's room: false, and the drawing stops at MAX_NODES.
+  const big = await TrustGraph.create(null, () => {});
+  const many = Array.from({ length: MAX_NODES + 1 }, (_, i) => node('n' + i));
+  assert.equal(big.addNeighbourhood({ nodes: many, trust: [], partnerships: [] }), false);
+  assert.equal(big.size, MAX_NODES);
+  big.destroy();
+});
