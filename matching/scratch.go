@@ -13,6 +13,8 @@ type scratch struct {
 	stamp   []uint32
 	p, r    []float32 // personalized PageRank estimate and residual
 	soc     []float32 // social proof
+	cn      []float32 // common neighbours, counted
+	aa, ra  []float32 // Adamic-Adar and resource allocation, unweighted as in the literature
 	flags   []uint8
 	touched []int32
 	queue   []int32
@@ -35,6 +37,9 @@ func (s *scratch) reset(n int) {
 		s.p = make([]float32, c)
 		s.r = make([]float32, c)
 		s.soc = make([]float32, c)
+		s.cn = make([]float32, c)
+		s.aa = make([]float32, c)
+		s.ra = make([]float32, c)
 		s.flags = make([]uint8, c)
 		s.epoch = 0
 	}
@@ -54,12 +59,13 @@ func (s *scratch) touch(v int32) {
 	}
 	s.stamp[v] = s.epoch
 	s.p[v], s.r[v], s.soc[v], s.flags[v] = 0, 0, 0, 0
+	s.cn[v], s.aa[v], s.ra[v] = 0, 0, 0
 	s.touched = append(s.touched, v)
 }
 
 func (s *scratch) seen(v int32) bool { return s.stamp[v] == s.epoch }
 
-// scratchPool keeps at most one scratch per processor: each is ~17 bytes per business, so
+// scratchPool keeps at most one scratch per processor: each is ~29 bytes per business, so
 // an unbounded pool (or sync.Pool, which the collector empties) would cost memory or
 // reallocation at a million businesses.
 type scratchPool struct {
