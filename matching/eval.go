@@ -90,11 +90,11 @@ type EvalReport struct {
 	Seed       int64
 	K          int
 	Businesses int
-	TrainLinks int    // pairs linked by trust or a partnership in the training graph
-	Target     string // what was held out: "partnerships", or "trust" for records without any
-	Candidates int    // pairs that could be held out
-	Hidden     int    // held out
-	Affected   int    // members with a held-out link
+	TrainLinks int                        // pairs linked by trust or a partnership in the training graph
+	Target     string                     // what was held out: "partnerships", or "trust" for records without any
+	Candidates int                        // pairs that could be held out
+	Hidden     int                        // held out
+	Affected   int                        // members with a held-out link
 	Fit        partnergraph.FittedWeights // the weights of MethodFitted, fitted on the training graph
 	Warm, Cold EvalGroup
 }
@@ -568,8 +568,8 @@ func noneDrawn(size, r, slots int) float64 {
 type evaluator struct {
 	g           *Graph
 	weights     [nOurs]Weights // of our rows: the defaults, and the fit's
-	trustTarget bool // trust pairs were held out, not partnerships
-	active      int  // active businesses
+	trustTarget bool           // trust pairs were held out, not partnerships
+	active      int            // active businesses
 	scores      []scored
 }
 
