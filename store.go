@@ -159,6 +159,7 @@ type Store interface {
 	ReturnStore
 	WebhookStore
 	TokenRevocations
+	FittedWeightStore
 	ChangeFeed
 
 	// Close releases the store's resources.
