@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -257,6 +258,7 @@ type fitMember struct {
 	cached   bool
 	values   [][nSignals]float32
 	isRel    []bool
+	missRR   float64 // the reciprocal rank when no hidden partner is a candidate, the same under any weights
 }
 
 func (f *fitter) add(sp *split) {
@@ -299,6 +301,10 @@ func (f *fitter) gather(fs *fitSplit, m *fitMember) ([][nSignals]float32, []bool
 		}
 		values, isRel = append(values, x), append(isRel, rel)
 	}
+	found := slices.Contains(isRel, true)
+	if m.missRR = 0; !found {
+		m.missRR = expectedRR(len(values), m.universe-len(values), min(len(m.relevant), m.universe-len(values)))
+	}
 	if f.rows+len(values) <= fitCacheRows {
 		f.rows += len(values)
 		m.values, m.isRel, m.cached = values, isRel, true
@@ -324,7 +330,10 @@ func (f *fitter) mrr(ctx context.Context, ws []Weights) ([]float64, error) {
 			m := &fs.members[i]
 			values, isRel := f.gather(fs, m)
 			for k := range ws {
-				out[k] += reciprocalRank(values, isRel, norm[k], m.universe, len(m.relevant))
+				out[k] += m.missRR
+				if m.missRR == 0 {
+					out[k] += reciprocalRank(values, isRel, norm[k])
+				}
 			}
 			n++
 		}
@@ -335,10 +344,10 @@ func (f *fitter) mrr(ctx context.Context, ws []Weights) ([]float64, error) {
 	return out, nil
 }
 
-// reciprocalRank is the expected reciprocal rank of the first hidden partner when the
-// candidates are ranked by their weighted signals, equal scores in a random order and the
-// businesses that are not candidates tied below them, as Evaluate scores a ranking.
-func reciprocalRank(values [][nSignals]float32, isRel []bool, w [nSignals]float64, universe, relevant int) float64 {
+// reciprocalRank is the expected reciprocal rank of the first hidden partner, one of the
+// candidates, when they are ranked by their weighted signals, equal scores in a random order,
+// as Evaluate scores a ranking.
+func reciprocalRank(values [][nSignals]float32, isRel []bool, w [nSignals]float64) float64 {
 	dot := func(x *[nSignals]float32) float64 {
 		s := 0.0
 		for j, v := range x {
@@ -346,14 +355,11 @@ func reciprocalRank(values [][nSignals]float32, isRel []bool, w [nSignals]float6
 		}
 		return s
 	}
-	best, found := math.Inf(-1), false
+	best := math.Inf(-1)
 	for i := range values {
 		if isRel[i] {
-			best, found = math.Max(best, dot(&values[i])), true
+			best = math.Max(best, dot(&values[i]))
 		}
-	}
-	if !found {
-		return expectedRR(len(values), universe-len(values), min(relevant, universe-len(values)))
 	}
 	gt, eq, req := 0, 0, 0
 	for i := range values {
