@@ -214,15 +214,34 @@ func WeightsFromNames(m map[string]float64) (Weights, error) {
 // graph's lock (a suggestion under way finishes with the weights it started with). Weights
 // that a fit did not choose (Fitted false) restore the defaults. EINVALID for invalid weights.
 func (g *Graph) AdoptFit(fw partnergraph.FittedWeights) error {
-	if !fw.Fitted {
-		return g.setWeights(DefaultWeights, false)
+	w := DefaultWeights
+	if fw.Fitted {
+		var err error
+		if w, err = WeightsFromNames(fw.Weights); err != nil {
+			return err
+		}
 	}
-	w, err := WeightsFromNames(fw.Weights)
-	if err != nil {
-		return err
-	}
-	return g.setWeights(w, true)
+	fw.Weights = w.named()
+	g.mu.Lock()
+	g.weights, g.fitted, g.fit = w, fw.Fitted, fw
+	g.mu.Unlock()
+	return nil
 }
+
+// Fit returns the fit the graph adopted last (AdoptFit), its weights those in use; before
+// any, the weights in use, not fitted, and a Reason that says so.
+func (g *Graph) Fit() partnergraph.FittedWeights {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if g.fit.Weights == nil {
+		return partnergraph.FittedWeights{Weights: g.weights.named(), Fitted: g.fitted, Reason: "default weights: no fit yet"}
+	}
+	return g.fit
+}
+
+// PartnershipsJoined counts the partnerships that became active in the graph since it was
+// built (or replaced): a server fits again after enough of them.
+func (g *Graph) PartnershipsJoined() uint64 { return g.joined.Load() }
 
 // FormatWeights prints weights keyed by signal name in the order of the signals, for logs.
 func FormatWeights(m map[string]float64) string {

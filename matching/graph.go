@@ -93,7 +93,9 @@ type Graph struct {
 	wmu sync.Mutex // serialises writers, so that a compaction builds its arrays while readers go on
 
 	weights Weights
-	fitted  bool // weights come from a fit of the network's history (AdoptFit)
+	fitted  bool                       // weights come from a fit of the network's history (AdoptFit)
+	fit     partnergraph.FittedWeights // the fit adopted last (AdoptFit), for Fit
+	joined  atomic.Uint64              // partnerships that became active, for a fit's schedule
 
 	// services and complements
 	svcIndex map[string]uint16
@@ -254,7 +256,7 @@ func (g *Graph) setWeights(w Weights, fitted bool) error {
 		return err
 	}
 	g.mu.Lock()
-	g.weights, g.fitted = w, fitted
+	g.weights, g.fitted, g.fit = w, fitted, partnergraph.FittedWeights{}
 	g.mu.Unlock()
 	return nil
 }
