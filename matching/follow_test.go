@@ -178,7 +178,8 @@ func TestReplaceTakesEveryField(t *testing.T) {
 	kept := map[string]string{
 		"mu": "lock", "wmu": "lock", "trustRanking": "guards the graph's own background computation",
 		"scratch": "working memory, sized on use", "leaders": "a cache of node numbers, dropped (checked below)",
-		"weights": "configuration", "blend": "configuration", "route": "configuration", "outcomeMemory": "configuration",
+		"weights": "configuration", "fitted": "configuration (the fit adopted)", "fit": "configuration (the fit adopted)", "joined": "counts on, for the fit's schedule",
+		"blend": "configuration", "route": "configuration", "outcomeMemory": "configuration",
 		"trustEdits": "counts on (checked below)", "trustRankEdits": "counts on (checked below)",
 	}
 	g := exampleGraph(t)
