@@ -25,7 +25,9 @@ var (
 		"When the fit in use ended (Unix time); 0 before any.", nil, nil)
 )
 
-type weightsCollector struct{ fit func() partnergraph.FittedWeights }
+type weightsCollector struct {
+	fit func() partnergraph.FittedWeights
+}
 
 func (c weightsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{weightDesc, fittedDesc, fitMRRDesc, fitTimeDesc} {
