@@ -114,7 +114,7 @@ func fitHistory(ctx context.Context, history func() (*builder, error), opts FitO
 	}
 	out.Splits, out.Pairs, out.Members = len(f.splits), f.pairs, f.members()
 	if out.Members == 0 {
-		return defaults("no member with training links lost a partner in the validation split")
+		return defaults("no member lost a partner in the validation split")
 	}
 
 	// The defaults and each signal alone, then the coordinate search from the best of them.
@@ -282,10 +282,10 @@ type fitMember struct {
 
 func (f *fitter) add(sp *split) {
 	fs := &fitSplit{g: sp.g, e: newEvaluator(sp.g, sp.target == targetTrust)}
+	// Members without links too: their order rests on the weights of complement, distance,
+	// networks and quality, which the fit must not neglect for them.
 	for _, u := range sp.members {
-		if sp.g.deg[u] > 0 { // a member without links ranks the same under any weights of the graph signals
-			fs.members = append(fs.members, fitMember{u: u, relevant: sp.relevant[u], universe: fs.e.universe(u)})
-		}
+		fs.members = append(fs.members, fitMember{u: u, relevant: sp.relevant[u], universe: fs.e.universe(u)})
 	}
 	f.splits = append(f.splits, fs)
 	f.pairs += sp.hidden
