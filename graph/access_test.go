@@ -128,6 +128,7 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"whyNotRouted (a lead offered to the business)", ownerOnly, `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": dave, "l": gid("Lead", "placeholder-offered")}},
 		{"whyNotRouted (another's lead)", "why not: another's lead", `query($id: ID!, $l: ID!) { whyNotRouted(input: {businessId: $id, leadId: $l}) { rule message } }`, map[string]any{"id": gid("Business", "treadright-tyres"), "l": gid("Lead", "placeholder-offered")}},
 		{"suspiciousGroups", adminOnly, `{ suspiciousGroups { edges { node { kind score members { name } evidence { density } } } } }`, nil},
+		{"suggestionWeights", adminOnly, `{ suggestionWeights { fitted reason weights { signal weight } validationMode validationMRR bestSingleSignal fittedAt } }`, nil},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 		{"webhooks", ownerOnly, `query($id: ID!) { webhooks(businessId: $id) { edges { node { url events enabled deliveries { edges { node { eventId status } } } } } } }`, map[string]any{"id": dave}},
 		{"every webhook", adminOnly, `{ webhooks { edges { node { url business { name } } } } }`, nil},

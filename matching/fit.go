@@ -394,3 +394,6 @@ func reciprocalRank(values [][nSignals]float32, isRel []bool, w [nSignals]float6
 	}
 	return expectedRR(gt, eq, req)
 }
+
+// PartnerSignals lists the signals of partner suggestions, in the order of their components.
+func PartnerSignals() []Signal { return slices.Clone(partnerSignals[:]) }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/auth"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/partnergraph/partnergraph/store/sqlitestore"
@@ -81,6 +82,33 @@ func TestServersFitWeights(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+
+	// The API shows the fit to admins, and every suggestion says its weights were fitted.
+	admin := c.token(t, "admin", auth.Admin)
+	var got struct {
+		SuggestionWeights struct {
+			Fitted           bool
+			Reason           string
+			ValidationMRR    float64
+			BestSingleSignal string
+			Weights          []struct {
+				Signal string
+				Weight float64
+			}
+		}
+		PartnerSuggestions []struct {
+			WeightsFitted bool
+			Components    []struct{ Signal string }
+		}
+	}
+	fitting.ok(t, admin, `query($id: ID!) { suggestionWeights { fitted reason validationMRR bestSingleSignal weights { signal weight } }
+		partnerSuggestions(businessId: $id, first: 3) { weightsFitted components { signal } } }`, map[string]any{"id": apiID("syn-0000001")}, &got)
+	if w := got.SuggestionWeights; !w.Fitted || w.ValidationMRR != fw.MRR || w.BestSingleSignal != fw.BestSingle || len(w.Weights) != 10 || !strings.HasPrefix(w.Reason, "fitted on") {
+		t.Errorf("suggestionWeights %+v; the server's fit %+v", w, fw)
+	}
+	if len(got.PartnerSuggestions) == 0 || !got.PartnerSuggestions[0].WeightsFitted || len(got.PartnerSuggestions[0].Components) != 10 {
+		t.Errorf("partnerSuggestions %+v; want fitted weights and 10 components", got.PartnerSuggestions)
 	}
 
 	if err := follower.pg.CatchUp(ctx); err != nil {
