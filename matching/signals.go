@@ -16,8 +16,8 @@ const (
 	pprTop     = 200     // businesses kept for their PageRank alone
 )
 
-// social adds to s.soc the weighted Adamic-Adar score of every business two links away from u
-// (and to s.cn, s.aa and s.ra the classic, unweighted common neighbours, Adamic-Adar and
+// social adds to s.nb's soc the weighted Adamic-Adar score of every business two links away
+// from u (and to its cn, aa and ra the classic, unweighted common neighbours, Adamic-Adar and
 // resource allocation, over the same links):
 // for each common neighbour z, w(u,z)·w(z,v) / log(2 + links of z), link weights halved to
 // [0,1]. A neighbour with many links vouches for each of them less. It also flags u's
@@ -49,10 +49,11 @@ func (g *Graph) social(s *scratch, u int32) {
 			}
 			if wm := m.weight(); wm > 0 {
 				s.touch(m.to)
-				s.soc[m.to] += f * float32(wm/2)
-				s.cn[m.to]++
-				s.aa[m.to] += aa
-				s.ra[m.to] += ra
+				nb := &s.nb[m.to]
+				nb.soc += f * float32(wm/2)
+				nb.cn++
+				nb.aa += aa
+				nb.ra += ra
 			}
 		}
 	}

@@ -190,7 +190,7 @@ func (g *Graph) gather(s *scratch, u int32) (*ranking, []candidate) {
 	var cs []candidate
 	for _, v := range s.touched {
 		f, p := s.flags[v], float64(s.p[v])
-		if v == u || !(f&(fNear|fNeighbour) != 0 || s.soc[v] > 0 || (p > 0 && (p >= pprMin || !top.full()))) {
+		if v == u || !(f&(fNear|fNeighbour) != 0 || s.nb[v].soc > 0 || (p > 0 && (p >= pprMin || !top.full()))) {
 			continue
 		}
 		if c, ok := r.candidate(s, v); ok {
@@ -254,11 +254,12 @@ func (r *ranking) candidate(s *scratch, v int32) (candidate, bool) {
 	}
 	c := candidate{v: v, dist: d, fit: g.fitOf(r.mine, g.services.get(v))}
 	if s.seen(v) {
-		c.soc = float64(s.soc[v])
+		nb := s.nb[v]
+		c.soc = float64(nb.soc)
 		c.values[iPageRank] = float64(s.p[v])
-		c.values[iCommon] = float64(s.cn[v])
-		c.values[iAdamicAdar] = float64(s.aa[v])
-		c.values[iResource] = float64(s.ra[v])
+		c.values[iCommon] = float64(nb.cn)
+		c.values[iAdamicAdar] = float64(nb.aa)
+		c.values[iResource] = float64(nb.ra)
 	}
 	c.values[iPreferential] = float64(g.deg[v])
 	c.shared = countCommon(r.nets, g.nets.get(v))
