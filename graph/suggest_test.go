@@ -137,7 +137,8 @@ func TestSuggestionsNeverEmpty(t *testing.T) {
 	}
 }
 
-// TestSuggestionWeightsDefaults: before any fit, the API says the suggestions use the default
+// TestSuggestionWeightsDefaults: without a fit (the example network's history is too small),
+// the API says the suggestions use the default
 // weights and why, and each suggestion says so too.
 func TestSuggestionWeightsDefaults(t *testing.T) {
 	s := newTestServer(t)
@@ -159,7 +160,9 @@ func TestSuggestionWeightsDefaults(t *testing.T) {
 		suggestionWeights { fitted reason validationMode bestSingleSignal fittedAt weights { signal weight } }
 		partnerSuggestions(businessId: $id, first: 3) { weightsFitted } }`, map[string]any{"id": gid("Business", "daves-collision")}), &got)
 	w := got.SuggestionWeights
-	if w.Fitted || !strings.HasPrefix(w.Reason, "default weights") || w.ValidationMode != nil || w.BestSingleSignal != nil || w.FittedAt != nil {
+	// The server's start-up fit may have run by now (it finds too little history here) or not
+	// (no fit yet): either way the defaults stand, and the reason says why.
+	if w.Fitted || !strings.HasPrefix(w.Reason, "default weights: ") || w.BestSingleSignal != nil {
 		t.Errorf("suggestionWeights %+v; want the defaults, and why", w)
 	}
 	sum := 0.0
