@@ -22,6 +22,7 @@ const (
 	ChangeOutcome     ChangeKind = "OUTCOME"     // ID: an offer that was answered (accepted, declined, expired)
 	ChangeImport      ChangeKind = "IMPORT"      // a bulk import: a follower rebuilds its projection
 	ChangeReturn      ChangeKind = "RETURN"      // ID: a lead whose return was accepted (a bad outcome to learn)
+	ChangeWeights     ChangeKind = "WEIGHTS"     // new fitted weights of the suggestion signals (FittedWeightStore)
 )
 
 // Change is one entry of the change feed: a committed write that another server's projection

@@ -163,6 +163,7 @@ type Store interface {
 	WebhookStore
 	WebhookLeaseRelease
 	TokenRevocations
+	FittedWeightStore
 	ChangeFeed
 
 	// Close releases the store's resources.

@@ -132,6 +132,7 @@ func testAccessMatrix(t *testing.T, open storeOpener) {
 		{"neighbourhood", adminOnly, `query($id: ID!) { neighbourhood(businessId: $id, depth: 2) { center truncated nodes { name sector } trust { score overridden } partnerships { status } } }`, map[string]any{"id": dave}},
 		{"networkHealth", adminOnly, `{ networkHealth(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { leads { start total } routingFailures { kind count } offers { made acceptanceRate } topReferrers { business { name } leads } topRecipients { business { name } accepted } } }`, nil},
 		{"complementMatrix", adminOnly, `{ complementMatrix { services { slug } cells { from to curated learned effective } } }`, nil},
+		{"suggestionWeights", adminOnly, `{ suggestionWeights { fitted reason weights { signal weight } validationMode validationMRR bestSingleSignal fittedAt } }`, nil},
 		{"revokeTokens", adminOnly, `mutation { revokeTokens(input: {subject: "user-mike"}) { revokedBefore } }`, nil},
 		{"webhooks", ownerOnly, `query($id: ID!) { webhooks(businessId: $id) { edges { node { url events enabled deliveries { edges { node { eventId status } } } } } } }`, map[string]any{"id": dave}},
 		{"every webhook", adminOnly, `{ webhooks { edges { node { url business { name } } } } }`, nil},

@@ -136,3 +136,43 @@ func TestSuggestionsNeverEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestionWeightsDefaults: without a fit (the example network's history is too small),
+// the API says the suggestions use the default
+// weights and why, and each suggestion says so too.
+func TestSuggestionWeightsDefaults(t *testing.T) {
+	s := newTestServer(t)
+	var got struct {
+		SuggestionWeights struct {
+			Fitted           bool
+			Reason           string
+			ValidationMode   *string
+			BestSingleSignal *string
+			FittedAt         *string
+			Weights          []struct {
+				Signal string
+				Weight float64
+			}
+		}
+		PartnerSuggestions []struct{ WeightsFitted bool }
+	}
+	ok(t, s.do(t, s.token(t, "admin", auth.Admin), `query($id: ID!) {
+		suggestionWeights { fitted reason validationMode bestSingleSignal fittedAt weights { signal weight } }
+		partnerSuggestions(businessId: $id, first: 3) { weightsFitted } }`, map[string]any{"id": gid("Business", "daves-collision")}), &got)
+	w := got.SuggestionWeights
+	// The server's start-up fit may have run by now (it finds too little history here) or not
+	// (no fit yet): either way the defaults stand, and the reason says why.
+	if w.Fitted || !strings.HasPrefix(w.Reason, "default weights: ") || w.BestSingleSignal != nil {
+		t.Errorf("suggestionWeights %+v; want the defaults, and why", w)
+	}
+	sum := 0.0
+	for _, sw := range w.Weights {
+		sum += sw.Weight
+	}
+	if len(w.Weights) != 10 || w.Weights[1].Signal != "SOCIAL" || w.Weights[1].Weight != 0.45 || sum < 0.999 || sum > 1.001 {
+		t.Errorf("weights %+v; want the 10 signals, SOCIAL 0.45, summing to 1", w.Weights)
+	}
+	if len(got.PartnerSuggestions) == 0 || got.PartnerSuggestions[0].WeightsFitted {
+		t.Errorf("partnerSuggestions %+v; want weightsFitted false", got.PartnerSuggestions)
+	}
+}

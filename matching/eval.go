@@ -30,6 +30,10 @@ type EvalOptions struct {
 	// PerMember, if not nil, is called once per member asked and method, in member order, with
 	// that member's scores; an error it returns ends the evaluation.
 	PerMember func(MemberResult) error
+
+	// Fit configures the fit of our ranker's weights on the training graph (the row
+	// MethodFitted); its Seed is the split's.
+	Fit FitOptions
 }
 
 // Metrics are the scores of one ranking, or their means over members. Ties in a ranking are
@@ -63,6 +67,7 @@ type EvalRow struct {
 // PairedDiff is the mean over members of our ranker's score minus a baseline's on the same
 // member, with its standard error (the standard deviation of the differences over √n).
 type PairedDiff struct {
+	Method   string // MethodRanker or MethodFitted
 	Metric   string // "MRR", "R@K", "H@K" or "P@K"
 	Baseline string // the baseline with the best mean on that metric in the same group
 	Mean, SE float64
@@ -73,8 +78,8 @@ type PairedDiff struct {
 // without (cold start).
 type EvalGroup struct {
 	Members int
-	Rows    []EvalRow    // our ranker first, then the baselines
-	Diffs   []PairedDiff // ours against the best baseline, one per metric
+	Rows    []EvalRow    // our ranker with the default weights, then with fitted weights, then the baselines
+	Diffs   []PairedDiff // each of ours against the best baseline, one per metric (ours, then fitted)
 
 	perMember [][]Metrics // by method, then member
 }
@@ -85,17 +90,19 @@ type EvalReport struct {
 	Seed       int64
 	K          int
 	Businesses int
-	TrainLinks int    // pairs linked by trust or a partnership in the training graph
-	Target     string // what was held out: "partnerships", or "trust" for records without any
-	Candidates int    // pairs that could be held out
-	Hidden     int    // held out
-	Affected   int    // members with a held-out link
+	TrainLinks int                        // pairs linked by trust or a partnership in the training graph
+	Target     string                     // what was held out: "partnerships", or "trust" for records without any
+	Candidates int                        // pairs that could be held out
+	Hidden     int                        // held out
+	Affected   int                        // members with a held-out link
+	Fit        partnergraph.FittedWeights // the weights of MethodFitted, fitted on the training graph
 	Warm, Cold EvalGroup
 }
 
 // Method names of the report.
 const (
 	MethodRanker       = "partnergraph"
+	MethodFitted       = "partnergraph (fitted)"
 	MethodCommon       = "common neighbours"
 	MethodAdamicAdar   = "adamic-adar"
 	MethodResource     = "resource allocation"
@@ -104,8 +111,12 @@ const (
 	MethodRandom       = "random"
 )
 
-// EvalMethods are the methods of a report's rows, in order: our ranker, then the baselines.
-var EvalMethods = []string{MethodRanker, MethodCommon, MethodAdamicAdar, MethodResource, MethodPageRank, MethodPreferential, MethodRandom}
+// nOurs counts our rows at the head of EvalMethods; the baselines follow.
+const nOurs = 2
+
+// EvalMethods are the methods of a report's rows, in order: our ranker (nOurs rows: with the
+// default weights, then with weights fitted on the training graph), then the baselines.
+var EvalMethods = []string{MethodRanker, MethodFitted, MethodCommon, MethodAdamicAdar, MethodResource, MethodPageRank, MethodPreferential, MethodRandom}
 
 // Evaluate measures how well suggestions predict partnerships, the way the link-prediction
 // literature does: it reads the records into a graph, holds out a share of the active
@@ -155,24 +166,61 @@ func Evaluate(ctx context.Context, records iter.Seq2[partnergraph.Record, error]
 	case !(opts.HoldOut > 0 && opts.HoldOut < 1):
 		return EvalReport{}, partnergraph.Invalidf("holdOut", "must be between 0 and 1")
 	}
-	b := newBuilder()
-	if err := b.addAll(ctx, records, nil); err != nil {
+	// The records are kept: the fit reads the training graph again for each of its splits.
+	var recs []partnergraph.Record
+	for r, err := range records {
+		if err != nil {
+			return EvalReport{}, err
+		}
+		recs = append(recs, r)
+	}
+	training := func() (*builder, *rand.Rand, error) {
+		b := newBuilder()
+		for _, r := range recs {
+			if err := b.step(ctx, r, nil); err != nil {
+				return nil, nil, err
+			}
+		}
+		return b, rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)), nil
+	}
+	b, rng, err := training()
+	if err != nil {
 		return EvalReport{}, err
 	}
-	sp, err := b.split(opts)
+	sp, err := b.split(opts, rng)
 	if err != nil {
 		return EvalReport{}, err
 	}
 	g := sp.g
+	// The fit sees the training graph only, the same held out as above (the split is
+	// deterministic), and hides its own validation pairs inside it.
+	fo := opts.Fit
+	fo.Seed = opts.Seed
+	fw, err := fitHistory(ctx, func() (*builder, error) {
+		b, rng, err := training()
+		if err != nil {
+			return nil, err
+		}
+		_, _, _, err = b.holdOut(opts.Mode, opts.HoldOut, rng)
+		return b, err
+	}, fo)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	fitted, err := WeightsFromNames(fw.Weights)
+	if err != nil {
+		return EvalReport{}, err
+	}
 	rep := EvalReport{
 		Mode: opts.Mode, Seed: opts.Seed, K: opts.K, Businesses: len(g.ids), Target: sp.target,
-		Candidates: sp.candidates, Hidden: sp.hidden, Affected: sp.affected,
+		Candidates: sp.candidates, Hidden: sp.hidden, Affected: sp.affected, Fit: fw,
 	}
 	for v := range g.ids {
 		rep.TrainLinks += int(g.deg[v])
 	}
 	rep.TrainLinks /= 2
 	e := newEvaluator(g, sp.target == targetTrust)
+	e.weights = [nOurs]Weights{g.weights, fitted}
 	s := &scratch{}
 	warm, cold := newGroupAcc(), newGroupAcc()
 	for i, u := range sp.members {
@@ -237,25 +285,34 @@ var evalMetrics = []struct {
 	{"P@K", func(m Metrics) float64 { return m.Precision }},
 }
 
-// diffs pairs our ranker with the baseline of the best mean on each metric, member by member.
+// diffs pairs each of our rows with the baseline of the best mean on each metric, member by
+// member.
 func (g EvalGroup) diffs(k int) []PairedDiff {
 	var out []PairedDiff
-	for _, em := range evalMetrics {
-		best := 1
-		for m := 2; m < len(g.Rows); m++ {
-			if em.get(g.Rows[m].Metrics) > em.get(g.Rows[best].Metrics) {
-				best = m
+	for o := range nOurs {
+		for _, em := range evalMetrics {
+			best := bestBaseline(g.Rows, em.get)
+			ours, theirs := make([]float64, g.Members), make([]float64, g.Members)
+			for i := range g.Members {
+				ours[i], theirs[i] = em.get(g.perMember[o][i]), em.get(g.perMember[best][i])
 			}
+			mean, se := pairedDiff(ours, theirs)
+			name := strings.Replace(em.name, "K", fmt.Sprint(k), 1)
+			out = append(out, PairedDiff{Method: EvalMethods[o], Metric: name, Baseline: EvalMethods[best], Mean: mean, SE: se, N: g.Members})
 		}
-		ours, theirs := make([]float64, g.Members), make([]float64, g.Members)
-		for i := range g.Members {
-			ours[i], theirs[i] = em.get(g.perMember[0][i]), em.get(g.perMember[best][i])
-		}
-		mean, se := pairedDiff(ours, theirs)
-		name := strings.Replace(em.name, "K", fmt.Sprint(k), 1)
-		out = append(out, PairedDiff{Metric: name, Baseline: EvalMethods[best], Mean: mean, SE: se, N: g.Members})
 	}
 	return out
+}
+
+// bestBaseline returns the row of the baseline with the best mean on a metric.
+func bestBaseline(rows []EvalRow, get func(Metrics) float64) int {
+	best := nOurs
+	for m := nOurs + 1; m < len(rows); m++ {
+		if get(rows[m].Metrics) > get(rows[best].Metrics) {
+			best = m
+		}
+	}
+	return best
 }
 
 // pairedDiff returns the mean of a[i]−b[i] and its standard error, s/√n with the sample
@@ -311,8 +368,12 @@ type split struct {
 }
 
 // split holds out links as opts say and finishes the builder's graph as the training graph.
-func (b *builder) split(opts EvalOptions) (*split, error) {
-	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed))
+// rng (if not nil; else one seeded with opts.Seed) draws the links and the members. A split
+// that fails leaves the builder as it was.
+func (b *builder) split(opts EvalOptions, rng *rand.Rand) (*split, error) {
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed))
+	}
 	hidden, candidates, target, err := b.holdOut(opts.Mode, opts.HoldOut, rng)
 	if err != nil {
 		return nil, err
@@ -506,8 +567,9 @@ func noneDrawn(size, r, slots int) float64 {
 // evaluator ranks with our ranker and with the baselines on one training graph.
 type evaluator struct {
 	g           *Graph
-	trustTarget bool // trust pairs were held out, not partnerships
-	active      int  // active businesses
+	weights     [nOurs]Weights // of our rows: the defaults, and the fit's
+	trustTarget bool           // trust pairs were held out, not partnerships
+	active      int            // active businesses
 	scores      []scored
 }
 
@@ -560,8 +622,12 @@ func (e *evaluator) ranking(s *scratch, method string, u int32) []scored {
 	switch method {
 	case MethodRandom:
 		return nil
-	case MethodRanker:
+	case MethodRanker, MethodFitted:
 		// The ranker orders by its groups (see fillIn), then score, then tie.
+		g.weights = e.weights[0]
+		if method == MethodFitted {
+			g.weights = e.weights[1]
+		}
 		for _, c := range g.rank(s, u, len(g.ids)) {
 			if !e.excluded(u, c.v) {
 				e.scores = append(e.scores, scored{c.v, c.score - float64(c.source), c.tie})
@@ -658,6 +724,7 @@ func (r EvalReport) String() string {
 	fmt.Fprintf(&sb, "held-out evaluation: mode %s, seed %d, %d businesses, %d training links\n", r.Mode, r.Seed, r.Businesses, r.TrainLinks)
 	fmt.Fprintf(&sb, "held out %d of %d %s; %d affected members, asked %d with training links and %d without (cold start)\n",
 		r.Hidden, r.Candidates, r.Target, r.Affected, r.Warm.Members, r.Cold.Members)
+	fmt.Fprintf(&sb, "fitted weights (on the training graph): %s\n  %s\n", FormatWeights(r.Fit.Weights), r.Fit.Reason)
 	r.Warm.write(&sb, "members with training links", r.K)
 	r.Cold.write(&sb, "cold start (no training links)", r.K)
 	return sb.String()
@@ -673,7 +740,11 @@ func (g EvalGroup) write(sb *strings.Builder, title string, k int) {
 		fmt.Fprintf(sb, "%-24s %8.4f %8.4f %8.4f %8.4f\n", row.Method, row.MRR, row.Recall, row.Hit, row.Precision)
 	}
 	for _, d := range g.Diffs {
-		fmt.Fprintf(sb, "ours − %-22s %-5s %+.4f ± %.4f (paired, %d members)\n", d.Baseline, d.Metric, d.Mean, d.SE, d.N)
+		ours := "ours"
+		if d.Method == MethodFitted {
+			ours = "ours (fitted)"
+		}
+		fmt.Fprintf(sb, "%s − %-22s %-5s %+.4f ± %.4f (paired, %d members)\n", ours, d.Baseline, d.Metric, d.Mean, d.SE, d.N)
 	}
 }
 
@@ -725,27 +796,24 @@ func Summarize(reps []EvalReport) EvalSummary {
 			}
 			out.Rows = append(out.Rows, EvalRow{Method: name, Metrics: meanMetrics(ms)})
 		}
-		for _, em := range evalMetrics {
-			best := 1
-			for m := 2; m < len(out.Rows); m++ {
-				if em.get(out.Rows[m].Metrics) > em.get(out.Rows[best].Metrics) {
-					best = m
+		for o := range nOurs {
+			for _, em := range evalMetrics {
+				best := bestBaseline(out.Rows, em.get)
+				d := PairedDiff{Method: EvalMethods[o], Metric: strings.Replace(em.name, "K", fmt.Sprint(s.K), 1), Baseline: EvalMethods[best]}
+				ss := 0.0
+				for _, g := range gs {
+					ours, theirs := make([]float64, g.Members), make([]float64, g.Members)
+					for i := range g.Members {
+						ours[i], theirs[i] = em.get(g.perMember[o][i]), em.get(g.perMember[best][i])
+					}
+					mean, se := pairedDiff(ours, theirs)
+					d.Mean += mean / float64(len(gs))
+					ss += se * se
+					d.N += g.Members
 				}
+				d.SE = math.Sqrt(ss / float64(len(gs)))
+				out.Diffs = append(out.Diffs, d)
 			}
-			d := PairedDiff{Metric: strings.Replace(em.name, "K", fmt.Sprint(s.K), 1), Baseline: EvalMethods[best]}
-			ss := 0.0
-			for _, g := range gs {
-				ours, theirs := make([]float64, g.Members), make([]float64, g.Members)
-				for i := range g.Members {
-					ours[i], theirs[i] = em.get(g.perMember[0][i]), em.get(g.perMember[best][i])
-				}
-				mean, se := pairedDiff(ours, theirs)
-				d.Mean += mean / float64(len(gs))
-				ss += se * se
-				d.N += g.Members
-			}
-			d.SE = math.Sqrt(ss / float64(len(gs)))
-			out.Diffs = append(out.Diffs, d)
 		}
 		if cold {
 			s.Cold = out

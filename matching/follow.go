@@ -15,6 +15,7 @@ import (
 // one that Projected already applied, is harmless; changes must still be applied in the
 // feed's order, so that the graph never goes back to an older state for long.
 //
+// A WEIGHTS change adopts the newest fitted weights (FollowWeights).
 // An OUTCOME is learned (see Learn: once per offer and outcome, however often it is named), and
 // so is a RETURN (an accepted return: the lead's accepted offer RETURNED).
 // A server skips the outcomes of its own Store handle, which its lead service learned when it
@@ -42,8 +43,21 @@ func (g *Graph) ApplyChange(ctx context.Context, s partnergraph.Store, c partner
 		return g.followOutcome(ctx, s, c.ID)
 	case partnergraph.ChangeReturn:
 		return g.followReturn(ctx, s, c.ID)
+	case partnergraph.ChangeWeights:
+		return g.FollowWeights(ctx, s)
 	}
 	return nil
+}
+
+// FollowWeights adopts the newest fitted weights the store holds (AdoptFit), as a server does
+// at start and on a WEIGHTS change of the feed; none saved yet leaves the weights as they are.
+// Errors: the store's; EINVALID for weights the graph cannot use.
+func (g *Graph) FollowWeights(ctx context.Context, s partnergraph.Store) error {
+	fw, err := s.FittedWeights(ctx)
+	if err != nil {
+		return gone(err)
+	}
+	return g.AdoptFit(fw)
 }
 
 // gone turns ENOTFOUND (of the store: the record is gone; of the graph: what it would remove

@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"reflect"
 	"testing"
@@ -177,7 +178,8 @@ func TestReplaceTakesEveryField(t *testing.T) {
 	kept := map[string]string{
 		"mu": "lock", "wmu": "lock", "trustRanking": "guards the graph's own background computation",
 		"scratch": "working memory, sized on use", "leaders": "a cache of node numbers, dropped (checked below)",
-		"weights": "configuration", "blend": "configuration", "route": "configuration", "outcomeMemory": "configuration",
+		"weights": "configuration", "fitted": "configuration (the fit adopted)", "fit": "configuration (the fit adopted)", "joined": "counts on, for the fit's schedule",
+		"blend": "configuration", "route": "configuration", "outcomeMemory": "configuration",
 		"trustEdits": "counts on (checked below)", "trustRankEdits": "counts on (checked below)",
 	}
 	g := exampleGraph(t)
@@ -221,5 +223,53 @@ func TestReplaceTakesEveryField(t *testing.T) {
 	}
 	if _, err := g.Suggest("a", 5); err != nil {
 		t.Fatalf("suggest after Replace: %v", err)
+	}
+}
+
+// TestApplyChangeAdoptsFittedWeights: a fit saved by one server (through its Projected store)
+// is adopted by another that follows the feed, and by a server that starts afterwards (the
+// store keeps it); a fit that kept the defaults restores them everywhere.
+func TestApplyChangeAdoptsFittedWeights(t *testing.T) {
+	ctx := context.Background()
+	s := exampleStore(t)
+	head, err := s.ChangesHead(ctx)
+	must(t, err)
+	writer, err := Build(ctx, s, nil)
+	must(t, err)
+	follower, err := Build(ctx, s, nil)
+	must(t, err)
+
+	fw := partnergraph.FittedWeights{Weights: Weights{AdamicAdar: 3, Social: 1}.named(), Fitted: true, Reason: "test", At: time.Now().UTC()}
+	must(t, Project(s, writer, slog.New(slog.DiscardHandler)).SaveFittedWeights(ctx, fw))
+	want := weightsOf(Weights{AdamicAdar: 3, Social: 1}.normalized())
+	if got, fitted := writer.Weights(); got != want || !fitted {
+		t.Fatalf("writer's weights %+v, fitted %v; want %+v", got, fitted, want)
+	}
+	for _, c := range changesAfter(t, s, head) {
+		must(t, follower.ApplyChange(ctx, s, c))
+	}
+	if got, fitted := follower.Weights(); got != want || !fitted {
+		t.Fatalf("follower's weights %+v, fitted %v; want %+v", got, fitted, want)
+	}
+	if ss := suggest(t, follower, "daves-collision", 1); !ss[0].Fitted || ss[0].Components[iAdamicAdar].Weight != want.AdamicAdar {
+		t.Errorf("follower's suggestion %+v; want the fitted weights", ss[0])
+	}
+
+	restarted, err := Build(ctx, s, nil)
+	must(t, err)
+	must(t, restarted.FollowWeights(ctx, s))
+	if got, fitted := restarted.Weights(); got != want || !fitted {
+		t.Fatalf("after a restart: weights %+v, fitted %v; want %+v", got, fitted, want)
+	}
+
+	head, err = s.ChangesHead(ctx)
+	must(t, err)
+	fw.Fitted, fw.Weights = false, DefaultWeights.named()
+	must(t, s.SaveFittedWeights(ctx, fw))
+	for _, c := range changesAfter(t, s, head) {
+		must(t, follower.ApplyChange(ctx, s, c))
+	}
+	if got, fitted := follower.Weights(); got != DefaultWeights || fitted {
+		t.Errorf("after a fit that kept the defaults: %+v, fitted %v", got, fitted)
 	}
 }

@@ -101,6 +101,9 @@ type Graph struct {
 	wmu sync.Mutex // serialises writers, so that a compaction builds its arrays while readers go on
 
 	weights Weights
+	fitted  bool                       // weights come from a fit of the network's history (AdoptFit)
+	fit     partnergraph.FittedWeights // the fit adopted last (AdoptFit), for Fit
+	joined  atomic.Uint64              // partnerships that became active, for a fit's schedule
 
 	// services and complements
 	svcIndex map[string]uint16
@@ -184,6 +187,42 @@ type Weights struct {
 	Distance   float64 // closeness on the map
 	Networks   float64 // networks both belong to
 	Quality    float64 // verified, trusted, accepts leads
+
+	// The classic link predictors, each over the member's candidates, divided by the
+	// strongest candidate's value (see candidate). Zero in DefaultWeights: a fit (Fit) gives
+	// them weight where a network's own history says they predict its partnerships.
+	CommonNeighbours   float64 // partners and trusted businesses in common, counted
+	AdamicAdar         float64 // the same, each weighted 1/log(its links)
+	ResourceAllocation float64 // the same, each weighted 1/(its links)
+	Preferential       float64 // the candidate's links (preferential attachment)
+}
+
+// array lists the weights in the order of partnerSignals.
+func (w Weights) array() [nSignals]float64 {
+	return [nSignals]float64{w.Complement, w.Social, w.PageRank, w.Distance, w.Networks, w.Quality,
+		w.CommonNeighbours, w.AdamicAdar, w.ResourceAllocation, w.Preferential}
+}
+
+// weightsOf is the inverse of array.
+func weightsOf(a [nSignals]float64) Weights {
+	return Weights{Complement: a[0], Social: a[1], PageRank: a[2], Distance: a[3], Networks: a[4], Quality: a[5],
+		CommonNeighbours: a[6], AdamicAdar: a[7], ResourceAllocation: a[8], Preferential: a[9]}
+}
+
+// Check returns EINVALID (field "weights") if a weight is negative or not finite, or all are
+// zero.
+func (w Weights) Check() error {
+	sum := 0.0
+	for _, v := range w.array() {
+		if math.IsNaN(v) || v < 0 || math.IsInf(v, 0) {
+			return partnergraph.Invalidf("weights", "must be finite and not negative")
+		}
+		sum += v
+	}
+	if sum == 0 {
+		return partnergraph.Invalidf("weights", "must not all be zero")
+	}
+	return nil
 }
 
 // DefaultWeights are the weights tuned on the held-out evaluation of synthetic networks (see
@@ -217,20 +256,25 @@ func NewGraph() *Graph {
 // SetWeights changes the weights of the signals for the next suggestions. EINVALID if a weight
 // is negative or not a number, or all are zero.
 func (g *Graph) SetWeights(w Weights) error {
-	sum := 0.0
-	for _, v := range []float64{w.Complement, w.Social, w.PageRank, w.Distance, w.Networks, w.Quality} {
-		if math.IsNaN(v) || v < 0 || math.IsInf(v, 0) {
-			return partnergraph.Invalidf("weights", "must be finite and not negative")
-		}
-		sum += v
-	}
-	if sum == 0 {
-		return partnergraph.Invalidf("weights", "must not all be zero")
+	return g.setWeights(w, false)
+}
+
+func (g *Graph) setWeights(w Weights, fitted bool) error {
+	if err := w.Check(); err != nil {
+		return err
 	}
 	g.mu.Lock()
-	g.weights = w
+	g.weights, g.fitted, g.fit = w, fitted, partnergraph.FittedWeights{}
 	g.mu.Unlock()
 	return nil
+}
+
+// Weights returns the weights suggestions use now, and whether a fit (Fit, AdoptFit) chose
+// them rather than the defaults or SetWeights.
+func (g *Graph) Weights() (Weights, bool) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.weights, g.fitted
 }
 
 // Stats counts what the graph holds.

@@ -157,3 +157,13 @@ func (p *Projected) SetPartnershipStatus(ctx context.Context, id string, from []
 	p.follow("set partnership status", p.g.PutPartnership(*ps))
 	return ps, nil
 }
+
+// SaveFittedWeights implements partnergraph.Store: once the store has the fit, suggestions
+// use its weights.
+func (p *Projected) SaveFittedWeights(ctx context.Context, w partnergraph.FittedWeights) error {
+	if err := p.Store.SaveFittedWeights(ctx, w); err != nil {
+		return err
+	}
+	p.follow("adopt fitted weights", p.g.AdoptFit(w))
+	return nil
+}

@@ -25,7 +25,7 @@ func TestProjectedHandlesEveryWrite(t *testing.T) {
 		"Partnership": read, "Partnerships": read, "Export": read,
 		"Lead": read, "Offer": read, "OffersOfLead": read, "Inbox": read, "LeadEvents": read, "LeadErasures": read,
 		"DueOffers": read, "OffersSince": read, "Ledger": read, "Commissions": read, "CommissionOfLead": read, "Outcomes": read,
-		"TokensRevokedBefore": read, "Changes": read, "ChangesHead": read, "Origin": read,
+		"TokensRevokedBefore": read, "FittedWeights": read, "Changes": read, "ChangesHead": read, "Origin": read,
 		"TrimChanges": "forgets old change records; the graph they named stays as it is",
 
 		"LeadReturn": read, "LeadReturnsOf": read, "DueReturns": read, "Returns": read, "ReturnStats": read, "NetworkHealth": read, "CommissionReversals": read,

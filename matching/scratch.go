@@ -12,10 +12,18 @@ type scratch struct {
 	epoch   uint32
 	stamp   []uint32
 	p, r    []float32 // personalized PageRank estimate and residual
-	soc     []float32 // social proof
+	nb      []twoHop  // what the member's neighbours say of each business
 	flags   []uint8
 	touched []int32
 	queue   []int32
+}
+
+// twoHop is what social adds up for a business two links from the member, kept together so
+// that one cache line holds all four (the walk over the neighbourhood is random access).
+type twoHop struct {
+	soc    float32 // social proof (weighted Adamic-Adar)
+	cn     float32 // common neighbours, counted
+	aa, ra float32 // Adamic-Adar and resource allocation, unweighted as in the literature
 }
 
 // Flags of a node in a query.
@@ -34,7 +42,7 @@ func (s *scratch) reset(n int) {
 		s.stamp = make([]uint32, c)
 		s.p = make([]float32, c)
 		s.r = make([]float32, c)
-		s.soc = make([]float32, c)
+		s.nb = make([]twoHop, c)
 		s.flags = make([]uint8, c)
 		s.epoch = 0
 	}
@@ -53,13 +61,13 @@ func (s *scratch) touch(v int32) {
 		return
 	}
 	s.stamp[v] = s.epoch
-	s.p[v], s.r[v], s.soc[v], s.flags[v] = 0, 0, 0, 0
+	s.p[v], s.r[v], s.nb[v], s.flags[v] = 0, 0, twoHop{}, 0
 	s.touched = append(s.touched, v)
 }
 
 func (s *scratch) seen(v int32) bool { return s.stamp[v] == s.epoch }
 
-// scratchPool keeps at most one scratch per processor: each is ~17 bytes per business, so
+// scratchPool keeps at most one scratch per processor: each is ~29 bytes per business, so
 // an unbounded pool (or sync.Pool, which the collector empties) would cost memory or
 // reallocation at a million businesses.
 type scratchPool struct {

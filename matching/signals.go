@@ -16,7 +16,9 @@ const (
 	pprTop     = 200     // businesses kept for their PageRank alone
 )
 
-// social adds to s.soc the weighted Adamic-Adar score of every business two links away from u:
+// social adds to s.nb's soc the weighted Adamic-Adar score of every business two links away
+// from u (and to its cn, aa and ra the classic, unweighted common neighbours, Adamic-Adar and
+// resource allocation, over the same links):
 // for each common neighbour z, w(u,z)·w(z,v) / log(2 + links of z), link weights halved to
 // [0,1]. A neighbour with many links vouches for each of them less. It also flags u's
 // neighbours. Hubs with more than hubDegree links are not expanded: their share would be below
@@ -37,6 +39,8 @@ func (g *Graph) social(s *scratch, u int32) {
 			continue
 		}
 		f := float32(wz / 2 / math.Log(2+float64(dz)))
+		// z has a link to u and one to the candidate, so dz ≥ 2 and log(dz) > 0.
+		aa, ra := float32(1/math.Log(float64(dz))), 1/float32(dz)
 		ls := g.links.get(z)
 		work += len(ls)
 		for _, m := range ls {
@@ -45,7 +49,11 @@ func (g *Graph) social(s *scratch, u int32) {
 			}
 			if wm := m.weight(); wm > 0 {
 				s.touch(m.to)
-				s.soc[m.to] += f * float32(wm/2)
+				nb := &s.nb[m.to]
+				nb.soc += f * float32(wm/2)
+				nb.cn++
+				nb.aa += aa
+				nb.ra += ra
 			}
 		}
 	}

@@ -27,6 +27,12 @@ const (
 	SignalPartners   Signal = "PARTNERS"   // the member's partners and trusted businesses are in the network
 	SignalLocal      Signal = "LOCAL"      // the network is in the member's town or near it
 	SignalSize       Signal = "SIZE"       // the network has members to meet
+
+	// The classic link predictors, as signals of their own (weighted by a fit, see Fit).
+	SignalCommonNeighbours   Signal = "COMMON_NEIGHBOURS"       // partners and trusted businesses in common
+	SignalAdamicAdar         Signal = "ADAMIC_ADAR"             // the same, each 1/log(its links)
+	SignalResourceAllocation Signal = "RESOURCE_ALLOCATION"     // the same, each 1/(its links)
+	SignalPreferential       Signal = "PREFERENTIAL_ATTACHMENT" // the candidate's links
 )
 
 // Component is one signal's part in a score: Score is the sum of Value·Weight over the
@@ -45,6 +51,7 @@ type Suggestion struct {
 	DistanceKm float64
 	Components []Component
 	Reasons    []string // why, strongest first, naming the businesses and networks involved
+	Fitted     bool     // the weights come from a fit of the network's history, not the defaults
 }
 
 // socialScale is the raw Adamic-Adar score at which the social signal reaches 1 - 1/e: several
@@ -56,7 +63,7 @@ const socialScale = 2
 type candidate struct {
 	v      int32
 	score  float64
-	values [6]float64 // in the order of partnerSignals
+	values [nSignals]float64 // in the order of partnerSignals
 	fit    fit
 	dist   float64
 	soc    float64 // raw Adamic-Adar
@@ -65,10 +72,28 @@ type candidate struct {
 	tie    float64 // orders equal scores: the weighted links of a business suggested by fillIn
 }
 
-var partnerSignals = [6]Signal{SignalComplement, SignalSocial, SignalPageRank, SignalDistance, SignalNetworks, SignalQuality}
+// nSignals counts the signals of partner suggestions.
+const nSignals = 10
 
-func (w Weights) normalized() [6]float64 {
-	a := [6]float64{w.Complement, w.Social, w.PageRank, w.Distance, w.Networks, w.Quality}
+// Indexes of partnerSignals, for the signals the code reads by name.
+const (
+	iComplement = iota
+	iSocial
+	iPageRank
+	iDistance
+	iNetworks
+	iQuality
+	iCommon
+	iAdamicAdar
+	iResource
+	iPreferential
+)
+
+var partnerSignals = [nSignals]Signal{SignalComplement, SignalSocial, SignalPageRank, SignalDistance, SignalNetworks, SignalQuality,
+	SignalCommonNeighbours, SignalAdamicAdar, SignalResourceAllocation, SignalPreferential}
+
+func (w Weights) normalized() [nSignals]float64 {
+	a := w.array()
 	sum := 0.0
 	for _, v := range a {
 		sum += v
@@ -113,7 +138,7 @@ func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
 	w := g.weights.normalized()
 	out := make([]Suggestion, len(cs))
 	for i, c := range cs {
-		sg := Suggestion{BusinessID: g.ids[c.v], Name: g.names[c.v], Score: c.score, DistanceKm: c.dist}
+		sg := Suggestion{BusinessID: g.ids[c.v], Name: g.names[c.v], Score: c.score, DistanceKm: c.dist, Fitted: g.fitted}
 		sg.Components = make([]Component, len(partnerSignals))
 		for j, sig := range partnerSignals {
 			sg.Components[j] = Component{Signal: sig, Value: c.values[j], Weight: w[j]}
@@ -127,11 +152,27 @@ func (g *Graph) Suggest(businessID string, first int) ([]Suggestion, error) {
 // rank scores the member's candidates and returns the best k: first those the signals relate
 // to the member, then, if they are fewer than k, those fillIn adds.
 func (g *Graph) rank(s *scratch, u int32, k int) []candidate {
+	r, kept := g.gather(s, u)
+	for i := range kept {
+		r.score(&kept[i])
+		s.flags[kept[i].v] |= fKept
+	}
+	sortCandidates(kept)
+	if len(kept) < k {
+		kept = g.fillIn(s, r, kept, k)
+	}
+	return kept[:min(k, len(kept))]
+}
+
+// gather finds the candidates the signals relate to the member, with their signals normalized
+// and not yet weighed: the businesses near it that complement it, those two links away, and
+// those its personalized PageRank reaches (the pprTop best of those reached by PageRank
+// alone). A fit (Fit) reads them once per member and weighs them many times.
+func (g *Graph) gather(s *scratch, u int32) (*ranking, []candidate) {
 	s.reset(len(g.ids))
-	wt := g.weights
 	g.social(s, u)
 	g.pagerank(s, u)
-	g.spatial(s, u, wt)
+	g.spatial(s, u, g.weights)
 
 	// Businesses reached by PageRank alone are kept only among the pprTop best.
 	top := topK{k: pprTop}
@@ -149,28 +190,23 @@ func (g *Graph) rank(s *scratch, u int32, k int) []candidate {
 	var cs []candidate
 	for _, v := range s.touched {
 		f, p := s.flags[v], float64(s.p[v])
-		if v == u || !(f&(fNear|fNeighbour) != 0 || s.soc[v] > 0 || (p > 0 && (p >= pprMin || !top.full()))) {
+		if v == u || !(f&(fNear|fNeighbour) != 0 || s.nb[v].soc > 0 || (p > 0 && (p >= pprMin || !top.full()))) {
 			continue
 		}
 		if c, ok := r.candidate(s, v); ok {
-			r.pmax = math.Max(r.pmax, p)
+			r.observe(&c)
 			cs = append(cs, c)
 		}
 	}
 	kept := cs[:0]
 	for _, c := range cs {
-		r.score(&c)
-		if c.fit.value == 0 && c.soc == 0 && c.values[2] < 0.01 {
+		r.normalize(&c)
+		if c.fit.value == 0 && c.soc == 0 && c.values[iPageRank] < 0.01 {
 			continue // nothing relates it to the member
 		}
-		s.flags[c.v] |= fKept
 		kept = append(kept, c)
 	}
-	sortCandidates(kept)
-	if len(kept) < k {
-		kept = g.fillIn(s, r, kept, k)
-	}
-	return kept[:min(k, len(kept))]
+	return r, kept
 }
 
 func sortCandidates(cs []candidate) {
@@ -183,13 +219,17 @@ func sortCandidates(cs []candidate) {
 type ranking struct {
 	g         *Graph
 	u         int32
-	w         [6]float64
+	w         [nSignals]float64
 	mine      []uint16
 	nets      []int32
 	prim      int
 	radius, h float64
-	pmax      float64 // the highest PageRank among the candidates, to normalize by
+	max       [nSignals]float64 // the highest raw value of each signal among the candidates (gather), to normalize by
 }
+
+// rawSignals are the signals that candidate leaves raw and normalize divides by the strongest
+// candidate's value.
+var rawSignals = [...]int{iPageRank, iCommon, iAdamicAdar, iResource, iPreferential}
 
 func (g *Graph) newRanking(u int32) *ranking {
 	return &ranking{g: g, u: u, w: g.weights.normalized(), mine: g.services.get(u), nets: g.nets.get(u),
@@ -214,9 +254,14 @@ func (r *ranking) candidate(s *scratch, v int32) (candidate, bool) {
 	}
 	c := candidate{v: v, dist: d, fit: g.fitOf(r.mine, g.services.get(v))}
 	if s.seen(v) {
-		c.soc = float64(s.soc[v])
-		c.values[2] = float64(s.p[v])
+		nb := s.nb[v]
+		c.soc = float64(nb.soc)
+		c.values[iPageRank] = float64(s.p[v])
+		c.values[iCommon] = float64(nb.cn)
+		c.values[iAdamicAdar] = float64(nb.aa)
+		c.values[iResource] = float64(nb.ra)
 	}
+	c.values[iPreferential] = float64(g.deg[v])
 	c.shared = countCommon(r.nets, g.nets.get(v))
 	c.values[0] = c.fit.value
 	c.values[1] = 1 - math.Exp(-c.soc/socialScale)
@@ -229,11 +274,28 @@ func (r *ranking) candidate(s *scratch, v int32) (candidate, bool) {
 	return c, true
 }
 
-// score normalizes the candidate's PageRank and weighs its signals.
-func (r *ranking) score(c *candidate) {
-	if r.pmax > 0 {
-		c.values[2] /= r.pmax
+// observe notes the candidate's raw values for normalize.
+func (r *ranking) observe(c *candidate) {
+	for _, j := range rawSignals {
+		r.max[j] = math.Max(r.max[j], c.values[j])
 	}
+}
+
+// normalize divides each raw signal by the strongest candidate's value, so that it lies in
+// [0,1] and keeps its proportions: unlike a saturating transform (1 − e^(−x/s)), it does not
+// squeeze the differences between the strongest candidates, which decide the top of the list
+// (docs/DECISIONS.md, "Fitted weights"). A candidate fillIn adds after gather is measured
+// against the same maxima, capped at 1.
+func (r *ranking) normalize(c *candidate) {
+	for _, j := range rawSignals {
+		if r.max[j] > 0 {
+			c.values[j] = math.Min(1, c.values[j]/r.max[j])
+		}
+	}
+}
+
+// score weighs the candidate's normalized signals.
+func (r *ranking) score(c *candidate) {
 	c.score = 0
 	for j, x := range c.values {
 		c.score += r.w[j] * x
@@ -280,6 +342,7 @@ func (g *Graph) fillIn(s *scratch, r *ranking, kept []candidate, k int) []candid
 		if !ok {
 			return into
 		}
+		r.normalize(&c)
 		r.score(&c)
 		// Between equal scores (as where nothing but trust tells businesses apart), the one
 		// with more partners and trust received comes first.
@@ -452,7 +515,7 @@ func countCommon(a, b []int32) int {
 }
 
 // reasons explains a candidate, the reason of the strongest signal first.
-func (g *Graph) reasons(u int32, c candidate, w [6]float64) []string {
+func (g *Graph) reasons(u int32, c candidate, w [nSignals]float64) []string {
 	type reason struct {
 		weight float64
 		text   string
@@ -477,7 +540,17 @@ func (g *Graph) reasons(u int32, c candidate, w [6]float64) []string {
 		add(1, directReason(l))
 	}
 	if c.soc > 0 {
-		add(1, g.socialReason(u, c.v))
+		// The common contacts are what the social signal and the classic ones count alike.
+		weight := 0.0
+		for _, j := range []int{iSocial, iCommon, iAdamicAdar, iResource} {
+			weight += w[j] * c.values[j]
+		}
+		if text := g.socialReason(u, c.v); text != "" {
+			rs = append(rs, reason{weight, text})
+		}
+	}
+	if w[iPreferential] > 0 {
+		add(iPreferential, fmt.Sprintf("works with %d businesses", g.deg[c.v]))
 	}
 	if !linked && c.soc == 0 && c.values[2] >= 0.2 {
 		add(2, "close to your network of trust and partnerships")

@@ -194,6 +194,9 @@ func (g *Graph) PutPartnership(p partnergraph.Partnership) error {
 		if err != nil {
 			return err
 		}
+		if l, ok := g.linkTo(u, v); st == pairActive && (!ok || l.st != pairActive) {
+			g.joined.Add(1)
+		}
 		g.setPair(u, v, st)
 		return nil
 	})

@@ -556,6 +556,16 @@ func (s *timedStore) RevokeTokens(ctx context.Context, subject string, before ti
 	return s.Store.RevokeTokens(ctx, subject, before)
 }
 
+func (s *timedStore) SaveFittedWeights(ctx context.Context, w partnergraph.FittedWeights) error {
+	defer s.m.time("SaveFittedWeights")()
+	return s.Store.SaveFittedWeights(ctx, w)
+}
+
+func (s *timedStore) FittedWeights(ctx context.Context) (partnergraph.FittedWeights, error) {
+	defer s.m.time("FittedWeights")()
+	return s.Store.FittedWeights(ctx)
+}
+
 func (s *timedStore) TokensRevokedBefore(ctx context.Context, subject string) (time.Time, error) {
 	defer s.m.time("TokensRevokedBefore")()
 	return s.Store.TokensRevokedBefore(ctx, subject)

@@ -55,6 +55,12 @@ type Config struct {
 	// Webhooks configures the webhook deliverer (its Log, Observer and Subscribers are the
 	// server's).
 	Webhooks webhooks.Config
+	// FitInterval is how old the fitted suggestion weights may grow before the server fits
+	// them again on the store's history (default DefaultFitInterval; negative: never by age).
+	FitInterval time.Duration
+	// FitAfter is how many partnerships may become active after this server's last fit before
+	// it fits again (default DefaultFitAfter; negative: never by count).
+	FitAfter int
 }
 
 // DefaultEraseInterval is how often, unless told otherwise, a server with a retention setting
@@ -88,7 +94,9 @@ type Server struct {
 // API writes keep it in step), starts the lead service with its expiry loop (and, with
 // Config.EraseClosedAfter, its retention loop), and returns the server. It notes the change feed's position before the build and applies every change after
 // it before it returns; a loop then follows the feed (the writes of the other servers on the
-// store) and another trims it. The loops run until Close; ctx bounds only the start. Errors:
+// store) and another trims it; another fits the suggestion weights on the store's history
+// (at start unless the store holds a fit younger than Config.FitInterval, then by
+// Config.FitInterval and Config.FitAfter) without blocking a query. The loops run until Close; ctx bounds only the start. Errors:
 // the store's, while the projection or the feed is read.
 func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, error) {
 	if cfg.Log == nil {
@@ -109,6 +117,12 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	if cfg.EraseInterval == 0 {
 		cfg.EraseInterval = DefaultEraseInterval
 	}
+	if cfg.FitInterval == 0 {
+		cfg.FitInterval = DefaultFitInterval
+	}
+	if cfg.FitAfter == 0 {
+		cfg.FitAfter = DefaultFitAfter
+	}
 	// The position first: a write that commits while the projection is read may or may not be
 	// in it, but its change is after the position, and applying it again is harmless.
 	head, err := store.ChangesHead(ctx)
@@ -120,6 +134,10 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 		return nil, err
 	}
 	g.SetRouteOptions(cfg.Route)
+	// The weights a fit chose before (on this server or another): a restart keeps them.
+	if err := g.FollowWeights(ctx, store); err != nil {
+		return nil, fmt.Errorf("read the fitted suggestion weights: %w", err)
+	}
 	// Learn must remember an outcome for as long as the feed may name it again.
 	g.SetOutcomeMemory(cfg.ChangeRetention + 24*time.Hour)
 	m := metrics.New()
@@ -129,9 +147,11 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 	svc := leads.New(timed, m.Router(g), leads.NewHub(), leads.Config{OfferTTL: cfg.OfferTTL, Log: cfg.Log, Learner: g, Returns: cfg.Returns})
 	whc := cfg.Webhooks
 	whc.Log, whc.Observer, whc.Subscribers = cfg.Log, m, svc
+	m.WatchWeights(g.Fit)
 	s := &Server{Shutdown: httpapi.NewShutdown(), Metrics: m, Matching: g, Leads: svc, Webhooks: webhooks.New(timed, whc)}
+	projected := matching.Project(timed, g, cfg.Log)
 	s.Handler = httpapi.NewHandler(httpapi.Backend{
-		Store: matching.Project(timed, g, cfg.Log), Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,
+		Store: projected, Matching: g, Leads: svc, Metrics: m, Shutdown: s.Shutdown, Webhooks: s.Webhooks,
 	}, cfg.Options)
 
 	s.follow = &follower{store: timed, g: g, leads: svc, hooks: s.Webhooks, m: m, log: cfg.Log, origin: store.Origin(), pos: head}
@@ -154,6 +174,8 @@ func New(ctx context.Context, store partnergraph.Store, cfg Config) (*Server, er
 		s.loops.Go(func() { svc.RunRetention(loops, cfg.EraseClosedAfter, cfg.EraseInterval) })
 	}
 	s.loops.Go(func() { s.Webhooks.Run(loops) })
+	fit := &fitter{store: timed, save: projected, g: g, log: cfg.Log, interval: cfg.FitInterval, after: cfg.FitAfter}
+	s.loops.Go(func() { fit.run(loops) })
 	return s, nil
 }
 

@@ -41,6 +41,7 @@ func commands() []command {
 		{"token", "mint a development token: token --sub S --role member", tokenCmd},
 		{"migrate", "apply the database's schema migrations and exit", migrateCmd},
 		{"eval", "evaluate partner suggestions against link-prediction baselines", evalCmd},
+		{"fit", "fit the suggestion weights on the network's own history and save them (servers adopt them)", fitCmd},
 		{"bench", "benchmark the matching projection on a synthetic network", benchCmd},
 		{"bench-leads", "benchmark submitLead → offer on a subscription at fixed rates", leadBenchCmd},
 		{"bench-replicas", "benchmark several servers on one database: lag of a write from one server to another's answers, lead path on 1 and N servers (WIPES the Neo4j database with --wipe-neo4j)", replicaBenchCmd},

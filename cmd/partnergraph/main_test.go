@@ -137,13 +137,13 @@ func TestEvalAndBenchCommands(t *testing.T) {
 	if err := run(ctx, []string{"eval", "--synthetic", "500", "--members", "50", "--seeds", "2", "--per-member", perMember}); err != nil {
 		t.Fatal(err)
 	}
-	// 2 modes × 2 seeds × up to 50 members × 7 methods, one JSON object a line.
+	// 2 modes × 2 seeds × up to 50 members × 8 methods, one JSON object a line.
 	b, err := os.ReadFile(perMember)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) < 2*2*7 || len(lines)%7 != 0 || !strings.Contains(lines[0], `"method":"partnergraph"`) || !strings.Contains(lines[0], `"rr":`) {
+	if len(lines) < 2*2*8 || len(lines)%8 != 0 || !strings.Contains(lines[0], `"method":"partnergraph"`) || !strings.Contains(lines[0], `"rr":`) {
 		t.Fatalf("per-member file: %d lines, first %s", len(lines), lines[0])
 	}
 	// A few queries: the command's own default (2,000 of each) took a minute under -race.
@@ -156,6 +156,19 @@ func TestEvalAndBenchCommands(t *testing.T) {
 	}
 	if n := countRecords(t, db); n < 300 {
 		t.Fatalf("a synthetic network of 300 businesses has %d records", n)
+	}
+
+	// fit saves what it chose, where servers read it.
+	if err := run(ctx, []string{"fit", "--db", db}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlitestore.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if fw, err := s.FittedWeights(ctx); err != nil || !fw.Fitted || fw.MRR < fw.BestSingleMRR {
+		t.Errorf("after fit: %+v, %v; want fitted weights, never below the best single signal", fw, err)
 	}
 }
 

@@ -75,6 +75,40 @@ func evalCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
+// fitCmd fits the suggestion weights on the store's history, as a server does in the
+// background, prints what it chose and, unless --dry-run, saves it: running servers adopt it
+// through the change feed, and servers that start later read it from the store.
+func fitCmd(ctx context.Context, args []string) error {
+	f := newFlags("fit")
+	dryRun := f.Bool("dry-run", false, "print the fit, do not save it")
+	rngSeed := f.Int64("seed", 0, "seed of random validation splits (a history without times) and of the members scored")
+	members := f.Int("members", 0, "members scored per validation split (0: 1000)")
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	fw, err := matching.Fit(ctx, func() iter.Seq2[partnergraph.Record, error] { return matching.Exported(ctx, store) },
+		matching.FitOptions{Seed: *rngSeed, MaxMembers: *members})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("weights: %s\nfitted: %v\n%s\n(%s)\n", matching.FormatWeights(fw.Weights), fw.Fitted, fw.Reason, time.Since(start).Round(time.Millisecond))
+	if *dryRun {
+		return nil
+	}
+	if err := store.SaveFittedWeights(ctx, fw); err != nil {
+		return err
+	}
+	fmt.Println("saved: servers on this store adopt these weights")
+	return nil
+}
+
 func evalRecords(file string, n int, rngSeed int64) (iter.Seq2[partnergraph.Record, error], func(), error) {
 	if file == "" {
 		return seed.Synthetic(n, rngSeed), func() {}, nil

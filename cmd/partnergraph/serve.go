@@ -53,6 +53,8 @@ func serve(ctx context.Context, args []string) error {
 	whTimeout := f.duration("webhook-timeout", webhooks.DefaultTimeout, "how long one webhook delivery attempt may take")
 	whPoll := f.duration("webhook-poll", webhooks.DefaultPoll, "how often webhook endpoints are claimed and their feeds read unwoken (new events wake the deliverer through the change feed's follower); retries come due at this pace")
 	whLease := f.duration("webhook-lease", webhooks.DefaultLeaseTTL, "how long a server's claim on a webhook endpoint lasts: another server takes over the endpoints of one that died after this")
+	fitEvery := f.duration("fit-interval", server.DefaultFitInterval, "fit the suggestion weights on the network's history again when the fit in use is this old (in the background; at start unless the store holds a younger fit); negative: never by age")
+	fitAfter := f.int("fit-after", server.DefaultFitAfter, "fit the suggestion weights again after this many new active partnerships; negative: never by count")
 	metricsAddr := f.string("metrics-addr", "", "serve /metrics on this address instead of on --addr (keep metrics off the internet)")
 	sf := addStoreFlags(f)
 	af := addAuthFlags(f)
@@ -106,6 +108,7 @@ func serve(ctx context.Context, args []string) error {
 		OfferTTL: *offerTTL, ExpiryInterval: *expiryEvery, Route: matching.RouteOptions{FallbackVerified: *fallback, TrustRankInterval: *trustRank},
 		FollowInterval: *followEvery, ChangeRetention: *retention,
 		EraseClosedAfter: eraseClosedAfter, EraseInterval: *eraseEvery,
+		FitInterval: *fitEvery, FitAfter: *fitAfter,
 		Returns: partnergraph.Windows{Return: *returnWindow, Contest: *contestWindow},
 		Webhooks: webhooks.Config{
 			Policy:   webhooks.Policy{AllowHTTP: allowHTTP, AllowLoopback: allowLoopback},

@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	ServiceComplement() ServiceComplementResolver
 	SubmitLeadPayload() SubmitLeadPayloadResolver
 	Subscription() SubscriptionResolver
+	SuggestionWeights() SuggestionWeightsResolver
 	TrustEdge() TrustEdgeResolver
 	Webhook() WebhookResolver
 	WebhookDelivery() WebhookDeliveryResolver
@@ -451,6 +452,7 @@ type ComplexityRoot struct {
 		Business   func(childComplexity int) int
 		Components func(childComplexity int) int
 		DistanceKm func(childComplexity int) int
+		Fitted     func(childComplexity int) int
 		Reasons    func(childComplexity int) int
 		Score      func(childComplexity int) int
 	}
@@ -498,6 +500,7 @@ type ComplexityRoot struct {
 		Partnerships       func(childComplexity int, businessID string, status *partnergraph.PartnershipStatus, first *int, after *string) int
 		Returns            func(childComplexity int, state partnergraph.ReturnState, first *int, after *string) int
 		Services           func(childComplexity int) int
+		SuggestionWeights  func(childComplexity int) int
 		SuspiciousGroups   func(childComplexity int, first *int, after *string, kind *model.SuspiciousGroupKind) int
 		TrustEdges         func(childComplexity int, businessID string, direction *partnergraph.Direction, first *int, after *string) int
 		Viewer             func(childComplexity int) int
@@ -599,6 +602,11 @@ type ComplexityRoot struct {
 		Trust func(childComplexity int) int
 	}
 
+	SignalWeight struct {
+		Signal func(childComplexity int) int
+		Weight func(childComplexity int) int
+	}
+
 	SubmitLeadPayload struct {
 		Created   func(childComplexity int) int
 		Lead      func(childComplexity int) int
@@ -608,6 +616,20 @@ type ComplexityRoot struct {
 	Subscription struct {
 		LeadOffers  func(childComplexity int, businessID string, after *string) int
 		LeadUpdates func(childComplexity int, businessID string, after *string) int
+	}
+
+	SuggestionWeights struct {
+		BestSingleMRR    func(childComplexity int) int
+		BestSingleSignal func(childComplexity int) int
+		DefaultMRR       func(childComplexity int) int
+		Fitted           func(childComplexity int) int
+		FittedAt         func(childComplexity int) int
+		MRR              func(childComplexity int) int
+		Members          func(childComplexity int) int
+		Pairs            func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		ValidationMode   func(childComplexity int) int
+		Weights          func(childComplexity int) int
 	}
 
 	SuspendBusinessPayload struct {
@@ -2467,6 +2489,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartnerSuggestion.DistanceKm(childComplexity), true
+	case "PartnerSuggestion.weightsFitted":
+		if e.ComplexityRoot.PartnerSuggestion.Fitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Fitted(childComplexity), true
 	case "PartnerSuggestion.reasons":
 		if e.ComplexityRoot.PartnerSuggestion.Reasons == nil {
 			break
@@ -2735,6 +2763,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Services(childComplexity), true
+	case "Query.suggestionWeights":
+		if e.ComplexityRoot.Query.SuggestionWeights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SuggestionWeights(childComplexity), true
 	case "Query.suspiciousGroups":
 		if e.ComplexityRoot.Query.SuspiciousGroups == nil {
 			break
@@ -3066,6 +3100,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetTrustPayload.Trust(childComplexity), true
 
+	case "SignalWeight.signal":
+		if e.ComplexityRoot.SignalWeight.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalWeight.Signal(childComplexity), true
+	case "SignalWeight.weight":
+		if e.ComplexityRoot.SignalWeight.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalWeight.Weight(childComplexity), true
+
 	case "SubmitLeadPayload.created":
 		if e.ComplexityRoot.SubmitLeadPayload.Created == nil {
 			break
@@ -3107,6 +3154,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.LeadUpdates(childComplexity, args["businessId"].(string), args["after"].(*string)), true
+
+	case "SuggestionWeights.bestSingleMRR":
+		if e.ComplexityRoot.SuggestionWeights.BestSingleMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.BestSingleMRR(childComplexity), true
+	case "SuggestionWeights.bestSingleSignal":
+		if e.ComplexityRoot.SuggestionWeights.BestSingleSignal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.BestSingleSignal(childComplexity), true
+	case "SuggestionWeights.defaultMRR":
+		if e.ComplexityRoot.SuggestionWeights.DefaultMRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.DefaultMRR(childComplexity), true
+	case "SuggestionWeights.fitted":
+		if e.ComplexityRoot.SuggestionWeights.Fitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.Fitted(childComplexity), true
+	case "SuggestionWeights.fittedAt":
+		if e.ComplexityRoot.SuggestionWeights.FittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.FittedAt(childComplexity), true
+	case "SuggestionWeights.validationMRR":
+		if e.ComplexityRoot.SuggestionWeights.MRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.MRR(childComplexity), true
+	case "SuggestionWeights.validationMembers":
+		if e.ComplexityRoot.SuggestionWeights.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.Members(childComplexity), true
+	case "SuggestionWeights.validationPairs":
+		if e.ComplexityRoot.SuggestionWeights.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.Pairs(childComplexity), true
+	case "SuggestionWeights.reason":
+		if e.ComplexityRoot.SuggestionWeights.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.Reason(childComplexity), true
+	case "SuggestionWeights.validationMode":
+		if e.ComplexityRoot.SuggestionWeights.ValidationMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.ValidationMode(childComplexity), true
+	case "SuggestionWeights.weights":
+		if e.ComplexityRoot.SuggestionWeights.Weights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionWeights.Weights(childComplexity), true
 
 	case "SuspendBusinessPayload.business":
 		if e.ComplexityRoot.SuspendBusinessPayload.Business == nil {
@@ -4215,6 +4329,59 @@ extend type Mutation {
   (FORBIDDEN). Erasing an erased lead is harmless: the first tombstone stays.
   """
   eraseLeadCustomer(input: EraseLeadCustomerInput!): EraseLeadCustomerPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/fit.graphqls", Input: `extend enum Signal {
+  "Partners and trusted businesses in common, counted (a classic link predictor; weighted by a fit)."
+  COMMON_NEIGHBOURS
+  "The same, each common contact weighted 1/log(its links) (Adamic-Adar)."
+  ADAMIC_ADAR
+  "The same, each common contact weighted 1/(its links) (resource allocation)."
+  RESOURCE_ALLOCATION
+  "The candidate's own links (preferential attachment)."
+  PREFERENTIAL_ATTACHMENT
+}
+
+"One signal's weight in partner suggestions' scores."
+type SignalWeight {
+  signal: Signal!
+  "0..1; the weights sum to 1."
+  weight: Float!
+}
+
+"The weights partner suggestions use now, and the fit on the network's own history behind them."
+type SuggestionWeights {
+  "One per signal of partner suggestions."
+  weights: [SignalWeight!]!
+  "True when a fit on the network's history chose them; false: the defaults."
+  fitted: Boolean!
+  "Why these weights: what won the fit, or why the defaults stand (such as too little history)."
+  reason: String!
+  "How validation partnerships were hidden: temporal (the newest) or random (a history without times); null before any fit."
+  validationMode: String
+  "Partnerships hidden for validation."
+  validationPairs: Int!
+  "Members whose rankings were scored."
+  validationMembers: Int!
+  "Mean reciprocal rank of a hidden partner under these weights."
+  validationMRR: Float!
+  "The same under the default weights."
+  defaultMRR: Float!
+  "The signal that ranks best alone; the fit never adopts weights that do worse than it."
+  bestSingleSignal: Signal
+  bestSingleMRR: Float!
+  "When the fit ended; null before any."
+  fittedAt: Time
+}
+
+extend type PartnerSuggestion {
+  "True when the score's weights come from a fit on the network's own history; false: the defaults (see suggestionWeights.reason)."
+  weightsFitted: Boolean!
+}
+
+extend type Query {
+  "The weights partner suggestions use now and the fit behind them. Admins only."
+  suggestionWeights: SuggestionWeights!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/gaps16.graphqls", Input: `# Notices in a business's lead-updates feed (README, "Notices in the lead-updates feed").
@@ -6081,6 +6248,8 @@ func (ec *executionContext) childFields_PartnerSuggestion(ctx context.Context, f
 		return ec.fieldContext_PartnerSuggestion_components(ctx, field)
 	case "reasons":
 		return ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
+	case "weightsFitted":
+		return ec.fieldContext_PartnerSuggestion_weightsFitted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnerSuggestion", field.Name)
 }
@@ -6325,6 +6494,16 @@ func (ec *executionContext) childFields_SetTrustPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type SetTrustPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SignalWeight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_SignalWeight_signal(ctx, field)
+	case "weight":
+		return ec.fieldContext_SignalWeight_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalWeight", field.Name)
+}
+
 func (ec *executionContext) childFields_SubmitLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lead":
@@ -6335,6 +6514,34 @@ func (ec *executionContext) childFields_SubmitLeadPayload(ctx context.Context, f
 		return ec.fieldContext_SubmitLeadPayload_offeredTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubmitLeadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SuggestionWeights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weights":
+		return ec.fieldContext_SuggestionWeights_weights(ctx, field)
+	case "fitted":
+		return ec.fieldContext_SuggestionWeights_fitted(ctx, field)
+	case "reason":
+		return ec.fieldContext_SuggestionWeights_reason(ctx, field)
+	case "validationMode":
+		return ec.fieldContext_SuggestionWeights_validationMode(ctx, field)
+	case "validationPairs":
+		return ec.fieldContext_SuggestionWeights_validationPairs(ctx, field)
+	case "validationMembers":
+		return ec.fieldContext_SuggestionWeights_validationMembers(ctx, field)
+	case "validationMRR":
+		return ec.fieldContext_SuggestionWeights_validationMRR(ctx, field)
+	case "defaultMRR":
+		return ec.fieldContext_SuggestionWeights_defaultMRR(ctx, field)
+	case "bestSingleSignal":
+		return ec.fieldContext_SuggestionWeights_bestSingleSignal(ctx, field)
+	case "bestSingleMRR":
+		return ec.fieldContext_SuggestionWeights_bestSingleMRR(ctx, field)
+	case "fittedAt":
+		return ec.fieldContext_SuggestionWeights_fittedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuggestionWeights", field.Name)
 }
 
 func (ec *executionContext) childFields_SuspendBusinessPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

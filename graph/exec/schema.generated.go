@@ -61,6 +61,7 @@ type QueryResolver interface {
 	Neighbourhood(ctx context.Context, businessID string, depth *int, filter *model.NeighbourhoodFilter, maxNodes *int) (*model.Neighbourhood, error)
 	NetworkHealth(ctx context.Context, from time.Time, to time.Time, bucket *model.HealthBucket, top *int) (*model.NetworkHealth, error)
 	ComplementMatrix(ctx context.Context) (*model.ComplementMatrix, error)
+	SuggestionWeights(ctx context.Context) (*partnergraph.FittedWeights, error)
 	Lead(ctx context.Context, id string) (*partnergraph.Lead, error)
 	Inbox(ctx context.Context, businessID string, first *int, after *string) (*model.OfferConnection, error)
 	Ledger(ctx context.Context, businessID string) ([]partnergraph.LedgerLine, error)
@@ -2728,6 +2729,38 @@ func (ec *executionContext) fieldContext_Query_complementMatrix(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_suggestionWeights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestionWeights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SuggestionWeights(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *partnergraph.FittedWeights) graphql.Marshaler {
+			return ec.marshalNSuggestionWeights2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚐFittedWeights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestionWeights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuggestionWeights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_lead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4038,6 +4071,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_complementMatrix(ctx, field)
+				})
+		case "suggestionWeights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestionWeights(ctx, field)
 				})
 		case "lead":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

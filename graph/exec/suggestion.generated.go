@@ -297,6 +297,29 @@ func (ec *executionContext) fieldContext_PartnerSuggestion_reasons(_ context.Con
 	return graphql.NewScalarFieldContext("PartnerSuggestion", field, false, false, "String")
 }
 
+func (ec *executionContext) _PartnerSuggestion_weightsFitted(ctx context.Context, field graphql.CollectedField, obj *matching.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSuggestion_weightsFitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSuggestion_weightsFitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSuggestion", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ScoreComponent_signal(ctx context.Context, field graphql.CollectedField, obj *matching.Component) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -469,6 +492,11 @@ func (ec *executionContext) _PartnerSuggestion(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "weightsFitted":
+			out.Values[i] = ec._PartnerSuggestion_weightsFitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -605,6 +633,25 @@ func (ec *executionContext) marshalNSignal2githubᚗcomᚋpartnergraphᚋpartner
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Signal!")
 	}
+	return res
+}
+
+func (ec *executionContext) unmarshalOSignal2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋmatchingᚐSignal(ctx context.Context, v any) (*matching.Signal, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := matching.Signal(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSignal2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋmatchingᚐSignal(ctx context.Context, sel ast.SelectionSet, v *matching.Signal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph"
+	"github.com/partnergraph/partnergraph/matching"
 )
 
 type AcceptLeadInput struct {
@@ -527,6 +528,13 @@ type SetTrustInput struct {
 
 type SetTrustPayload struct {
 	Trust *partnergraph.Trust `json:"trust"`
+}
+
+// One signal's weight in partner suggestions' scores.
+type SignalWeight struct {
+	Signal matching.Signal `json:"signal"`
+	// 0..1; the weights sum to 1.
+	Weight float64 `json:"weight"`
 }
 
 type SubmitLeadInput struct {

@@ -141,6 +141,9 @@ var (
 	tokenRevoke        = stmt("token_revoke")
 	tokenRevokedBefore = stmt("token_revoked_before")
 
+	fittedWeightsSave = stmt("fitted_weights_save")
+	fittedWeightsGet  = stmt("fitted_weights_get")
+
 	migrationApplied      = stmt("migration_applied")
 	migrationRecord       = stmt("migration_record")
 	migrationAwaitIndexes = stmt("migration_await_indexes")

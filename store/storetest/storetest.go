@@ -63,6 +63,7 @@ var storeTests = []struct {
 	{"ImportAtomic", testImportAtomic},
 	{"ImportAgainFinishes", testImportAgainFinishes},
 	{"TokenRevocations", testTokenRevocations},
+	{"FittedWeights", testFittedWeights},
 	{"ChangesEveryWrite", testChangesEveryWrite},
 	{"ChangesPaging", testChangesPaging},
 	{"ChangesTrim", testChangesTrim},

@@ -29,7 +29,7 @@ const labels = [
   'Business', 'Service', 'Network', 'Partnership', 'User', 'Migration',
   'Lead', 'Offer', 'LeadEvent', 'Commission', 'Counter', 'SeqReservation', 'OfferDay', 'TokenRevocation',
   'MigrationLease', 'Change', 'ChangeTrim', 'LeadReturn', 'CommissionReversal', 'Webhook',
-  'WebhookDelivery',
+  'WebhookDelivery', 'FittedWeights',
 ];
 const relationshipTypes = [...new Set(graphSchema.map((r) => r.relType))];
 const propertyKeys = [
@@ -85,6 +85,8 @@ const propertyKeys = [
   'contestedAt', 'contestNote', 'decidedBy', 'decidedAt', 'decisionNote',
   // CommissionReversal (id, leadId, payerId, payeeId, amountMinor, currency, reason, createdAt above)
   'commissionId',
+  // FittedWeights (key, at above; the fit's fields as JSON)
+  'body',
   // relationships: COMPLEMENTS, MEMBER_OF, TRUSTS, PARTY
   'weight', 'source', 'role', 'since', 'score', 'note', 'updatedAt', 'setBy',
   // accessors of temporal values, not stored properties (health_leads buckets by createdAt)
