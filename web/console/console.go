@@ -16,6 +16,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/partnergraph/partnergraph/web"
 )
 
 // Path is where Handler serves the console: the page at Path+"/", its files under
@@ -52,7 +54,7 @@ func Handler(dev bool) http.Handler {
 	mux.HandleFunc("GET "+Path+"/{$}", func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Content-Security-Policy", contentSecurityPolicy(r.Host))
+		h.Set("Content-Security-Policy", web.ContentSecurityPolicy(r.Host, "'self'"))
 		h.Set("Cache-Control", "no-cache")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -82,23 +84,6 @@ func Handler(dev bool) http.Handler {
 
 // hashed matches the names Vite gives built files: name-HASH.ext.
 var hashed = regexp.MustCompile(`-[A-Za-z0-9_-]{8}\.(js|css)$`)
-
-// cspHost matches a Host header that can be written into a CSP host-source as is.
-var cspHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
-
-// contentSecurityPolicy allows the page's own scripts and styles and calls to its own server
-// only. Inline styles are allowed because Preact and Cytoscape.js set element styles (the bar
-// of a score's parts, the drawing's canvas); inline scripts are not. 'self' in connect-src
-// covers the websocket in current browsers; the explicit ws:/wss: sources are for older ones.
-func contentSecurityPolicy(host string) string {
-	connect := "'self'"
-	if cspHost.MatchString(host) {
-		connect += " ws://" + host + " wss://" + host
-	}
-	return "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data:; font-src 'self'; connect-src " + connect + "; " +
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-}
 
 // contentType does not use mime.TypeByExtension, whose answers depend on the host.
 func contentType(name string) string {

@@ -17,8 +17,9 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"regexp"
 	"time"
+
+	"github.com/partnergraph/partnergraph/web"
 )
 
 // DefaultEndpoint is the GraphQL endpoint the page talks to when Handler is
@@ -84,7 +85,7 @@ func Handler(endpoint string) http.Handler {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Content-Security-Policy", contentSecurityPolicy(r.Host))
+		h.Set("Content-Security-Policy", web.ContentSecurityPolicy(r.Host, "'self' data:")) // GraphiQL's fonts and icons are data: URLs in its CSS
 		h.Set("Cache-Control", "no-cache")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -113,26 +114,6 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-cache")
 	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.data))
-}
-
-// cspHost matches a Host header that can be written into a CSP host-source
-// as is (CSP has no syntax for IPv6 literals).
-var cspHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
-
-// contentSecurityPolicy allows scripts and stylesheets from the server only.
-// Inline styles are allowed because GraphiQL's dialogs inject a <style>
-// element; inline scripts are not (the bootstrap is graphiql-init.js).
-// Fonts and a few icons are data: URLs inside graphiql.min.css. 'self' in
-// connect-src covers ws(s) to the same host in current browsers; the
-// explicit ws:/wss: sources are for older ones.
-func contentSecurityPolicy(host string) string {
-	connect := "'self'"
-	if cspHost.MatchString(host) {
-		connect += " ws://" + host + " wss://" + host
-	}
-	return "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data:; font-src 'self' data:; connect-src " + connect + "; " +
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
 // assetURL is the template function that names an embedded file in the
