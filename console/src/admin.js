@@ -25,6 +25,7 @@ const MAX_PAGES = 25;
  */
 async function expand(g, id) {
   const d = await gql(NEIGHBOURHOOD, { id, max: NEIGHBOURS });
+  performance.mark('graph:read');
   // New neighbours start beside the business, so that the layout grows the picture from there.
   const full = !g.addNeighbourhood(d.neighbourhood, g.positionOf(id));
   return { full, truncated: d.neighbourhood.truncated };
@@ -61,14 +62,25 @@ export function GraphView() {
     };
   }, []);
 
+  // The drawing's data-state says whether an expansion is under way (loading) or laid out
+  // (ready), and performance measures time its parts (query, add, layout): console/scale.sh
+  // waits for and reads them to measure the drawing at a few thousand businesses.
+  const setState = (s) => box.current?.setAttribute('data-state', s);
   const open = async (graph, id, fresh) => {
     try {
       setMsg('Loading…');
+      setState('loading');
+      performance.mark('graph:expand');
       if (fresh) graph.clear();
       const { full, truncated } = await expand(graph, id);
+      performance.mark('graph:added');
       graph.focus(id);
       graph.layout({ fresh });
       graph.filter(filterRef.current);
+      performance.measure('graph:query', 'graph:expand', 'graph:read');
+      performance.measure('graph:add', 'graph:read', 'graph:added');
+      performance.measure('graph:layout', 'graph:added');
+      setState('ready');
       const node = graph.nodes().find((n) => n.id === id);
       if (node) setSel({ kind: 'node', data: node });
       const c = graph.counts();
@@ -77,6 +89,7 @@ export function GraphView() {
           (truncated ? ` Truncated: the business has more neighbours than the ${NEIGHBOURS} drawn.` : ''));
       bump();
     } catch (e) {
+      setState('error');
       setMsg(e.message);
     }
   };
@@ -158,17 +171,21 @@ function Legend() {
 }
 
 function NodeList({ nodes, onSelect }) {
+  // The rows are made only while the list is open: a closed list of 3,000 rows re-rendered on
+  // every click cost the drawing seconds (console/scale.sh).
+  const [open, setOpen] = useState(false);
   if (!nodes.length) return null;
-  const shown = nodes.filter((n) => !n.hidden).sort((a, b) => b.weight - a.weight);
+  const shown = nodes.filter((n) => !n.hidden);
+  if (open) shown.sort((a, b) => b.weight - a.weight);
   return html`
-    <details class="nodelist">
+    <details class="nodelist" onToggle=${(e) => setOpen(e.currentTarget.open)}>
       <summary>The ${shown.length} businesses drawn, as a list</summary>
-      <div class="scroll"><table>
+      ${open && html`<div class="scroll"><table>
         <thead><tr><th scope="col">Business</th><th scope="col">Town</th><th scope="col">Sector</th><th scope="col">Trust</th><th scope="col">Marks</th></tr></thead>
         <tbody>${shown.map((n) => html`<tr>
           <th scope="row"><button type="button" class="link" onClick=${() => onSelect(n)}>${n.name}</button></th>
           <td>${n.city}</td><td>${n.sector}</td><td>${trustText(n)}</td><td><${Badges} b=${n} /></td></tr>`)}</tbody>
-      </table></div>
+      </table></div>`}
     </details>`;
 }
 

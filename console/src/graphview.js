@@ -5,6 +5,14 @@
 /** The most nodes a drawing holds; expanding stops there (the whole graph is never drawn). */
 export const MAX_NODES = 3000;
 
+/**
+ * Above this many businesses a drawing is big: laid out in rings (not by force) and its edges
+ * drawn as plain lines without arrowheads. At 3,000 businesses and some 18,000 edges, curved
+ * edges with arrows took the canvas seconds per frame (console/scale.sh); the direction stays
+ * in the inspector (a business's edges, "from → to") and shows again in a small drawing.
+ */
+export const BIG = 400;
+
 // No greens: green is the verified mark.
 const SECTOR_COLORS = ['#1f5fa8', '#b3261e', '#8a4b00', '#7a3e9d', '#00727a', '#9c2a6b', '#5b5b00', '#3d4db7', '#6b4f2a', '#c2185b'];
 const sectors = new Map();
@@ -22,7 +30,7 @@ export function sectorLegend() {
 
 const STYLE = [
   { selector: 'node', style: {
-    'background-color': 'data(color)', label: 'data(label)', 'font-size': 10, color: '#111',
+    'background-color': 'data(color)', label: 'data(label)', 'font-size': 10, 'min-zoomed-font-size': 7, color: '#111',
     'text-valign': 'bottom', 'text-margin-y': 3, 'text-background-color': '#fff', 'text-background-opacity': 0.8,
     'text-background-padding': 1, width: 'data(size)', height: 'data(size)', 'border-width': 1, 'border-color': '#fff',
   } },
@@ -37,6 +45,7 @@ const STYLE = [
   { selector: 'edge.partnership', style: { width: 2, 'line-style': 'dashed', 'line-color': '#7a3e9d', 'curve-style': 'bezier', 'target-arrow-shape': 'none' } },
   { selector: 'edge.partnership[status = "PROPOSED"]', style: { 'line-style': 'dotted' } },
   { selector: ':selected', style: { 'overlay-color': '#f0b400', 'overlay-opacity': 0.35, 'overlay-padding': 5 } },
+  { selector: 'edge.big', style: { 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none' } },
   { selector: '.hidden', style: { display: 'none' } },
 ];
 
@@ -50,12 +59,15 @@ export class TrustGraph {
   constructor(cytoscape, container, onSelect) {
     // Without a container (the unit tests, in Node) the drawing is headless.
     this.cy = cytoscape({ container, headless: !container, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+    this.count = 0;
     this.cy.on('tap', 'node', (e) => onSelect('node', e.target.data()));
     this.cy.on('tap', 'edge', (e) => onSelect('edge', e.target.data()));
   }
 
+  // Counted as businesses are added (only clear removes any): cy.nodes() walks every element,
+  // which addBusiness, once per business added, made quadratic (console/scale.sh).
   get size() {
-    return this.cy.nodes().length;
+    return this.count;
   }
 
   /** Adds or updates a business, a new one placed near `at` if given; false when the drawing is full. */
@@ -72,6 +84,7 @@ export class TrustGraph {
     if (this.size >= MAX_NODES) return false;
     const position = at ? { x: at.x + (Math.random() - 0.5) * 120, y: at.y + (Math.random() - 0.5) * 120 } : undefined;
     this.cy.add({ group: 'nodes', data, position });
+    this.count++;
     return true;
   }
 
@@ -88,7 +101,7 @@ export class TrustGraph {
     const data = defined({ id, source: t.from.id, target: t.to.id, score: t.score, weight: t.weight, source_: t.source, note: t.note, fromName: t.from.name, toName: t.to.name, kind: 'trust' });
     const e = this.cy.getElementById(id);
     if (e.nonempty()) e.data(data);
-    else this.cy.add({ group: 'edges', data, classes: 'trust' });
+    else this.cy.add({ group: 'edges', data, classes: this.size > BIG ? 'trust big' : 'trust' });
   }
 
   /**
@@ -97,6 +110,16 @@ export class TrustGraph {
    * filled up before all its businesses were added.
    */
   addNeighbourhood(nb, at) {
+    // One batch: the renderer restyles once, not once per element added.
+    let full = false;
+    this.cy.batch(() => {
+      full = this.addAll(nb, at);
+    });
+    return !full;
+  }
+
+  /** addNeighbourhood's work, in its batch; true when the drawing filled up. */
+  addAll(nb, at) {
     let full = false;
     const names = new Map();
     for (const n of nb.nodes) {
@@ -112,7 +135,7 @@ export class TrustGraph {
       this.addTrust({ from: end(t.from), to: end(t.to), score: t.score, weight: t.weight, source: t.overridden ? 'ADMIN' : 'MEMBER' });
     }
     for (const p of nb.partnerships) this.addPartnership({ id: `${p.a}~${p.b}`, proposer: end(p.a), partner: end(p.b), status: p.status });
-    return !full;
+    return full;
   }
 
   /** Adds a partnership (both ends must be drawn). */
@@ -120,7 +143,7 @@ export class TrustGraph {
     if (this.cy.getElementById(p.proposer.id).empty() || this.cy.getElementById(p.partner.id).empty()) return;
     const id = 'p:' + p.id;
     if (this.cy.getElementById(id).nonempty()) return;
-    this.cy.add({ group: 'edges', data: { id, source: p.proposer.id, target: p.partner.id, status: p.status, fromName: p.proposer.name, toName: p.partner.name, kind: 'partnership' }, classes: 'partnership' });
+    this.cy.add({ group: 'edges', data: { id, source: p.proposer.id, target: p.partner.id, status: p.status, fromName: p.proposer.name, toName: p.partner.name, kind: 'partnership' }, classes: this.size > BIG ? 'partnership big' : 'partnership' });
   }
 
   focus(id) {
@@ -151,8 +174,11 @@ export class TrustGraph {
    */
   layout({ circle = false, fresh = true } = {}) {
     let opts = { name: 'cose', animate: false, randomize: fresh, nodeRepulsion: () => 400000, nodeOverlap: 20, idealEdgeLength: () => 100, gravity: 1, numIter: 1000 };
+    // Edges not yet drawn as the drawing's size wants them (new ones, or all when it crossed BIG).
+    const big = this.size > BIG;
+    this.cy.edges(big ? ':not(.big)' : '.big').toggleClass('big', big);
     if (circle) opts = { name: 'circle', animate: false };
-    else if (this.size > 400) opts = { name: 'concentric', concentric: (n) => n.data('weight'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
+    else if (big) opts = { name: 'concentric', concentric: (n) => n.data('weight'), levelWidth: () => 4, animate: false, minNodeSpacing: 4 };
     this.cy.layout({ ...opts, padding: 40 }).run();
     // A few nodes would be blown up to fill the box.
     if (this.cy.zoom() > 1.3) {
@@ -163,6 +189,7 @@ export class TrustGraph {
 
   clear() {
     this.cy.elements().remove();
+    this.count = 0;
   }
 
   /** The drawn businesses' data, for the list beside the drawing. */

@@ -2,7 +2,7 @@
 // the edges a business's inspector lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrustGraph, MAX_NODES } from '../src/graphview.js';
+import { TrustGraph, MAX_NODES, BIG } from '../src/graphview.js';
 
 const biz = (id, { city = 'Springfield', services = ['tyres'], sector = 'Auto', trustedBy = 1 } = {}) => ({
   id, name: id, city, status: 'ACTIVE', verified: false,
@@ -98,4 +98,28 @@ test('a neighbourhood is drawn from its node ids: names on edges, overrides, par
   assert.equal(big.addNeighbourhood({ nodes: many, trust: [], partnerships: [] }), false);
   assert.equal(big.size, MAX_NODES);
   big.destroy();
+});
+
+test('a big drawing draws its edges as plain lines without arrows, a small one curved with arrows', async () => {
+  const g = await TrustGraph.create(null, () => {});
+  const trust = (a, b) => ({ from: { id: a, name: a }, to: { id: b, name: b }, score: 0.5, source: 'MEMBER' });
+  // Headless, Cytoscape computes no style: the class is what the style's edge.big rule draws
+  // as a line without an arrow (seen in chromium by console/scale.sh).
+  const shape = (id) => (g.cy.getElementById(id).hasClass('big') ? 'line' : 'curved with an arrow');
+  for (let i = 0; i < BIG; i++) g.addBusiness(biz('b' + i));
+  g.addTrust(trust('b0', 'b1'));
+  g.layout();
+  assert.deepEqual(shape('t:b0>b1'), 'curved with an arrow', 'at BIG businesses the drawing is still small');
+  g.addBusiness(biz('b-big'));
+  g.addTrust(trust('b1', 'b2')); // added to a big drawing: a line at once
+  assert.deepEqual(shape('t:b1>b2'), 'line');
+  g.layout();
+  assert.deepEqual(shape('t:b0>b1'), 'line', 'the drawing grew big: its old edges are lines too');
+  g.clear();
+  g.addBusiness(biz('a'));
+  g.addBusiness(biz('b'));
+  g.addTrust(trust('a', 'b'));
+  g.layout();
+  assert.deepEqual(shape('t:a>b'), 'curved with an arrow');
+  g.destroy();
 });
