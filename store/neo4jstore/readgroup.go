@@ -1,9 +1,6 @@
 package neo4jstore
 
-import (
-	"context"
-	"sync"
-)
+import "context"
 
 // The lead path reads, for every submission, the referrer and the candidates
 // (BusinessesByID), the candidates' offers of the day (OffersSince) and the service catalogue
@@ -20,9 +17,7 @@ const maxReadGroups = 2
 
 // readGroup coalesces the concurrent calls of one read. Q is a call's question, A its answer.
 type readGroup[Q, A any] struct {
-	mu      sync.Mutex
-	queue   []*readCall[Q, A]
-	running int
+	calls batcher[*readCall[Q, A]]
 }
 
 // readCall is one call waiting in a readGroup.
@@ -38,13 +33,7 @@ type readCall[Q, A any] struct {
 // leaves its answer to be dropped.
 func (g *readGroup[Q, A]) do(ctx context.Context, s *Store, q Q, readAll func(ctx context.Context, qs []Q) ([]A, error)) (A, error) {
 	c := &readCall[Q, A]{q: q, done: make(chan struct{})}
-	g.mu.Lock()
-	g.queue = append(g.queue, c)
-	if g.running < maxReadGroups {
-		g.running++
-		go g.run(s, readAll)
-	}
-	g.mu.Unlock()
+	g.calls.add(c, maxReadGroups, 0, func(calls []*readCall[Q, A]) { answer(s, calls, readAll) })
 	select {
 	case <-c.done:
 		return c.a, c.err
@@ -54,31 +43,20 @@ func (g *readGroup[Q, A]) do(ctx context.Context, s *Store, q Q, readAll func(ct
 	}
 }
 
-// run reads for the queue, group after group, until it is empty.
-func (g *readGroup[Q, A]) run(s *Store, readAll func(ctx context.Context, qs []Q) ([]A, error)) {
-	for {
-		g.mu.Lock()
-		calls := g.queue
-		g.queue = nil
-		if len(calls) == 0 {
-			g.running--
-			g.mu.Unlock()
-			return
+// answer reads once for the calls and gives each its answer.
+func answer[Q, A any](s *Store, calls []*readCall[Q, A], readAll func(ctx context.Context, qs []Q) ([]A, error)) {
+	qs := make([]Q, len(calls))
+	for i, c := range calls {
+		qs[i] = c.q
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.txTimeout)
+	as, err := readAll(ctx, qs)
+	cancel()
+	for i, c := range calls {
+		if err == nil {
+			c.a = as[i]
 		}
-		g.mu.Unlock()
-		qs := make([]Q, len(calls))
-		for i, c := range calls {
-			qs[i] = c.q
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), s.txTimeout)
-		as, err := readAll(ctx, qs)
-		cancel()
-		for i, c := range calls {
-			if err == nil {
-				c.a = as[i]
-			}
-			c.err = err
-			close(c.done)
-		}
+		c.err = err
+		close(c.done)
 	}
 }

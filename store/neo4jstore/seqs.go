@@ -229,12 +229,11 @@ func readFeed[T any](ctx context.Context, s *Store, st statement, params map[str
 // transaction, so that writers queue on the counter once per batch rather than once each, and
 // releases them in batches too (a commit less per write).
 type seqBatcher struct {
-	s         *Store
-	mu        sync.Mutex
-	queue     []*seqRequest
-	running   bool // a goroutine is reserving for the queue
-	releases  []*releaseRequest
-	releasing bool // a goroutine is releasing
+	s        *Store
+	mu       sync.Mutex
+	queue    []*seqRequest
+	running  bool                     // a goroutine is reserving for the queue
+	releases batcher[*releaseRequest] // one worker
 }
 
 // releaseRequest is one writer's wait for its reservation to be deleted.
@@ -248,38 +247,21 @@ type releaseRequest struct {
 // failed release leaves the reservation to its deadline: feeds are late, not wrong.
 func (b *seqBatcher) release(r reservation) {
 	req := &releaseRequest{r: r, done: make(chan struct{})}
-	b.mu.Lock()
-	b.releases = append(b.releases, req)
-	if !b.releasing {
-		b.releasing = true
-		go b.runReleases()
-	}
-	b.mu.Unlock()
+	b.releases.add(req, 1, 0, b.releaseAll)
 	<-req.done
 }
 
-// runReleases deletes the waiting reservations, batch after batch, until none waits.
-func (b *seqBatcher) runReleases() {
-	for {
-		b.mu.Lock()
-		batch := b.releases
-		b.releases = nil
-		if len(batch) == 0 {
-			b.releasing = false
-			b.mu.Unlock()
-			return
-		}
-		b.mu.Unlock()
-		rs := make([]reservation, len(batch))
-		for i, req := range batch {
-			rs[i] = req.r
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), b.s.txTimeout+seqSlack)
-		_ = b.s.releaseSeqs(ctx, rs...)
-		cancel()
-		for _, req := range batch {
-			close(req.done)
-		}
+// releaseAll deletes the reservations of the batch in one transaction.
+func (b *seqBatcher) releaseAll(batch []*releaseRequest) {
+	rs := make([]reservation, len(batch))
+	for i, req := range batch {
+		rs[i] = req.r
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), b.s.txTimeout+seqSlack)
+	_ = b.s.releaseSeqs(ctx, rs...)
+	cancel()
+	for _, req := range batch {
+		close(req.done)
 	}
 }
 

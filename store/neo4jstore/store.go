@@ -57,7 +57,7 @@ type Store struct {
 	// (seqs.go).
 	seqs seqBatcher
 	// submits writes the lead submissions that wait together in one transaction (submit.go).
-	submits submitBatcher
+	submits batcher[*submission]
 	// businessReads, offerCountReads and serviceReads share one read among the concurrent
 	// calls of BusinessesByID, OffersSince and Services (readgroup.go).
 	businessReads   readGroup[[]string, map[string]*partnergraph.Business]
@@ -93,7 +93,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		origin:         partnergraph.NewID(),
 	}
 	s.seqs.s = s
-	s.submits.s = s
 	if s.database == "" {
 		s.database = DefaultDatabase
 	}

@@ -88,46 +88,6 @@ func (m *submission) settle(res submitted, err error) {
 	m.res, m.err, m.settled = res, err, true
 }
 
-// submitBatcher gathers the submissions that wait at one time into batches (Store.writeBatch).
-type submitBatcher struct {
-	s       *Store
-	mu      sync.Mutex
-	queue   []*submission
-	running int // goroutines writing batches
-}
-
-// submit writes m with the submissions waiting with it and returns once m's outcome is known
-// and its reservation released. Once
-// queued, m runs to its end whatever its caller does, like any write whose seqs are reserved
-// (Store.numbered): each batch is bounded by the transaction timeout.
-func (b *submitBatcher) submit(m *submission) {
-	b.mu.Lock()
-	b.queue = append(b.queue, m)
-	if b.running < maxSubmitBatches {
-		b.running++
-		go b.run()
-	}
-	b.mu.Unlock()
-	<-m.done
-}
-
-// run writes batches of the queue until it is empty.
-func (b *submitBatcher) run() {
-	for {
-		b.mu.Lock()
-		n := min(len(b.queue), maxSubmitBatch)
-		if n == 0 {
-			b.running--
-			b.mu.Unlock()
-			return
-		}
-		batch := slices.Clone(b.queue[:n])
-		b.queue = slices.Delete(b.queue, 0, n)
-		b.mu.Unlock()
-		b.s.writeBatch(context.Background(), batch)
-	}
-}
-
 // SubmitLead implements partnergraph.LeadStore. It validates l (EINVALID), fills its id,
 // InputHash (l.Hash()), status (OFFERED) and creation time when they are empty, and writes the
 // lead, offers and events in one write transaction, numbered from seqs reserved for it
@@ -155,7 +115,8 @@ func (s *Store) SubmitLead(ctx context.Context, l *partnergraph.Lead, offers []p
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	s.submits.submit(m)
+	s.submits.add(m, maxSubmitBatches, maxSubmitBatch, func(batch []*submission) { s.writeBatch(context.Background(), batch) })
+	<-m.done
 	err = m.err
 	if isConstraintViolation(err) {
 		err = partnergraph.Errorf(partnergraph.ECONFLICT, "lead %q or one of its offers already exists", m.l.ID)
