@@ -37,10 +37,7 @@ func TestServerWiring(t *testing.T) {
 	if _, err := store.Import(ctx, seed.Example()); err != nil {
 		t.Fatal(err)
 	}
-	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("s", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testVerifier(t)
 	admin, err := v.Mint(auth.Identity{Sub: "admin", Roles: []auth.Role{auth.Admin}}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -155,9 +152,7 @@ func post(t *testing.T, url, token, query string, vars map[string]any, out any) 
 }
 
 // apiID is the API id of a business.
-func apiID(id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("Business:" + id))
-}
+func apiID(id string) string { return globalID("Business", id) }
 
 func fromAPIID(t *testing.T, id string) string {
 	t.Helper()

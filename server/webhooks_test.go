@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,10 +32,7 @@ func TestWebhooksWokenByNewEvents(t *testing.T) {
 	if _, err := store.Import(ctx, seed.Example()); err != nil {
 		t.Fatal(err)
 	}
-	v, err := auth.NewVerifier(ctx, auth.Config{HMACSecret: []byte(strings.Repeat("s", 32)), Issuer: auth.DevIssuer, Audience: auth.DevAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testVerifier(t)
 	admin, err := v.Mint(auth.Identity{Sub: "admin", Roles: []auth.Role{auth.Admin}}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
